@@ -1,0 +1,84 @@
+# vfio-refdev top-level Makefile. README.md explains the targets.
+#   make            build everything (QEMU with refdev, guest kernels, suite, images)
+#   make certify    certify refdev's VF on the Debian 6.12 guest (outputs in out/certify/)
+#   make unit       host unit tests (device core, suite runner)
+#   make check      unit + fuzz smoke + guest runs on Debian 6.1 and 6.12
+# Every target installs what it needs first (ci/install-deps.sh, as root).
+
+SHELL := /bin/bash
+export REFDEV_CACHE ?= /var/cache/vfio-refdev
+export REPO_ROOT := $(CURDIR)
+export BUILD_DIR := $(CURDIR)/build
+OUT ?= $(CURDIR)/out
+KERNELS ?= 6.12 6.1
+# Scenarios run by `make check` on each kernel (fixtures/guest/init).
+CHECK_SCENARIOS ?= vf-vfio-pci token pf-reset
+VM_TIMEOUT ?= 900
+
+SUITE := $(BUILD_DIR)/conformance/vfio-conform
+INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
+
+.PHONY: all deps qemu kernels suite images unit fuzz-smoke fuzz coverage \
+	check-ids certify check check-vm clean help
+
+all: qemu kernels images
+
+help:
+	@sed -n '2,7p' Makefile
+
+deps:
+	@bash ci/install-deps.sh
+
+qemu: deps
+	@bash ci/build-qemu.sh
+
+kernels: deps
+	@bash ci/fetch-kernels.sh $(KERNELS)
+
+suite: deps
+	@$(MAKE) --no-print-directory -C conformance O=$(BUILD_DIR)/conformance
+
+images: suite kernels
+	@for k in $(KERNELS); do \
+		bash ci/build-initramfs.sh $$k $(call INITRAMFS,$$k) $(SUITE) || exit 1; \
+	done
+
+unit: deps
+	@$(MAKE) --no-print-directory -C hw-model unit O=$(BUILD_DIR)/hw-model
+	@$(MAKE) --no-print-directory -C conformance unit O=$(BUILD_DIR)/conformance
+
+fuzz-smoke: deps
+	@$(MAKE) --no-print-directory -C hw-model fuzz-smoke O=$(BUILD_DIR)/hw-model
+
+fuzz: deps
+	@$(MAKE) --no-print-directory -C hw-model fuzz O=$(BUILD_DIR)/hw-model
+
+coverage: deps
+	@$(MAKE) --no-print-directory -C hw-model coverage O=$(BUILD_DIR)/hw-model
+
+check-ids: kernels
+	@bash ci/check-ids.sh $(KERNELS)
+
+# The main job: one guest, the reference VF, the suite's verdicts.
+certify: qemu
+	@$(MAKE) --no-print-directory images KERNELS=6.12
+	@bash ci/run-vm.sh --kernel 6.12 --initramfs $(call INITRAMFS,6.12) \
+		--scenario certify --out $(OUT)/certify --timeout $(VM_TIMEOUT) || true
+	@echo "6.12/certify" > $(OUT)/certify/label
+	@bash ci/verdict-table.sh $(OUT)/certify
+	@bash ci/tap-harness.sh $(OUT)/certify > $(OUT)/certify/harness.txt; rc=$$?; \
+		tail -n 1 $(OUT)/certify/harness.txt; exit $$rc
+
+check-vm: all
+	@rm -rf $(OUT)/check; mkdir -p $(OUT)/check
+	@for k in $(KERNELS); do for s in $(CHECK_SCENARIOS); do \
+		bash ci/run-vm.sh --kernel $$k --initramfs $(call INITRAMFS,$$k) \
+			--scenario $$s --out $(OUT)/check/$$k-$$s --timeout $(VM_TIMEOUT); \
+		echo "$$k/$$s" > $(OUT)/check/$$k-$$s/label; \
+	done; done; true
+	@bash ci/tap-harness.sh $(OUT)/check/*/ | tee $(OUT)/check/harness.txt; exit $${PIPESTATUS[0]}
+
+check: unit fuzz-smoke check-ids check-vm
+
+clean:
+	rm -rf $(BUILD_DIR) $(OUT)

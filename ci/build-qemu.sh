@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Build qemu-system-x86_64 from Debian's QEMU source with refdev added.
+#
+# The QEMU tree and its build live in $REFDEV_CACHE/qemu (not in the
+# checkout). The build is keyed by a hash of its inputs (Debian source
+# version, configure flags, hw-model sources): with the same inputs this is
+# a no-op; a change to the device recompiles only the device (ninja).
+#
+# Output: $BUILD_DIR/qemu-system-x86_64 (a symlink into the cache).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+QEMU_CONFIGURE_FLAGS=(
+	--target-list=x86_64-softmmu
+	--without-default-features
+	--enable-tcg --enable-kvm
+	--disable-werror
+	--audio-drv-list=
+)
+
+HW_FILES=(
+	"$REPO_ROOT/hw-model/qemu/refdev.c"
+	"$REPO_ROOT/hw-model/qemu/meson.build"
+	"$REPO_ROOT/hw-model/qemu/Kconfig"
+	"$REPO_ROOT/hw-model/core/refdev_core.c"
+	"$REPO_ROOT/hw-model/core/refdev_core.h"
+	"$REPO_ROOT/hw-model/include/refdev_regs.h"
+)
+
+QCACHE=$REFDEV_CACHE/qemu
+LOGDIR=$QCACHE/logs
+mkdir -p "$QCACHE/dl" "$LOGDIR" "$BUILD_DIR"
+
+# fetch_source: sets QSRC to an unpacked, Debian-patched QEMU tree.
+fetch_source() {
+	local dsc
+	dsc=$(ls "$QCACHE"/dl/qemu_*.dsc 2>/dev/null | sort -V | tail -n 1 || true)
+	if [ -z "$dsc" ]; then
+		log qemu "apt-get source qemu (download)"
+		(cd "$QCACHE/dl" && run_logged "$LOGDIR/apt-source.log" \
+			apt-get source --download-only qemu) ||
+			die "apt-get source qemu failed: is deb-src enabled? run ci/install-deps.sh"
+		dsc=$(ls "$QCACHE"/dl/qemu_*.dsc | sort -V | tail -n 1)
+	fi
+	QVER=$(basename "$dsc" .dsc)
+	QVER=${QVER#qemu_}
+	QSRC=$QCACHE/src-$QVER
+	if [ ! -f "$QSRC/.unpacked" ]; then
+		log qemu "unpacking QEMU $QVER"
+		rm -rf "$QSRC"
+		run_logged "$LOGDIR/dpkg-source.log" dpkg-source -x "$dsc" "$QSRC"
+		touch "$QSRC/.unpacked"
+	fi
+}
+
+# integrate_refdev: put hw-model into the tree as hw/misc/refdev.
+integrate_refdev() {
+	local dst=$QSRC/hw/misc/refdev f
+	mkdir -p "$dst"
+	for f in "${HW_FILES[@]}"; do
+		case "$f" in */Kconfig) continue ;; esac
+		copy_if_changed "$f" "$dst/$(basename "$f")"
+	done
+	grep -q "^subdir('refdev')" "$QSRC/hw/misc/meson.build" ||
+		echo "subdir('refdev')" >>"$QSRC/hw/misc/meson.build"
+	grep -q '^config REFDEV' "$QSRC/hw/misc/Kconfig" ||
+		cat "$REPO_ROOT/hw-model/qemu/Kconfig" >>"$QSRC/hw/misc/Kconfig"
+}
+
+configure_once() {
+	local cfg_hash
+	cfg_hash=$(printf '%s\n' "${QEMU_CONFIGURE_FLAGS[@]}" | sha256sum | cut -c1-8)
+	QBUILD=$QCACHE/build-$QVER-$cfg_hash
+	if [ -f "$QBUILD/build.ninja" ]; then
+		return 0
+	fi
+	log qemu "configuring (log: $LOGDIR/configure.log)"
+	rm -rf "$QBUILD"
+	mkdir -p "$QBUILD"
+	(cd "$QBUILD" && run_logged "$LOGDIR/configure.log" \
+		"$QSRC/configure" "${QEMU_CONFIGURE_FLAGS[@]}")
+}
+
+# build: ninja with a progress line every ~10% of the steps.
+build() {
+	local log=$LOGDIR/build.log
+	log qemu "building qemu-system-x86_64 (log: $log)"
+	set +e
+	(cd "$QBUILD" && ninja -j"$(nproc)" qemu-system-x86_64) 2>&1 | tee "$log" |
+		awk -v start="$SECONDS" '
+		match($0, /^\[[0-9]+\/[0-9]+\]/) {
+			split(substr($0, 2, RLENGTH - 2), a, "/")
+			pct = int(a[1] * 100 / a[2])
+			if (pct >= next_pct) {
+				printf "[qemu] build %3d%% (%s/%s steps)\n", pct, a[1], a[2] > "/dev/stderr"
+				next_pct = pct - pct % 10 + 10
+			}
+		}'
+	local rc=${PIPESTATUS[0]}
+	set -e
+	if [ "$rc" != 0 ]; then
+		grep -E -B2 -A8 'error|FAILED' "$log" | head -n 60 >&2
+		die "QEMU build failed (full log: $log)"
+	fi
+}
+
+main() {
+	fetch_source
+	local key
+	key=$(hash_inputs "${HW_FILES[@]}" "$0" <(echo "$QVER"))
+	integrate_refdev
+	configure_once
+	if [ -x "$QBUILD/qemu-system-x86_64" ] && [ "$(cat "$QBUILD/.refdev-inputs" 2>/dev/null)" = "$key" ]; then
+		log qemu "up to date (QEMU $QVER, inputs $key)"
+	else
+		build
+		echo "$key" >"$QBUILD/.refdev-inputs"
+		log qemu "built QEMU $QVER with refdev (inputs $key)"
+	fi
+	ln -sfn "$QBUILD/qemu-system-x86_64" "$BUILD_DIR/qemu-system-x86_64"
+}
+
+main "$@"

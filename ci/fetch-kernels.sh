@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Fetch Debian's guest kernels without installing them on the host:
+# `apt-get download` + `dpkg -x` into $REFDEV_CACHE/kernels/<kver>/.
+#
+#   ci/fetch-kernels.sh [6.1] [6.12]     (default: both)
+#
+# Resolves the newest Debian kernel of each series at run time (6.1 via the
+# bookworm `linux-image-amd64` metapackage, 6.12 via `linux-image-6.12-amd64`),
+# prints the exact versions, and writes $BUILD_DIR/kernels.env:
+#   KVER_6_1=6.1.0-NN-amd64   KDIR_6_1=<cache dir>   (and the same for 6_12)
+# Each kernel dir has: root/ (unpacked image + headers, modules.dep built),
+# vmlinux (ELF, for PVH boot), headers -> the kbuild dir for out-of-tree modules.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KCACHE=$REFDEV_CACHE/kernels
+LOGDIR=$KCACHE/logs
+mkdir -p "$KCACHE" "$LOGDIR" "$BUILD_DIR"
+
+# dep_of PKG PATTERN: the first dependency of PKG matching PATTERN.
+dep_of() {
+	apt-cache depends "$1" 2>/dev/null |
+		sed -n 's/^ *|\{0,1\}Depends: //p' | grep -E "$2" | head -n 1
+}
+
+resolve_image() {
+	case "$1" in
+	6.1) dep_of linux-image-amd64 '^linux-image-6\.1\.[0-9]+-[0-9]+-amd64$' ;;
+	6.12) dep_of linux-image-6.12-amd64 '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' ;;
+	*) die "unknown kernel series $1 (6.1 or 6.12)" ;;
+	esac
+}
+
+# extract_vmlinux BZIMAGE OUT: the ELF kernel inside a bzImage, for PVH boot
+# (skips the in-guest decompressor). Tries each compressed stream found.
+extract_vmlinux() {
+	local bz=$1 out=$2 magic dec off
+	for pair in 'fd377a585a00:xz -dc' '28b52ffd:zstd -dcq' '1f8b0800:gzip -dc'; do
+		magic=${pair%%:*}
+		dec=${pair#*:}
+		for off in $(LC_ALL=C grep -obUaP "$(echo "$magic" | sed 's/../\\x&/g')" "$bz" | cut -d: -f1); do
+			tail -c +$((off + 1)) "$bz" | $dec >"$out.tmp" 2>/dev/null || true
+			if [ "$(head -c 4 "$out.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
+				mv "$out.tmp" "$out"
+				return 0
+			fi
+		done
+	done
+	rm -f "$out.tmp"
+	return 1
+}
+
+fetch_one() {
+	local series=$1 image kver kdir debs common kbuild
+	image=$(resolve_image "$series")
+	[ -n "$image" ] || die "cannot resolve a Debian $series kernel (apt-get update? ci/install-deps.sh)"
+	kver=${image#linux-image-}
+	kdir=$KCACHE/$kver
+	if [ -f "$kdir/.done" ]; then
+		log kernel "$series: $kver (cached)"
+	else
+		log kernel "$series: downloading $image and its headers"
+		rm -rf "$kdir"
+		mkdir -p "$kdir/debs" "$kdir/root"
+		common=$(dep_of "linux-headers-$kver" '^linux-headers-.*-common$')
+		kbuild=$(dep_of "linux-headers-$kver" '^linux-kbuild-')
+		(cd "$kdir/debs" && run_logged "$LOGDIR/download-$kver.log" \
+			apt-get download "$image" "linux-headers-$kver" $common $kbuild)
+		basename "$kdir"/debs/"$image"_*.deb | cut -d_ -f2 >"$kdir/pkgversion"
+		for debs in "$kdir"/debs/*.deb; do
+			dpkg -x "$debs" "$kdir/root"
+		done
+		log kernel "$series: depmod and vmlinux extraction"
+		run_logged "$LOGDIR/depmod-$kver.log" depmod -b "$kdir/root" "$kver"
+		extract_vmlinux "$kdir/root/boot/vmlinuz-$kver" "$kdir/vmlinux" ||
+			die "no ELF vmlinux found inside vmlinuz-$kver"
+		fix_headers "$kdir" "$kver"
+		rm -rf "$kdir/debs"
+		touch "$kdir/.done"
+	fi
+	printf 'KVER_%s=%s\nKDIR_%s=%s\n' "${series/./_}" "$kver" "${series/./_}" "$kdir" >>"$BUILD_DIR/kernels.env.tmp"
+	log kernel "$series: using $image, Debian package version $(cat "$kdir/pkgversion")"
+}
+
+# The headers package includes the -common Makefile by absolute /usr/src
+# path; point it into our unpacked root so Kbuild works without installing.
+fix_headers() {
+	local kdir=$1 kver=$2 hdr mk
+	hdr=$kdir/root/usr/src/linux-headers-$kver
+	[ -d "$hdr" ] || return 0
+	for mk in "$hdr/Makefile"; do
+		[ -f "$mk" ] && sed -i "s|/usr/src/|$kdir/root/usr/src/|g" "$mk"
+	done
+	# scripts/ and tools/ are symlinks to /usr/lib/linux-kbuild-*; make them relative to root.
+	find "$kdir/root/usr/src" -maxdepth 2 -type l | while read -r l; do
+		local t
+		t=$(readlink "$l")
+		case "$t" in /*) ln -sfn "$kdir/root$t" "$l" ;; esac
+	done
+	ln -sfn "$hdr" "$kdir/headers"
+}
+
+main() {
+	local series=("$@")
+	[ ${#series[@]} -gt 0 ] || series=(6.1 6.12)
+	rm -f "$BUILD_DIR/kernels.env.tmp"
+	for s in "${series[@]}"; do
+		fetch_one "$s"
+	done
+	mv "$BUILD_DIR/kernels.env.tmp" "$BUILD_DIR/kernels.env"
+}
+
+main "$@"

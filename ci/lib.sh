@@ -1,0 +1,45 @@
+# Shared helpers for ci/*.sh (sourced, not run).
+# REFDEV_CACHE holds everything expensive that survives a fresh clone:
+# QEMU source and builds, guest kernels. Outside the checkout on purpose.
+REFDEV_CACHE=${REFDEV_CACHE:-/var/cache/vfio-refdev}
+REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+BUILD_DIR=${BUILD_DIR:-$REPO_ROOT/build}
+
+# log TAG MESSAGE...: one progress line on stderr, with elapsed seconds.
+log() {
+	local tag=$1
+	shift
+	printf '[%s %4ds] %s\n' "$tag" "$SECONDS" "$*" >&2
+}
+
+die() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+
+# run_logged LOGFILE CMD...: run CMD with all output in LOGFILE; on failure
+# show the tail so CI output says why without the whole log.
+run_logged() {
+	local logfile=$1
+	shift
+	if ! "$@" >"$logfile" 2>&1; then
+		printf 'error: command failed: %s\n--- last 40 lines of %s ---\n' "$*" "$logfile" >&2
+		tail -n 40 "$logfile" >&2
+		return 1
+	fi
+}
+
+# hash_inputs FILE...: one sha256 over the names and contents of FILEs.
+hash_inputs() {
+	local f
+	for f in "$@"; do
+		printf '%s\n' "${f#"$REPO_ROOT"/}"
+		cat "$f"
+	done | sha256sum | cut -c1-16
+}
+
+# copy_if_changed SRC DST: keep DST's mtime when the content is the same,
+# so that ninja/make only rebuild what really changed.
+copy_if_changed() {
+	cmp -s "$1" "$2" 2>/dev/null || cp "$1" "$2"
+}

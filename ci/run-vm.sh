@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Boot a test guest with refdev and collect what it reports.
+#
+#   ci/run-vm.sh --kernel SERIES --initramfs FILE --scenario NAME --out DIR
+#                [--timeout SEC] [--total-vfs N]
+#
+# Always ends QEMU: a hard wall-clock timeout (default 600 s) kills it.
+# Accelerator: KVM only where a real boot probe succeeded on this host boot
+# (ci/probe-kvm.sh), else TCG; REFDEV_ACCEL=kvm|tcg overrides.
+# Writes into DIR: console.log (ttyS0), tap.log (ttyS1), the files the guest
+# framed on ttyS2 (junit, certificate, dmesg.txt), qemu.log, status.
+# Exit: 0 if the guest powered off by itself with no kernel oops, BUG, WARN
+# (or lockdep/KASAN report) in its logs; 1 otherwise. The TAP verdicts are
+# judged by ci/tap-harness.sh, not here.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series="" initramfs="" scenario="" out="" timeout_s=600 total_vfs=8
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) series=$2; shift 2 ;;
+	--initramfs) initramfs=$2; shift 2 ;;
+	--scenario) scenario=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--total-vfs) total_vfs=$2; shift 2 ;;
+	*) die "run-vm: unknown argument $1" ;;
+	esac
+done
+[ -n "$series" ] && [ -n "$initramfs" ] && [ -n "$scenario" ] && [ -n "$out" ] ||
+	die "usage: $0 --kernel SERIES --initramfs FILE --scenario NAME --out DIR [--timeout SEC]"
+
+. "$BUILD_DIR/kernels.env"
+eval "kdir=\${KDIR_${series/./_}:-}"
+[ -n "$kdir" ] || die "kernel $series not fetched (ci/fetch-kernels.sh)"
+vmlinux=$kdir/vmlinux
+qemu=$BUILD_DIR/qemu-system-x86_64
+[ -x "$qemu" ] || die "no $qemu (ci/build-qemu.sh)"
+
+# Patterns of a kernel that went wrong. Kept in one place: the harness and
+# the source-built-kernel runs use the same list.
+BAD_KERNEL_RE='(^|[] ])(Oops|BUG:|WARNING:|Kernel panic|general protection fault|kernel BUG at|UBSAN:|KASAN:|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked for more than|unreferenced object|RIP: )'
+
+select_accel() {
+	case "${REFDEV_ACCEL:-}" in
+	kvm | tcg) echo "$REFDEV_ACCEL"; return ;;
+	esac
+	"$(dirname "$0")/probe-kvm.sh" "$series" "$initramfs"
+}
+
+qemu_args() {
+	local accel=$1
+	local cpu=max
+	[ "$accel" = kvm ] && cpu=host
+	printf '%s\n' \
+		-machine q35,kernel-irqchip=split -accel "$accel" -cpu "$cpu" \
+		-smp 2 -m 1024 -nodefaults -display none -no-reboot \
+		-L /usr/share/seabios -L /usr/share/qemu \
+		-serial "file:$out/console.log" \
+		-serial "file:$out/tap.log" \
+		-serial "file:$out/files.log" \
+		-device intel-iommu,intremap=on \
+		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
+		-device "refdev,bus=rp1,total-vfs=$total_vfs" \
+		-kernel "$vmlinux" -initrd "$initramfs" \
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 refdev.scenario=$scenario"
+}
+
+# split_files: the guest frames files on ttyS2 as
+# "=== BEGIN FILE name ===" ... "=== END FILE name ===".
+split_files() {
+	awk -v dir="$out" '
+	/^=== BEGIN FILE [^ ]+ ===\r?$/ { name = $4; file = dir "/" name; printf "" > file; next }
+	/^=== END FILE [^ ]+ ===\r?$/ { close(file); file = ""; next }
+	file != "" { sub(/\r$/, ""); print >> file }' "$out/files.log"
+}
+
+main() {
+	rm -rf "$out"
+	mkdir -p "$out"
+	local accel rc=0 status=ok
+	accel=$(select_accel)
+	log vm "$series/$scenario: booting ($accel, timeout ${timeout_s}s, logs in $out)"
+	mapfile -t args < <(qemu_args "$accel")
+	local t0=$SECONDS
+	timeout --kill-after=10 "$timeout_s" "$qemu" "${args[@]}" >"$out/qemu.log" 2>&1 || rc=$?
+	local took=$((SECONDS - t0))
+	split_files
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		status="timeout after ${timeout_s}s"
+	elif [ "$rc" != 0 ]; then
+		status="qemu exited $rc: $(tail -n 3 "$out/qemu.log" | tr '\n' ' ')"
+	fi
+	local bad
+	bad=$(cat "$out/console.log" "$out/dmesg.txt" 2>/dev/null | grep -E "$BAD_KERNEL_RE" | sort -u | head -n 5 || true)
+	if [ -n "$bad" ] && [ "$status" = ok ]; then
+		status="guest kernel reported a problem"
+	fi
+	if [ -n "$bad" ]; then
+		printf '%s\n' "$bad" >"$out/kernel-problems.txt"
+	fi
+	local boot
+	boot=$(sed -n 's/.*\[init\] booted .* at \([0-9.]*\) s.*/\1/p' "$out/console.log" | head -n 1)
+	echo "$status" >"$out/status"
+	log vm "$series/$scenario: ${status} in ${took}s (accel $accel, /init at ${boot:-?} s guest time)"
+	if [ -n "$bad" ]; then
+		printf '    %s\n' "$bad" >&2
+	fi
+	[ "$status" = ok ]
+}
+
+main

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Python-free TAP harness: judge the TAP streams of one or more guest runs.
+#
+#   ci/tap-harness.sh RUN_DIR...
+#
+# Diagnostic lines ("# ...") belong to the result line that follows them.
+# Each RUN_DIR is what ci/run-vm.sh wrote (tap.log, status). Prints every
+# result as "<verdict> <run> <test>" (failures with their diagnostics), one
+# summary line per run, and as the very last line:
+#   N passed, N failed, N skipped
+# A run counts one extra failure when its plan is missing or not met, when it
+# timed out, or when the guest kernel reported an oops/BUG/WARN.
+# Exit status: 0 when nothing failed, 1 otherwise.
+set -uo pipefail
+
+total_pass=0 total_fail=0 total_skip=0
+
+# judge_tap LABEL FILE: prints results; last line "COUNTS pass fail skip problem"
+judge_tap() {
+	awk -v label="$1" '
+	{ sub(/\r$/, "") }
+	/^TAP version 13$/ { seen_version = 1; next }
+	/^1\.\.[0-9]+/ { if (plan != "") dup_plan = 1; plan = substr($1, 4) + 0; next }
+	/^(not )?ok [0-9]+/ {
+		n++
+		line = $0
+		notok = (line ~ /^not ok/)
+		sub(/^(not )?ok [0-9]+ -? ?/, "", line)
+		name = line; reason = ""
+		if (match(line, / # [Ss][Kk][Ii][Pp]/)) {
+			name = substr(line, 1, RSTART - 1)
+			reason = substr(line, RSTART + 7)
+			sub(/^[ :]+/, "", reason)
+			if (!notok) {
+				skip++; diag = ""
+				if (reason == "") { fail++; printf "FAIL %s %s (SKIP without a reason)\n", label, name; next }
+				printf "skip %s %s: %s\n", label, name, reason
+				next
+			}
+		}
+		if (notok) { fail++; printf "FAIL %s %s\n%s", label, name, diag }
+		else { pass++; printf "ok   %s %s\n", label, name }
+		diag = ""
+		next
+	}
+	# Diagnostics precede the result they belong to (kselftest style).
+	/^#/ { diag = diag "       " $0 "\n"; next }
+	END {
+		problem = ""
+		if (!seen_version) problem = "no \"TAP version 13\" line"
+		else if (plan == "") problem = "no plan line"
+		else if (dup_plan) problem = "more than one plan"
+		else if (n != plan) problem = sprintf("plan says %d tests, %d ran", plan, n)
+		printf "COUNTS %d %d %d %s\n", pass, fail, skip, problem
+	}' "$2"
+}
+
+judge_run() {
+	local dir=$1 label status pass=0 fail=0 skip=0 problem="" counts
+	label=$(cat "$dir/label" 2>/dev/null || basename "$dir")
+	status=$(cat "$dir/status" 2>/dev/null || echo "no status (runner did not finish)")
+	if [ -f "$dir/tap.log" ]; then
+		judge_tap "$label" "$dir/tap.log" >"$tmp"
+		grep -v '^COUNTS ' "$tmp"
+		counts=$(grep '^COUNTS ' "$tmp")
+		read -r _ pass fail skip problem <<<"$counts"
+	else
+		problem="no tap.log"
+	fi
+	if [ -n "$problem" ]; then
+		echo "FAIL $label TAP stream: $problem"
+		fail=$((fail + 1))
+	fi
+	if [ "$status" != ok ]; then
+		echo "FAIL $label run: $status"
+		[ -f "$dir/kernel-problems.txt" ] && sed 's/^/       /' "$dir/kernel-problems.txt"
+		fail=$((fail + 1))
+	fi
+	echo "# $label: $pass passed, $fail failed, $skip skipped"
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+}
+
+[ $# -gt 0 ] || { echo "usage: $0 RUN_DIR..." >&2; exit 2; }
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+for d in "$@"; do
+	judge_run "$d"
+done
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" = 0 ]

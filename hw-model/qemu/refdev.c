@@ -1,0 +1,376 @@
+/*
+ * refdev: the vfio-refdev reference SR-IOV device, QEMU glue.
+ *
+ * This file only adapts the QEMU-free core (hw-model/core/) to QEMU:
+ * QOM types, BARs and MemoryRegionOps, MSI-X, SR-IOV wiring and resets.
+ * The device itself is specified in vfio-refdev's SPEC.md ("Device").
+ *
+ *   -device refdev,bus=rp1[,total-vfs=N][,vendor-id=..][,device-id=..]
+ *                  [,vf-device-id=..]
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/module.h"
+#include "qapi/error.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci/pcie_sriov.h"
+#include "hw/pci/msix.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "qom/object.h"
+
+#include "refdev_core.h"
+
+#define TYPE_REFDEV_BASE "refdev-base"
+#define TYPE_REFDEV      "refdev"
+#define TYPE_REFDEV_VF   "refdev-vf"
+
+OBJECT_DECLARE_SIMPLE_TYPE(RefdevState, REFDEV_BASE)
+
+/* Config-space layout (DEV-CAP-001) */
+#define REFDEV_CAP_PM_OFFSET     0x40
+#define REFDEV_CAP_EXP_OFFSET    0x60
+#define REFDEV_CAP_MSIX_OFFSET   0xa0
+#define REFDEV_EXT_ARI_OFFSET    0x100
+#define REFDEV_EXT_SRIOV_OFFSET  0x110
+
+struct RefdevState {
+    PCIDevice parent_obj;
+
+    struct refdev_func core;
+    MemoryRegion bar0;          /* container: registers + MSI-X */
+    MemoryRegion regs;
+    MemoryRegion sram;
+
+    /* properties (PF only; VFs take their IDs from the PF) */
+    uint16_t vendor_id;
+    uint16_t device_id;
+    uint16_t vf_device_id;
+    uint16_t total_vfs;
+};
+
+static void refdev_raise_msix(void *opaque, unsigned int vector)
+{
+    PCIDevice *pdev = PCI_DEVICE(opaque);
+
+    if (msix_enabled(pdev)) {
+        msix_notify(pdev, vector);
+    }
+}
+
+static const struct refdev_ops refdev_core_ops = {
+    .raise_msix = refdev_raise_msix,
+};
+
+static uint64_t refdev_mmio_read_bar(RefdevState *s, int bar, hwaddr addr,
+                                     unsigned size)
+{
+    uint64_t val;
+
+    if (!refdev_mmio_read(&s->core, bar, addr, size, &val)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "refdev: bad read bar%d+0x%" HWADDR_PRIx
+                      " size %u\n", bar, addr, size);
+    }
+    return val;
+}
+
+static void refdev_mmio_write_bar(RefdevState *s, int bar, hwaddr addr,
+                                  uint64_t val, unsigned size)
+{
+    if (!refdev_mmio_write(&s->core, bar, addr, size, val)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "refdev: bad write bar%d+0x%" HWADDR_PRIx
+                      " size %u\n", bar, addr, size);
+    }
+}
+
+static uint64_t refdev_regs_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return refdev_mmio_read_bar(opaque, REFDEV_BAR_REGS, addr, size);
+}
+
+static void refdev_regs_write(void *opaque, hwaddr addr, uint64_t val,
+                              unsigned size)
+{
+    refdev_mmio_write_bar(opaque, REFDEV_BAR_REGS, addr, val, size);
+}
+
+static uint64_t refdev_sram_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return refdev_mmio_read_bar(opaque, REFDEV_BAR_SRAM, addr, size);
+}
+
+static void refdev_sram_write(void *opaque, hwaddr addr, uint64_t val,
+                              unsigned size)
+{
+    refdev_mmio_write_bar(opaque, REFDEV_BAR_SRAM, addr, val, size);
+}
+
+static const MemoryRegionOps refdev_regs_ops = {
+    .read = refdev_regs_read,
+    .write = refdev_regs_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+static const MemoryRegionOps refdev_sram_ops = {
+    .read = refdev_sram_read,
+    .write = refdev_sram_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+static void refdev_init_pm(PCIDevice *pdev, Error **errp)
+{
+    int off = pci_add_capability(pdev, PCI_CAP_ID_PM, REFDEV_CAP_PM_OFFSET,
+                                 PCI_PM_SIZEOF, errp);
+
+    if (off < 0) {
+        return;
+    }
+    pci_set_word(pdev->config + off + PCI_PM_PMC, PCI_PM_CAP_VER_1_2);
+    /* No_Soft_Reset: D3hot->D0 keeps state, so Linux will not use PM reset. */
+    pci_set_word(pdev->config + off + PCI_PM_CTRL, PCI_PM_CTRL_NO_SOFT_RESET);
+    pci_set_word(pdev->wmask + off + PCI_PM_CTRL, PCI_PM_CTRL_STATE_MASK);
+}
+
+/* BAR0 (registers + MSI-X) and BAR2 (SRAM), common to PF and VF. */
+static bool refdev_init_bars(RefdevState *s, Error **errp)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+    unsigned vectors = s->core.msix_vectors;
+
+    memory_region_init(&s->bar0, OBJECT(s), "refdev-bar0", REFDEV_BAR_REGS_SIZE);
+    memory_region_init_io(&s->regs, OBJECT(s), &refdev_regs_ops, s,
+                          "refdev-regs", REFDEV_REGS_WINDOW);
+    memory_region_add_subregion(&s->bar0, 0, &s->regs);
+    memory_region_init_io(&s->sram, OBJECT(s), &refdev_sram_ops, s,
+                          "refdev-sram", REFDEV_BAR_SRAM_SIZE);
+
+    if (pci_is_vf(pdev)) {
+        pcie_sriov_vf_register_bar(pdev, REFDEV_BAR_REGS, &s->bar0);
+        pcie_sriov_vf_register_bar(pdev, REFDEV_BAR_SRAM, &s->sram);
+    } else {
+        pci_register_bar(pdev, REFDEV_BAR_REGS, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                         PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
+        pci_register_bar(pdev, REFDEV_BAR_SRAM, PCI_BASE_ADDRESS_SPACE_MEMORY,
+                         &s->sram);
+    }
+
+    if (msix_init(pdev, vectors, &s->bar0, REFDEV_BAR_REGS,
+                  REFDEV_MSIX_TABLE_OFFSET, &s->bar0, REFDEV_BAR_REGS,
+                  REFDEV_MSIX_PBA_OFFSET, REFDEV_CAP_MSIX_OFFSET, errp) < 0) {
+        return false;
+    }
+    for (unsigned i = 0; i < vectors; i++) {
+        msix_vector_use(pdev, i);
+    }
+    return true;
+}
+
+static bool refdev_init_common(RefdevState *s, Error **errp)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    pci_config_set_class(pdev->config, REFDEV_PCI_CLASS >> 8);
+    pci_config_set_revision(pdev->config, REFDEV_PCI_REVISION);
+    pdev->config[PCI_INTERRUPT_PIN] = 0;   /* MSI-X only (DEV-IRQ-001) */
+
+    refdev_init_pm(pdev, errp);
+    if (*errp) {
+        return false;
+    }
+    if (pcie_endpoint_cap_init(pdev, REFDEV_CAP_EXP_OFFSET) < 0) {
+        error_setg(errp, "refdev: cannot add the PCIe capability");
+        return false;
+    }
+    pcie_cap_flr_init(pdev);
+    pcie_cap_deverr_init(pdev);
+    pcie_ari_init(pdev, REFDEV_EXT_ARI_OFFSET, 0);
+    return refdev_init_bars(s, errp);
+}
+
+static void refdev_pf_realize(PCIDevice *pdev, Error **errp)
+{
+    ERRP_GUARD();
+    RefdevState *s = REFDEV_BASE(pdev);
+
+    if (s->total_vfs < 1 || s->total_vfs > REFDEV_MAX_VFS) {
+        error_setg(errp, "refdev: total-vfs must be 1..%d", REFDEV_MAX_VFS);
+        return;
+    }
+    refdev_func_init(&s->core, &refdev_core_ops, s, false, 0);
+    pci_config_set_vendor_id(pdev->config, s->vendor_id);
+    pci_config_set_device_id(pdev->config, s->device_id);
+    pci_set_word(pdev->config + PCI_SUBSYSTEM_VENDOR_ID, s->vendor_id);
+    pci_set_word(pdev->config + PCI_SUBSYSTEM_ID, s->device_id);
+    if (!refdev_init_common(s, errp)) {
+        return;
+    }
+
+    pcie_sriov_pf_init(pdev, REFDEV_EXT_SRIOV_OFFSET, TYPE_REFDEV_VF,
+                       s->vf_device_id, s->total_vfs, s->total_vfs,
+                       REFDEV_VF_OFFSET, REFDEV_VF_STRIDE);
+    pcie_sriov_pf_init_vf_bar(pdev, REFDEV_BAR_REGS,
+                              PCI_BASE_ADDRESS_SPACE_MEMORY |
+                              PCI_BASE_ADDRESS_MEM_TYPE_64,
+                              REFDEV_BAR_REGS_SIZE);
+    pcie_sriov_pf_init_vf_bar(pdev, REFDEV_BAR_SRAM,
+                              PCI_BASE_ADDRESS_SPACE_MEMORY,
+                              REFDEV_BAR_SRAM_SIZE);
+}
+
+static void refdev_vf_realize(PCIDevice *pdev, Error **errp)
+{
+    ERRP_GUARD();
+    RefdevState *s = REFDEV_BASE(pdev);
+    RefdevState *pf;
+
+    if (!pci_is_vf(pdev)) {
+        error_setg(errp, "refdev-vf is created by its PF's SR-IOV capability");
+        return;
+    }
+    pf = REFDEV_BASE(pcie_sriov_get_pf(pdev));
+    refdev_func_init(&s->core, &refdev_core_ops, s, true,
+                     pcie_sriov_vf_number(pdev));
+    pci_set_word(pdev->config + PCI_SUBSYSTEM_VENDOR_ID, pf->vendor_id);
+    pci_set_word(pdev->config + PCI_SUBSYSTEM_ID, pf->vf_device_id);
+    refdev_init_common(s, errp);
+}
+
+static void refdev_exit(PCIDevice *pdev)
+{
+    RefdevState *s = REFDEV_BASE(pdev);
+
+    if (!pci_is_vf(pdev)) {
+        pcie_sriov_pf_exit(pdev);
+    }
+    msix_uninit(pdev, &s->bar0, &s->bar0);
+}
+
+/*
+ * A PF reset returns the whole SR-IOV capability to its reset values and
+ * removes the VFs (DEV-RST-002). QEMU 7.2's own helper removes the VFs but
+ * leaves VF Enable set; Linux then skips re-enabling them after the reset
+ * and the VFs read all ones. This mirrors what later QEMU does.
+ */
+static void refdev_sriov_pf_reset(PCIDevice *pdev)
+{
+    uint16_t cap = pdev->exp.sriov_cap;
+
+    if (!cap) {
+        return;
+    }
+    pcie_sriov_pf_disable_vfs(pdev);
+    pci_set_word(pdev->config + cap + PCI_SRIOV_CTRL, 0);
+    pci_set_word(pdev->config + cap + PCI_SRIOV_NUM_VF, 0);
+    pci_set_word(pdev->config + cap + PCI_SRIOV_SYS_PGSIZE, 0x1);
+    for (int i = 0; i < PCI_ROM_SLOT; i++) {
+        pci_set_long(pdev->config + cap + PCI_SRIOV_BAR + i * 4,
+                     pdev->exp.sriov_pf.vf_bar_type[i]);
+    }
+}
+
+static void refdev_reset(DeviceState *dev)
+{
+    RefdevState *s = REFDEV_BASE(dev);
+    PCIDevice *pdev = PCI_DEVICE(dev);
+
+    refdev_func_reset(&s->core);
+    if (!pci_is_vf(pdev)) {
+        refdev_sriov_pf_reset(pdev);
+    }
+}
+
+static void refdev_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
+                                int len)
+{
+    pci_default_write_config(pdev, addr, val, len);
+    pcie_cap_flr_write_config(pdev, addr, val, len);
+}
+
+static Property refdev_pf_properties[] = {
+    DEFINE_PROP_UINT16("vendor-id", RefdevState, vendor_id,
+                       REFDEV_PCI_VENDOR_ID),
+    DEFINE_PROP_UINT16("device-id", RefdevState, device_id,
+                       REFDEV_PCI_PF_DEVICE_ID),
+    DEFINE_PROP_UINT16("vf-device-id", RefdevState, vf_device_id,
+                       REFDEV_PCI_VF_DEVICE_ID),
+    DEFINE_PROP_UINT16("total-vfs", RefdevState, total_vfs,
+                       REFDEV_DEFAULT_TOTAL_VFS),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static const VMStateDescription refdev_vmstate = {
+    .name = "refdev",
+    .unmigratable = 1,
+};
+
+static void refdev_base_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+
+    pc->exit = refdev_exit;
+    pc->config_write = refdev_write_config;
+    pc->class_id = REFDEV_PCI_CLASS >> 8;
+    pc->revision = REFDEV_PCI_REVISION;
+    dc->reset = refdev_reset;
+    dc->vmsd = &refdev_vmstate;
+    set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+}
+
+static void refdev_pf_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+
+    pc->realize = refdev_pf_realize;
+    pc->vendor_id = REFDEV_PCI_VENDOR_ID;
+    pc->device_id = REFDEV_PCI_PF_DEVICE_ID;
+    dc->desc = "vfio-refdev reference SR-IOV device (PF)";
+    device_class_set_props(dc, refdev_pf_properties);
+}
+
+static void refdev_vf_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+
+    pc->realize = refdev_vf_realize;
+    pc->vendor_id = REFDEV_PCI_VENDOR_ID;
+    pc->device_id = REFDEV_PCI_VF_DEVICE_ID;
+    dc->desc = "vfio-refdev reference SR-IOV device (VF)";
+    dc->user_creatable = false;
+}
+
+static const TypeInfo refdev_types[] = {
+    {
+        .name = TYPE_REFDEV_BASE,
+        .parent = TYPE_PCI_DEVICE,
+        .instance_size = sizeof(RefdevState),
+        .class_init = refdev_base_class_init,
+        .abstract = true,
+        .interfaces = (InterfaceInfo[]) {
+            { INTERFACE_PCIE_DEVICE },
+            { }
+        },
+    },
+    {
+        .name = TYPE_REFDEV,
+        .parent = TYPE_REFDEV_BASE,
+        .class_init = refdev_pf_class_init,
+    },
+    {
+        .name = TYPE_REFDEV_VF,
+        .parent = TYPE_REFDEV_BASE,
+        .class_init = refdev_vf_class_init,
+    },
+};
+
+DEFINE_TYPES(refdev_types)
