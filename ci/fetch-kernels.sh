@@ -107,7 +107,12 @@ main() {
 	for s in "${series[@]}"; do
 		fetch_one "$s"
 	done
-	mv "$BUILD_DIR/kernels.env.tmp" "$BUILD_DIR/kernels.env"
+	# Keep the entries of other kernels (e.g. KVER_src from ci/build-kernel.sh).
+	local keep
+	keep=$(grep -v -E "^K(VER|DIR)_($(printf '%s|' "${series[@]}" | tr . _ | sed 's/|$//'))=" \
+		"$BUILD_DIR/kernels.env" 2>/dev/null || true)
+	{ [ -z "$keep" ] || printf '%s\n' "$keep"; cat "$BUILD_DIR/kernels.env.tmp"; } >"$BUILD_DIR/kernels.env"
+	rm -f "$BUILD_DIR/kernels.env.tmp"
 }
 
 main "$@"

@@ -92,12 +92,16 @@ main() {
 		status="qemu exited $rc: $(tail -n 3 "$out/qemu.log" | tr '\n' ' ')"
 	fi
 	local bad
-	bad=$(cat "$out/console.log" "$out/dmesg.txt" 2>/dev/null | grep -E "$BAD_KERNEL_RE" | sort -u | head -n 5 || true)
+	bad=$(cat "$out/console.log" "$out/dmesg.txt" "$out/kmemleak.txt" 2>/dev/null | grep -E "$BAD_KERNEL_RE" | sort -u | head -n 5 || true)
 	if [ -n "$bad" ] && [ "$status" = ok ]; then
 		status="guest kernel reported a problem"
 	fi
 	if [ -n "$bad" ]; then
-		printf '%s\n' "$bad" >"$out/kernel-problems.txt"
+		# the whole report (lockdep, KASAN, WARN traces span many lines)
+		for f in console.log dmesg.txt kmemleak.txt; do
+			[ -f "$out/$f" ] || continue
+			grep -E -A 40 "$BAD_KERNEL_RE" "$out/$f" | sed "s|^|$f: |"
+		done | head -n 600 >"$out/kernel-problems.txt"
 	fi
 	local boot
 	boot=$(sed -n 's/.*\[init\] booted .* at \([0-9.]*\) s.*/\1/p' "$out/console.log" | head -n 1)
