@@ -2,7 +2,8 @@
 #   make            build everything (QEMU with refdev, guest kernels, suite, images)
 #   make certify    certify refdev's VF on the Debian 6.12 guest (outputs in out/certify/)
 #   make unit       host unit tests (device core, suite runner)
-#   make check      unit + fuzz smoke + guest runs on Debian 6.1 and 6.12
+#   make check      unit + fuzz smoke + guest runs on Debian 6.1, 6.12 and a source-built kernel
+#   make kernel     build the kernel under test (KERNEL_SRC=<tree>, default linux-source-6.12)
 # Every target installs what it needs first (ci/install-deps.sh, as root).
 
 SHELL := /bin/bash
@@ -10,7 +11,12 @@ export REFDEV_CACHE ?= /var/cache/vfio-refdev
 export REPO_ROOT := $(CURDIR)
 export BUILD_DIR := $(CURDIR)/build
 OUT ?= $(CURDIR)/out
-KERNELS ?= 6.12 6.1
+# Guest kernels: Debian's 6.12 and 6.1 binaries, and "src", a kernel built
+# from KERNEL_SRC (default: Debian's linux-source-6.12) with iommufd, the
+# VFIO cdev and the kernel's bug detectors (ci/build-kernel.sh).
+KERNELS ?= 6.12 6.1 src
+DEBIAN_KERNELS = $(filter-out src,$(KERNELS))
+KERNEL_SRC ?=
 # Scenarios run by `make check` on each kernel (fixtures/guest/init).
 CHECK_SCENARIOS ?= vf-vfio-pci token pf-reset
 VM_TIMEOUT ?= 900
@@ -18,7 +24,7 @@ VM_TIMEOUT ?= 900
 SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
-.PHONY: all deps qemu kernels suite images unit fuzz-smoke fuzz coverage \
+.PHONY: all deps qemu kernels kernel suite images unit fuzz-smoke fuzz coverage \
 	check-ids certify check check-vm clean help
 
 all: qemu kernels images
@@ -33,7 +39,12 @@ qemu: deps
 	@bash ci/build-qemu.sh
 
 kernels: deps
-	@bash ci/fetch-kernels.sh $(KERNELS)
+	@$(if $(DEBIAN_KERNELS),bash ci/fetch-kernels.sh $(DEBIAN_KERNELS))
+	@$(if $(filter src,$(KERNELS)),bash ci/build-kernel.sh $(KERNEL_SRC))
+
+# The kernel under test from a source tree: make kernel KERNEL_SRC=/path
+kernel: deps
+	@bash ci/build-kernel.sh $(KERNEL_SRC)
 
 suite: deps
 	@$(MAKE) --no-print-directory -C conformance O=$(BUILD_DIR)/conformance
@@ -57,7 +68,7 @@ coverage: deps
 	@$(MAKE) --no-print-directory -C hw-model coverage O=$(BUILD_DIR)/hw-model
 
 check-ids: kernels
-	@bash ci/check-ids.sh $(KERNELS)
+	@bash ci/check-ids.sh $(DEBIAN_KERNELS)
 
 # The main job: one guest, the reference VF, the suite's verdicts.
 certify: qemu
@@ -76,6 +87,8 @@ check-vm: all
 			--scenario $$s --out $(OUT)/check/$$k-$$s --timeout $(VM_TIMEOUT); \
 		echo "$$k/$$s" > $(OUT)/check/$$k-$$s/label; \
 	done; done; true
+	@$(if $(filter src,$(KERNELS)),bash ci/runner-selftest.sh $(OUT)/check/src-runner-selftest; \
+		echo src/runner-selftest > $(OUT)/check/src-runner-selftest/label)
 	@bash ci/tap-harness.sh $(OUT)/check/*/ | tee $(OUT)/check/harness.txt; exit $${PIPESTATUS[0]}
 
 check: unit fuzz-smoke check-ids check-vm

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the guest initramfs for one kernel:
-#   ci/build-initramfs.sh SERIES OUT.cpio.gz BINARY...
+#   ci/build-initramfs.sh SERIES OUT.cpio.gz [BINARY|MODULE.ko]...
 # SERIES is 6.1 or 6.12 (resolved through $BUILD_DIR/kernels.env). The image
 # holds busybox-static, the VFIO modules of that kernel in dependency order,
 # the given test binaries with their shared libraries, and fixtures/guest/init.
@@ -71,8 +71,18 @@ add_modules() {
 }
 
 # add_binary BIN: the binary in /bin, and what ldd lists (with the loader).
+# A kernel module (*.ko) goes to /lib/modules/extra/ instead: /init loads
+# those by name when a scenario asks for them.
 add_binary() {
 	local bin=$1 lib
+	case "$bin" in
+	*.ko)
+		mkdir -p "$stage/lib/modules/extra"
+		cp "$bin" "$stage/lib/modules/extra/"
+		return 0
+		;;
+	esac
+	[ -x "$bin" ] || die "no such binary: $bin"
 	cp "$bin" "$stage/bin/"
 	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
 		mkdir -p "$stage$(dirname "$lib")"

@@ -24,6 +24,13 @@ HW_FILES=(
 	"$REPO_ROOT/hw-model/qemu/Kconfig"
 	"$REPO_ROOT/hw-model/core/refdev_core.c"
 	"$REPO_ROOT/hw-model/core/refdev_core.h"
+	"$REPO_ROOT/hw-model/core/refdev_dev.c"
+	"$REPO_ROOT/hw-model/core/refdev_dev.h"
+	"$REPO_ROOT/hw-model/core/refdev_dma.c"
+	"$REPO_ROOT/hw-model/core/refdev_aq.c"
+	"$REPO_ROOT/hw-model/core/refdev_stream.c"
+	"$REPO_ROOT/hw-model/core/refdev_dirty.c"
+	"$REPO_ROOT/hw-model/core/refdev_crc32c.c"
 	"$REPO_ROOT/hw-model/include/refdev_regs.h"
 )
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "refdev_core.h"
+#include "refdev_dev.h"
 
 void refdev_func_init(struct refdev_func *f, const struct refdev_ops *ops,
 		      void *opaque, bool is_vf, uint16_t vf_index)
@@ -23,6 +24,7 @@ void refdev_func_reset(struct refdev_func *f)
 {
 	f->scratch = 0;
 	memset(f->sram, 0, sizeof(f->sram));
+	f->sram_changed = ~0ull;	/* the next DELTA carries everything */
 	/* Saturates: a wrapped counter would read as "never reset" (DEV-REG-007). */
 	if (f->reset_count != UINT32_MAX)
 		f->reset_count++;
@@ -42,7 +44,7 @@ static uint32_t func_reg(const struct refdev_func *f)
 	return f->is_vf ? (REFDEV_FUNC_IS_VF | f->vf_index) : 0;
 }
 
-static uint32_t regs_read32(const struct refdev_func *f, uint64_t reg)
+static uint32_t regs_read32(struct refdev_func *f, uint64_t reg)
 {
 	switch (reg) {
 	case REFDEV_REG_ID:
@@ -58,6 +60,9 @@ static uint32_t regs_read32(const struct refdev_func *f, uint64_t reg)
 	case REFDEV_REG_RESET_COUNT:
 		return f->reset_count;
 	default:
+		/* v1 registers exist only on functions of a device object. */
+		if (f->dev)
+			return refdev_dev_reg_read(f, reg);
 		return 0;	/* reserved and write-only registers read 0 */
 	}
 }
@@ -70,16 +75,20 @@ static void regs_write32(struct refdev_func *f, uint64_t reg, uint32_t val)
 		break;
 	case REFDEV_REG_IRQ_RAISE:
 		/* Vectors beyond the table are ignored (DEV-REG-006). */
+		if (f->dev && !refdev_dev_irq_allowed(f))
+			break;	/* suspended VF: no interrupts (ADM-002) */
 		if (val < f->msix_vectors && f->ops && f->ops->raise_msix)
 			f->ops->raise_msix(f->opaque, val);
 		break;
 	default:
+		if (f->dev)
+			refdev_dev_reg_write(f, reg, val);
 		break;		/* read-only and reserved: writes dropped */
 	}
 }
 
 /* Registers are 32-bit; narrower or wider accesses are split or merged. */
-static uint64_t regs_read(const struct refdev_func *f, uint64_t offset,
+static uint64_t regs_read(struct refdev_func *f, uint64_t offset,
 			  unsigned int size)
 {
 	uint64_t reg = offset & ~3ull;
@@ -120,12 +129,16 @@ static void sram_write(struct refdev_func *f, uint64_t offset,
 {
 	for (unsigned int i = 0; i < size; i++)
 		f->sram[offset + i] = (uint8_t)(val >> (8 * i));
+	/* Aligned and at most 8 bytes: one chunk (STR-005). */
+	f->sram_changed |= 1ull << (offset / REFDEV_SRAM_CHUNK);
 }
 
 bool refdev_mmio_read(struct refdev_func *f, int bar, uint64_t offset,
 		      unsigned int size, uint64_t *val)
 {
 	*val = 0;
+	if (f->dev && refdev_dev_mmio_blocked(f, false))
+		return false;
 	switch (bar) {
 	case REFDEV_BAR_REGS:
 		if (!access_ok(offset, size, REFDEV_REGS_WINDOW))
@@ -145,6 +158,9 @@ bool refdev_mmio_read(struct refdev_func *f, int bar, uint64_t offset,
 bool refdev_mmio_write(struct refdev_func *f, int bar, uint64_t offset,
 		       unsigned int size, uint64_t val)
 {
+	/* Dropped: re-entry from DMA is an error, a write in STOP is not. */
+	if (f->dev && refdev_dev_mmio_blocked(f, true))
+		return !f->dev->in_dma;
 	switch (bar) {
 	case REFDEV_BAR_REGS:
 		if (!access_ok(offset, size, REFDEV_REGS_WINDOW))

@@ -14,10 +14,33 @@
 
 #include "refdev_regs.h"
 
-/* What the core may ask of its host (QEMU glue, or a unit test). */
+struct refdev_dev;
+
+/*
+ * What the core may ask of its host (QEMU glue, or a unit test). @opaque is
+ * the function's; schedule/timer_arm/now_ns get the device's (the PF's).
+ * Only raise_msix is used by a bare function; the rest serves the device
+ * object (refdev_dev.h) and may be NULL (DMA then fails, nothing is run).
+ */
 struct refdev_ops {
 	/* Raise MSI-X vector @vector of this function. */
 	void (*raise_msix)(void *opaque, unsigned int vector);
+	/*
+	 * DMA in this function's IOVA space (its requester ID). false = bus or
+	 * IOMMU error; the host must also fail DMA to the device's own BARs
+	 * (DEV-DMA-006). The core never crosses a 4 KiB boundary in one call.
+	 */
+	bool (*dma_read)(void *opaque, uint64_t addr, void *buf, uint32_t len);
+	bool (*dma_write)(void *opaque, uint64_t addr, const void *buf,
+			  uint32_t len);
+	/* Call refdev_dev_run() soon, from a fresh call chain (bottom half). */
+	void (*schedule)(void *opaque);
+	/* Call refdev_dev_timer() once at now_ns() >= @expire_ns (re-arms). */
+	void (*timer_arm)(void *opaque, uint64_t expire_ns);
+	uint64_t (*now_ns)(void *opaque);
+	/* Optional: reset the host-owned part (config space, MSI-X) of a VF
+	 * that the device resets itself (ADM-010). */
+	void (*function_reset)(void *opaque);
 };
 
 struct refdev_func {
@@ -31,6 +54,10 @@ struct refdev_func {
 	uint32_t scratch;
 	uint32_t reset_count;
 	uint8_t sram[REFDEV_BAR_SRAM_SIZE];
+
+	/* v1 */
+	struct refdev_dev *dev;		/* NULL: a bare (v0) function */
+	uint64_t sram_changed;		/* STR-005: chunks written since last save */
 };
 
 void refdev_func_init(struct refdev_func *f, const struct refdev_ops *ops,

@@ -182,6 +182,24 @@ enum refdev_aq_status {
 	REFDEV_AQ_S_INJECTED = 0x00ff,		/* default injected failure */
 };
 
+/* ADM-001 IDENTIFY data, 64 bytes (ADM-013) */
+struct refdev_aq_identify {
+	uint32_t model_version;		/* REFDEV_VERSION */
+	uint16_t total_vfs;
+	uint16_t num_vfs;		/* VFs that exist now */
+	uint32_t max_state_size;	/* REFDEV_MAX_STATE_SIZE */
+	uint32_t dirty_max_ranges;	/* REFDEV_DIRTY_MAX_RANGES */
+	uint64_t dirty_pgsizes;		/* REFDEV_DIRTY_PGSIZES */
+	uint32_t features;		/* REFDEV_FEAT_* */
+	uint32_t rsvd[9];
+};
+#define REFDEV_FEAT_DMA			(1u << 0)	/* VF DMA engine (1.7) */
+#define REFDEV_FEAT_MIGRATION		(1u << 1)	/* save/load, pre-copy (1.9) */
+#define REFDEV_FEAT_DIRTY		(1u << 2)	/* dirty tracking (1.10) */
+#define REFDEV_FEAT_FAULT		(1u << 3)	/* fault injection (1.11) */
+#define REFDEV_FEATURES			0xfu
+#define REFDEV_MAX_STATE_SIZE		4216u	/* FINAL with all 64 chunks */
+
 #define REFDEV_SUSPEND_P2P		1	/* stop initiating DMA/IRQs; MMIO still accepted */
 #define REFDEV_SUSPEND_STOP		2	/* fully stopped: MMIO writes dropped */
 
@@ -206,6 +224,17 @@ struct refdev_stream_hdr {		/* 32 bytes (STR-001) */
 	uint32_t nsections;
 	uint32_t crc32c;		/* over bytes [hdr_len, total_len) */
 	uint32_t rsvd;
+};
+
+/* STR-003: REGS section payload, 64 bytes */
+struct refdev_stream_regs {
+	uint32_t scratch;
+	uint32_t dma_ring_lo, dma_ring_hi, dma_ring_size, dma_ctrl;
+	uint32_t dma_head, dma_tail;
+	uint32_t dma_status;		/* ERROR and code; BUSY/PAUSED ignored on load */
+	uint32_t dma_done;
+	uint32_t doorbell;		/* 1: a TAIL write not yet served */
+	uint32_t rsvd[6];
 };
 
 struct refdev_stream_sec {		/* 8-byte section header (STR-002) */

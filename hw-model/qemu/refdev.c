@@ -6,14 +6,22 @@
  * The device itself is specified in vfio-refdev's SPEC.md ("Device").
  *
  *   -device refdev,bus=rp1[,total-vfs=N][,vendor-id=..][,device-id=..]
- *                  [,vf-device-id=..]
+ *                  [,vf-device-id=..][,fault=NAME:COUNT[:PARAM[:VF]]]
+ *
+ * The device object (VF slots, admin queue, DMA engines) lives in the PF;
+ * a refdev-vf attaches to its slot when SR-IOV creates it.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qemu/module.h"
+#include "qemu/timer.h"
+#include "qemu/rcu.h"
+#include "exec/memory.h"
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pcie.h"
@@ -23,7 +31,7 @@
 #include "migration/vmstate.h"
 #include "qom/object.h"
 
-#include "refdev_core.h"
+#include "refdev_dev.h"
 
 #define TYPE_REFDEV_BASE "refdev-base"
 #define TYPE_REFDEV      "refdev"
@@ -41,7 +49,12 @@ OBJECT_DECLARE_SIMPLE_TYPE(RefdevState, REFDEV_BASE)
 struct RefdevState {
     PCIDevice parent_obj;
 
-    struct refdev_func core;
+    struct refdev_dev *dev;     /* PF: owned; VF: its PF's */
+    struct refdev_func *func;   /* this function's state inside dev */
+    uint16_t vf_index;
+    bool core_flr;              /* VF: reset requested by the core (ADM-010) */
+    QEMUBH *bh;                 /* PF: deferred work (DEV-DMA-005) */
+    QEMUTimer *timer;           /* PF: LATE completions (DEV-FI-003) */
     MemoryRegion bar0;          /* container: registers + MSI-X */
     MemoryRegion regs;
     MemoryRegion sram;
@@ -51,6 +64,7 @@ struct RefdevState {
     uint16_t device_id;
     uint16_t vf_device_id;
     uint16_t total_vfs;
+    char *fault;
 };
 
 static void refdev_raise_msix(void *opaque, unsigned int vector)
@@ -62,16 +76,145 @@ static void refdev_raise_msix(void *opaque, unsigned int vector)
     }
 }
 
+/*
+ * DEV-DMA-006: device DMA reaches RAM only. Anything else (our own BARs,
+ * other MMIO, an IOMMU fault, bus mastering off) is a bus error, so DMA can
+ * never re-enter a device model.
+ */
+static bool refdev_dma_to_ram(PCIDevice *pdev, uint64_t addr, uint32_t len,
+                              bool is_write)
+{
+    AddressSpace *as = pci_get_address_space(pdev);
+
+    RCU_READ_LOCK_GUARD();
+    while (len) {
+        hwaddr xlat, plen = len;
+        MemoryRegion *mr = address_space_translate(as, addr, &xlat, &plen,
+                                                   is_write,
+                                                   MEMTXATTRS_UNSPECIFIED);
+
+        if (!memory_region_is_ram(mr) || !plen) {
+            return false;
+        }
+        plen = MIN(plen, len);
+        addr += plen;
+        len -= plen;
+    }
+    return true;
+}
+
+static bool refdev_dma_read(void *opaque, uint64_t addr, void *buf,
+                            uint32_t len)
+{
+    PCIDevice *pdev = PCI_DEVICE(opaque);
+
+    return refdev_dma_to_ram(pdev, addr, len, false) &&
+           pci_dma_read(pdev, addr, buf, len) == MEMTX_OK;
+}
+
+static bool refdev_dma_write(void *opaque, uint64_t addr, const void *buf,
+                             uint32_t len)
+{
+    PCIDevice *pdev = PCI_DEVICE(opaque);
+
+    return refdev_dma_to_ram(pdev, addr, len, true) &&
+           pci_dma_write(pdev, addr, buf, len) == MEMTX_OK;
+}
+
+static void refdev_schedule(void *opaque)
+{
+    qemu_bh_schedule(REFDEV_BASE(opaque)->bh);
+}
+
+static void refdev_timer_arm(void *opaque, uint64_t expire_ns)
+{
+    timer_mod_ns(REFDEV_BASE(opaque)->timer, expire_ns);
+}
+
+static uint64_t refdev_now_ns(void *opaque)
+{
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+}
+
+/* ADM-010: the config-space/MSI-X half of an FLR the device does itself. */
+static void refdev_function_reset(void *opaque)
+{
+    RefdevState *s = REFDEV_BASE(opaque);
+
+    s->core_flr = true;
+    pci_device_reset(PCI_DEVICE(s));
+    s->core_flr = false;
+}
+
 static const struct refdev_ops refdev_core_ops = {
     .raise_msix = refdev_raise_msix,
+    .dma_read = refdev_dma_read,
+    .dma_write = refdev_dma_write,
+    .schedule = refdev_schedule,
+    .timer_arm = refdev_timer_arm,
+    .now_ns = refdev_now_ns,
+    .function_reset = refdev_function_reset,
 };
+
+static void refdev_bh(void *opaque)
+{
+    refdev_dev_run(REFDEV_BASE(opaque)->dev);
+}
+
+static void refdev_timer_cb(void *opaque)
+{
+    refdev_dev_timer(REFDEV_BASE(opaque)->dev);
+}
+
+/*
+ * DEV-FI-*: "fault=NAME:COUNT[:PARAM[:VF]]", NAME one of the names below or
+ * the number; armed at realize and again after each PF reset.
+ */
+static bool refdev_arm_fault_prop(RefdevState *s, Error **errp)
+{
+    static const char *const names[] = {
+        "none", "fail_status", "no_completion", "late", "corrupt_save",
+        "drop_dirty", "extra_dirty", "flr_fail",
+    };
+    g_auto(GStrv) f = NULL;
+    uint64_t v[4] = { 0, 1, 0, 0xffff };
+    guint n;
+
+    if (!s->fault || !*s->fault) {
+        return true;
+    }
+    f = g_strsplit(s->fault, ":", 4);
+    n = g_strv_length(f);
+    for (guint i = 0; i < n; i++) {
+        if (i == 0 && !qemu_strtou64(f[0], NULL, 0, &v[0])) {
+            continue;
+        }
+        if (i == 0) {
+            v[0] = ARRAY_SIZE(names);
+            for (guint k = 0; k < ARRAY_SIZE(names); k++) {
+                if (!strcmp(f[0], names[k])) {
+                    v[0] = k;
+                }
+            }
+        } else if (qemu_strtou64(f[i], NULL, 0, &v[i])) {
+            v[0] = ARRAY_SIZE(names);
+        }
+    }
+    if (v[0] > UINT32_MAX || v[3] > 0xffff ||
+        refdev_dev_arm_fault(s->dev, v[0], v[1], v[2], v[3]) != REFDEV_AQ_S_OK) {
+        error_setg(errp, "refdev: bad fault '%s' (NAME:COUNT[:PARAM[:VF]])",
+                   s->fault);
+        return false;
+    }
+    return true;
+}
 
 static uint64_t refdev_mmio_read_bar(RefdevState *s, int bar, hwaddr addr,
                                      unsigned size)
 {
     uint64_t val;
 
-    if (!refdev_mmio_read(&s->core, bar, addr, size, &val)) {
+    if (!refdev_mmio_read(s->func, bar, addr, size, &val)) {
         qemu_log_mask(LOG_GUEST_ERROR, "refdev: bad read bar%d+0x%" HWADDR_PRIx
                       " size %u\n", bar, addr, size);
     }
@@ -81,7 +224,7 @@ static uint64_t refdev_mmio_read_bar(RefdevState *s, int bar, hwaddr addr,
 static void refdev_mmio_write_bar(RefdevState *s, int bar, hwaddr addr,
                                   uint64_t val, unsigned size)
 {
-    if (!refdev_mmio_write(&s->core, bar, addr, size, val)) {
+    if (!refdev_mmio_write(s->func, bar, addr, size, val)) {
         qemu_log_mask(LOG_GUEST_ERROR, "refdev: bad write bar%d+0x%" HWADDR_PRIx
                       " size %u\n", bar, addr, size);
     }
@@ -143,7 +286,7 @@ static void refdev_init_pm(PCIDevice *pdev, Error **errp)
 static bool refdev_init_bars(RefdevState *s, Error **errp)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
-    unsigned vectors = s->core.msix_vectors;
+    unsigned vectors = s->func->msix_vectors;
 
     memory_region_init(&s->bar0, OBJECT(s), "refdev-bar0", REFDEV_BAR_REGS_SIZE);
     memory_region_init_io(&s->regs, OBJECT(s), &refdev_regs_ops, s,
@@ -195,6 +338,16 @@ static bool refdev_init_common(RefdevState *s, Error **errp)
     return refdev_init_bars(s, errp);
 }
 
+static void refdev_pf_free(RefdevState *s)
+{
+    qemu_bh_delete(s->bh);
+    timer_free(s->timer);
+    refdev_dev_fini(s->dev);
+    g_free(s->dev);
+    s->dev = NULL;
+    s->func = NULL;
+}
+
 static void refdev_pf_realize(PCIDevice *pdev, Error **errp)
 {
     ERRP_GUARD();
@@ -204,12 +357,18 @@ static void refdev_pf_realize(PCIDevice *pdev, Error **errp)
         error_setg(errp, "refdev: total-vfs must be 1..%d", REFDEV_MAX_VFS);
         return;
     }
-    refdev_func_init(&s->core, &refdev_core_ops, s, false, 0);
+    s->dev = g_malloc0(sizeof(*s->dev));
+    refdev_dev_init(s->dev, &refdev_core_ops, s, s->total_vfs);
+    s->func = &s->dev->pf;
+    s->bh = qemu_bh_new_guarded(refdev_bh, s,
+                                &DEVICE(s)->mem_reentrancy_guard);
+    s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, refdev_timer_cb, s);
     pci_config_set_vendor_id(pdev->config, s->vendor_id);
     pci_config_set_device_id(pdev->config, s->device_id);
     pci_set_word(pdev->config + PCI_SUBSYSTEM_VENDOR_ID, s->vendor_id);
     pci_set_word(pdev->config + PCI_SUBSYSTEM_ID, s->device_id);
-    if (!refdev_init_common(s, errp)) {
+    if (!refdev_arm_fault_prop(s, errp) || !refdev_init_common(s, errp)) {
+        refdev_pf_free(s);      /* exit is not called after a failed realize */
         return;
     }
 
@@ -236,8 +395,13 @@ static void refdev_vf_realize(PCIDevice *pdev, Error **errp)
         return;
     }
     pf = REFDEV_BASE(pcie_sriov_get_pf(pdev));
-    refdev_func_init(&s->core, &refdev_core_ops, s, true,
-                     pcie_sriov_vf_number(pdev));
+    s->dev = pf->dev;
+    s->vf_index = pcie_sriov_vf_number(pdev);
+    s->func = refdev_dev_vf_attach(s->dev, s->vf_index, s);
+    if (!s->func) {
+        error_setg(errp, "refdev-vf: VF %u has no slot", s->vf_index);
+        return;
+    }
     pci_set_word(pdev->config + PCI_SUBSYSTEM_VENDOR_ID, pf->vendor_id);
     pci_set_word(pdev->config + PCI_SUBSYSTEM_ID, pf->vf_device_id);
     refdev_init_common(s, errp);
@@ -247,10 +411,14 @@ static void refdev_exit(PCIDevice *pdev)
 {
     RefdevState *s = REFDEV_BASE(pdev);
 
-    if (!pci_is_vf(pdev)) {
-        pcie_sriov_pf_exit(pdev);
+    if (pci_is_vf(pdev)) {
+        msix_uninit(pdev, &s->bar0, &s->bar0);
+        refdev_dev_vf_detach(s->dev, s->vf_index);
+        return;
     }
+    pcie_sriov_pf_exit(pdev);   /* detaches every VF */
     msix_uninit(pdev, &s->bar0, &s->bar0);
+    refdev_pf_free(s);
 }
 
 /*
@@ -281,10 +449,16 @@ static void refdev_reset(DeviceState *dev)
     RefdevState *s = REFDEV_BASE(dev);
     PCIDevice *pdev = PCI_DEVICE(dev);
 
-    refdev_func_reset(&s->core);
-    if (!pci_is_vf(pdev)) {
-        refdev_sriov_pf_reset(pdev);
+    if (pci_is_vf(pdev)) {
+        /* DEV-RST-001, DRT-005; ADM-010 already reset the core itself. */
+        if (!s->core_flr) {
+            refdev_dev_vf_flr(s->dev, s->vf_index);
+        }
+        return;
     }
+    refdev_sriov_pf_reset(pdev);
+    refdev_dev_pf_reset(s->dev);    /* DEV-AQ-006 */
+    refdev_arm_fault_prop(s, &error_abort);  /* checked at realize */
 }
 
 static void refdev_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
@@ -303,6 +477,7 @@ static Property refdev_pf_properties[] = {
                        REFDEV_PCI_VF_DEVICE_ID),
     DEFINE_PROP_UINT16("total-vfs", RefdevState, total_vfs,
                        REFDEV_DEFAULT_TOTAL_VFS),
+    DEFINE_PROP_STRING("fault", RefdevState, fault),
     DEFINE_PROP_END_OF_LIST(),
 };
 

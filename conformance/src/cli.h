@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
+/* Command line and environment of vfio-conform. */
+#ifndef CONFORM_CLI_H
+#define CONFORM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sysfs.h"
+
+#define CLI_MAX_PATTERNS	64
+#define CLI_EXIT_USAGE		2
+
+struct cli_opts {
+	bool help;
+	bool list;
+	const char *device;		/* canonical BDF (points into device_buf) or NULL */
+	const char *pf;			/* canonical BDF or NULL */
+	const char *token;		/* UUID string (points into token_buf) */
+	const char *filters[CLI_MAX_PATTERNS];
+	size_t nfilters;
+	const char *reqs[CLI_MAX_PATTERNS];
+	size_t nreqs;
+	unsigned int timeout_s;
+	const char *junit;
+	const char *json;
+	char device_buf[BDF_LEN];
+	char pf_buf[BDF_LEN];
+	char token_buf[40];
+};
+
+/*
+ * Parse argv and the environment (VFIO_CONFORM_DEVICE, VFIO_CONFORM_PF,
+ * VFIO_CONFORM_VF_TOKEN; the command line wins).  Returns 0, or
+ * CLI_EXIT_USAGE after printing a message to err.
+ */
+int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err);
+void cli_usage(FILE *f, const char *prog);
+
+#endif /* CONFORM_CLI_H */

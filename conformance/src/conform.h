@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
+/*
+ * What an area file needs: cmocka, the registry types, the device fixture,
+ * and check helpers that print a useful message on failure.
+ *
+ * Writing a test: a cmocka test function; `struct vfio_dev *d = *state` is
+ * the device under test, freshly opened for this test (unless the test has
+ * CONFORM_F_NO_FIXTURE).  Fail with conform_check()/fail_msg(); skip only
+ * with conform_skip("reason") - a bare skip() is reported as a suite bug.
+ */
+#ifndef CONFORM_H
+#define CONFORM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "runner.h"
+#include "sysfs.h"
+#include "vfio_dev.h"
+
+#define SUITE_NAME	"vfio-conform"
+#define SUITE_VERSION	"0.1.0"
+
+/* Fixed suite VF token; VFIO_CONFORM_VF_TOKEN overrides it. */
+#define CONFORM_DEFAULT_VF_TOKEN	"5c6a04f4-8d2b-4e4a-9a8e-72656664657f"
+
+struct conform_env {
+	const char *bdf;	/* device under test, canonical BDF */
+	const char *pf;		/* --pf / VFIO_CONFORM_PF, or NULL */
+	const char *token;	/* VF token used with --pf */
+};
+
+extern struct conform_env conform_env;
+
+/* Fixture: opens the device under test for one test (see fixture.c). */
+int conform_fixture_setup(void **state);
+int conform_fixture_teardown(void **state);
+/* Whether the fixture passes the VF token (PF given and a vfio driver). */
+bool conform_use_token(void);
+
+#define CONFORM_DEV(state)	((struct vfio_dev *)*(state))
+
+/* Fail with a message when cond is false. */
+#define conform_check(cond, ...)			\
+	do {						\
+		if (!(cond))				\
+			fail_msg(__VA_ARGS__);		\
+	} while (0)
+
+/* Fail with the errno text when rc (0 or -errno) is non-zero. */
+#define conform_check_rc(rc, what, ...)					\
+	do {								\
+		int conform_rc_ = (rc);					\
+		if (conform_rc_)					\
+			fail_msg(what ": %s", ##__VA_ARGS__,		\
+				 strerror(-conform_rc_));		\
+	} while (0)
+
+#define CONFORM_AREA(sym, area_name, array)				\
+	const struct conform_area sym = {				\
+		.name = area_name,					\
+		.tests = array,						\
+		.count = sizeof(array) / sizeof((array)[0]),		\
+	}
+
+extern const struct conform_area conform_area_info;
+extern const struct conform_area conform_area_region;
+extern const struct conform_area conform_area_config;
+extern const struct conform_area conform_area_token;
+extern const struct conform_area conform_area_device;
+
+/* suite.c: all tests in registry order */
+size_t suite_tests(const struct conform_test **out, size_t max);
+size_t suite_count(void);
+
+#endif /* CONFORM_H */

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-or-later OR MIT
+/*
+ * The per-test fixture: a fresh container and device fd for every test.
+ * With a PF given (and bound to a vfio driver) the PF's VF token is set to
+ * the suite token first, and the device is opened with that token.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conform.h"
+
+struct conform_env conform_env;
+
+bool conform_use_token(void)
+{
+	char drv[64];
+
+	if (!conform_env.pf || !conform_env.token)
+		return false;
+	return !sysfs_driver(conform_env.pf, drv, sizeof(drv)) && driver_is_vfio(drv);
+}
+
+int conform_fixture_setup(void **state)
+{
+	char err[VFIO_ERR_LEN] = "";
+	struct vfio_container *c;
+	struct vfio_dev *d;
+	const char *token = NULL;
+	int rc;
+
+	d = calloc(1, sizeof(*d));
+	c = calloc(1, sizeof(*c));
+	if (!d || !c) {
+		fprintf(stderr, "setup: out of memory\n");
+		goto fail;
+	}
+	rc = vfio_container_init(c, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "setup: %s\n", err);
+		free(c);
+		c = NULL;
+		goto fail;
+	}
+	if (conform_use_token()) {
+		rc = vfio_pf_set_vf_token(c, conform_env.pf, conform_env.token,
+					  err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "setup: setting the VF token: %s\n", err);
+			goto fail_ctr;
+		}
+		token = conform_env.token;
+	}
+	rc = vfio_dev_open(d, c, conform_env.bdf, token, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "setup: %s\n", err);
+		goto fail_ctr;
+	}
+	d->own_ctr = true;	/* the device closes the container */
+	*state = d;
+	return 0;
+
+fail_ctr:
+	vfio_container_fini(c);
+	free(c);
+fail:
+	free(d);
+	return -1;
+}
+
+int conform_fixture_teardown(void **state)
+{
+	struct vfio_dev *d = *state;
+
+	if (d) {
+		vfio_dev_close(d);
+		free(d);
+	}
+	*state = NULL;
+	return 0;
+}

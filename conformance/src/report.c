@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0-or-later OR MIT
+/*
+ * JUnit XML and JSON certificate writers.  Strings from test output can hold
+ * anything: both writers emit valid UTF-8 only (invalid bytes become
+ * U+FFFD) and escape per XML 1.0 / RFC 8259.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define REPLACEMENT_CHAR	0xfffdu
+
+/* Decode one UTF-8 sequence; returns its length (1..4) or 0 if invalid. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	size_t len, i;
+	uint32_t c, min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		c = s[0] & 0x1f;
+		min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		c = s[0] & 0x0f;
+		min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		c = s[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static void put_utf8(FILE *f, uint32_t c)
+{
+	if (c < 0x80) {
+		fputc((int)c, f);
+	} else if (c < 0x800) {
+		fputc((int)(0xc0 | c >> 6), f);
+		fputc((int)(0x80 | (c & 0x3f)), f);
+	} else if (c < 0x10000) {
+		fputc((int)(0xe0 | c >> 12), f);
+		fputc((int)(0x80 | ((c >> 6) & 0x3f)), f);
+		fputc((int)(0x80 | (c & 0x3f)), f);
+	} else {
+		fputc((int)(0xf0 | c >> 18), f);
+		fputc((int)(0x80 | ((c >> 12) & 0x3f)), f);
+		fputc((int)(0x80 | ((c >> 6) & 0x3f)), f);
+		fputc((int)(0x80 | (c & 0x3f)), f);
+	}
+}
+
+static bool xml_char_allowed(uint32_t c)
+{
+	return c == 0x9 || c == 0xa || c == 0xd ||
+	       (c >= 0x20 && c <= 0xd7ff) ||
+	       (c >= 0xe000 && c <= 0xfffd) ||
+	       (c >= 0x10000 && c <= 0x10ffff);
+}
+
+void xml_escape(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	uint32_t c;
+	size_t n;
+
+	while (*p) {
+		n = utf8_decode(p, &c);
+		if (!n) {
+			c = REPLACEMENT_CHAR;
+			n = 1;
+		}
+		p += n;
+		if (!xml_char_allowed(c))
+			c = REPLACEMENT_CHAR;
+		switch (c) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		case '\t': fputs("&#9;", f); break;
+		case '\n': fputs("&#10;", f); break;
+		case '\r': fputs("&#13;", f); break;
+		default: put_utf8(f, c); break;
+		}
+	}
+}
+
+void json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c;
+	size_t n;
+
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	while (*p) {
+		n = utf8_decode(p, &c);
+		if (!n) {
+			c = REPLACEMENT_CHAR;
+			n = 1;
+		}
+		p += n;
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (c < 0x20)
+				fprintf(f, "\\u%04x", c);
+			else
+				put_utf8(f, c);
+			break;
+		}
+	}
+	fputc('"', f);
+}
+
+/* ---------------- requirement verdicts ---------------- */
+
+static int cmp_verdict(const void *a, const void *b)
+{
+	return strcmp(((const struct req_verdict *)a)->id,
+		      ((const struct req_verdict *)b)->id);
+}
+
+static enum conform_status merge(enum conform_status cur, enum conform_status t)
+{
+	if (cur == CONFORM_FAIL || t == CONFORM_FAIL)
+		return CONFORM_FAIL;
+	if (cur == CONFORM_PASS || t == CONFORM_PASS)
+		return CONFORM_PASS;
+	return CONFORM_SKIP;
+}
+
+static size_t add_req(struct req_verdict *v, size_t used, size_t max,
+		      const char *id, enum conform_status st, size_t *total)
+{
+	size_t i;
+
+	for (i = 0; i < used; i++) {
+		if (!strcmp(v[i].id, id)) {
+			v[i].status = merge(v[i].status, st);
+			return used;
+		}
+	}
+	(*total)++;
+	if (used == max)
+		return used;
+	v[used].id = id;
+	v[used].status = st;
+	return used + 1;
+}
+
+size_t report_req_verdicts(const struct conform_result *r, size_t n,
+			   struct req_verdict *out, size_t max)
+{
+	size_t i, j, used = 0, total = 0;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < CONFORM_MAX_REQS && r[i].test->reqs[j]; j++)
+			used = add_req(out, used, max, r[i].test->reqs[j],
+				       r[i].status, &total);
+	qsort(out, used, sizeof(*out), cmp_verdict);
+	return total;
+}
+
+const char *report_verdict(const struct conform_result *r, size_t n)
+{
+	size_t i, passed = 0;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].status == CONFORM_FAIL)
+			return "not-conformant";
+		if (r[i].status == CONFORM_PASS)
+			passed++;
+	}
+	return passed ? "conformant" : "not-conformant";
+}
+
+static void count(const struct conform_result *r, size_t n, struct conform_totals *t)
+{
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		if (r[i].status == CONFORM_PASS)
+			t->pass++;
+		else if (r[i].status == CONFORM_SKIP)
+			t->skip++;
+		else
+			t->fail++;
+	}
+}
+
+static uint64_t total_ms(const struct conform_result *r, size_t n)
+{
+	uint64_t ms = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ms += r[i].duration_ms;
+	return ms;
+}
+
+/* ---------------- JUnit ---------------- */
+
+static void xml_attr(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, " %s=\"", name);
+	xml_escape(f, value);
+	fputc('"', f);
+}
+
+static void xml_property(FILE *f, const char *indent, const char *name, const char *value)
+{
+	fprintf(f, "%s<property", indent);
+	xml_attr(f, "name", name);
+	xml_attr(f, "value", value ? value : "");
+	fputs("/>\n", f);
+}
+
+static void split_name(const char *name, char *area, size_t alen, const char **tcase)
+{
+	const char *slash = strchr(name, '/');
+
+	if (!slash) {
+		snprintf(area, alen, "%s", "vfio-conform");
+		*tcase = name;
+		return;
+	}
+	snprintf(area, alen, "%.*s", (int)(slash - name), name);
+	*tcase = slash + 1;
+}
+
+static void junit_testcase(FILE *f, const struct conform_result *r)
+{
+	const char *tcase;
+	char area[64];
+	size_t j;
+
+	split_name(r->test->name, area, sizeof(area), &tcase);
+	fputs("    <testcase", f);
+	xml_attr(f, "classname", area);
+	xml_attr(f, "name", tcase);
+	fprintf(f, " time=\"%.3f\">\n", (double)r->duration_ms / 1000.0);
+	fputs("      <properties>\n", f);
+	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j]; j++)
+		xml_property(f, "        ", "requirement", r->test->reqs[j]);
+	fputs("      </properties>\n", f);
+	if (r->status == CONFORM_FAIL) {
+		fputs("      <failure", f);
+		xml_attr(f, "message", r->reason ? r->reason : "test failed");
+		xml_attr(f, "type", r->timed_out ? "timeout" : "failure");
+		fputc('>', f);
+		xml_escape(f, r->output);
+		fputs("</failure>\n", f);
+	} else if (r->status == CONFORM_SKIP) {
+		fputs("      <skipped", f);
+		xml_attr(f, "message", r->reason ? r->reason : "");
+		fputs("/>\n", f);
+	}
+	if (r->status != CONFORM_FAIL && r->output && r->output[0]) {
+		fputs("      <system-out>", f);
+		xml_escape(f, r->output);
+		fputs("</system-out>\n", f);
+	}
+	fputs("    </testcase>\n", f);
+}
+
+static void junit_counts(FILE *f, const struct conform_totals *t, size_t n, uint64_t ms)
+{
+	fprintf(f, " tests=\"%zu\" failures=\"%u\" errors=\"0\" skipped=\"%u\" time=\"%.3f\"",
+		n, t->fail, t->skip, (double)ms / 1000.0);
+}
+
+int report_write_junit(FILE *f, const struct report_meta *m,
+		       const struct conform_result *r, size_t n)
+{
+	struct conform_totals t;
+	uint64_t ms = total_ms(r, n);
+	size_t i;
+
+	count(r, n, &t);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", f);
+	xml_attr(f, "name", m->suite);
+	junit_counts(f, &t, n, ms);
+	fputs(">\n  <testsuite", f);
+	xml_attr(f, "name", m->suite);
+	junit_counts(f, &t, n, ms);
+	if (m->timestamp)
+		xml_attr(f, "timestamp", m->timestamp);
+	fputs(">\n    <properties>\n", f);
+	xml_property(f, "      ", "suite_version", m->suite_version);
+	xml_property(f, "      ", "kernel", m->kernel);
+	xml_property(f, "      ", "device", m->dev.bdf);
+	xml_property(f, "      ", "vendor", m->dev.vendor);
+	xml_property(f, "      ", "device_id", m->dev.device);
+	xml_property(f, "      ", "driver", m->dev.driver);
+	xml_property(f, "      ", "is_vf", m->dev.is_vf ? "true" : "false");
+	fputs("    </properties>\n", f);
+	for (i = 0; i < n; i++)
+		junit_testcase(f, &r[i]);
+	fputs("  </testsuite>\n</testsuites>\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---------------- JSON ---------------- */
+
+static void json_key(FILE *f, const char *indent, const char *key)
+{
+	fputs(indent, f);
+	json_string(f, key);
+	fputs(": ", f);
+}
+
+static void json_kv(FILE *f, const char *indent, const char *key, const char *val,
+		    bool comma)
+{
+	json_key(f, indent, key);
+	json_string(f, val);
+	fputs(comma ? ",\n" : "\n", f);
+}
+
+static void json_device(FILE *f, const struct report_device *d)
+{
+	fputs("  \"device\": {\n", f);
+	json_kv(f, "    ", "bdf", d->bdf, true);
+	json_kv(f, "    ", "vendor", d->vendor, true);
+	json_kv(f, "    ", "device", d->device, true);
+	json_kv(f, "    ", "subsystem_vendor", d->subsystem_vendor, true);
+	json_kv(f, "    ", "subsystem_device", d->subsystem_device, true);
+	json_kv(f, "    ", "driver", d->driver, true);
+	fprintf(f, "    \"is_vf\": %s\n  },\n", d->is_vf ? "true" : "false");
+}
+
+static void json_result(FILE *f, const struct conform_result *r, bool comma)
+{
+	size_t j;
+
+	fputs("    {\n", f);
+	json_kv(f, "      ", "name", r->test->name, true);
+	json_kv(f, "      ", "status", conform_status_name(r->status), true);
+	json_kv(f, "      ", "reason", r->reason ? r->reason : "", true);
+	fputs("      \"requirements\": [", f);
+	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j]; j++) {
+		if (j)
+			fputs(", ", f);
+		json_string(f, r->test->reqs[j]);
+	}
+	fprintf(f, "],\n      \"duration_ms\": %llu\n    }%s\n",
+		(unsigned long long)r->duration_ms, comma ? "," : "");
+}
+
+static int json_requirements(FILE *f, const struct conform_result *r, size_t n)
+{
+	size_t cap = n * CONFORM_MAX_REQS + 1, cnt, i;
+	struct req_verdict *v = calloc(cap, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	cnt = report_req_verdicts(r, n, v, cap);
+	fputs("  \"requirements\": {", f);
+	for (i = 0; i < cnt; i++) {
+		fputs(i ? ",\n    " : "\n    ", f);
+		json_string(f, v[i].id);
+		fputs(": ", f);
+		json_string(f, conform_status_name(v[i].status));
+	}
+	fputs(cnt ? "\n  },\n" : "},\n", f);
+	free(v);
+	return 0;
+}
+
+int report_write_json(FILE *f, const struct report_meta *m,
+		      const struct conform_result *r, size_t n)
+{
+	struct conform_totals t;
+	size_t i;
+	int rc;
+
+	count(r, n, &t);
+	fputs("{\n", f);
+	json_kv(f, "  ", "suite", m->suite, true);
+	json_kv(f, "  ", "suite_version", m->suite_version, true);
+	json_kv(f, "  ", "kernel", m->kernel, true);
+	json_kv(f, "  ", "timestamp", m->timestamp, true);
+	json_device(f, &m->dev);
+	fputs("  \"results\": [\n", f);
+	for (i = 0; i < n; i++)
+		json_result(f, &r[i], i + 1 < n);
+	fputs("  ],\n", f);
+	rc = json_requirements(f, r, n);
+	if (rc)
+		return rc;
+	fprintf(f, "  \"summary\": {\"passed\": %u, \"failed\": %u, \"skipped\": %u},\n",
+		t.pass, t.fail, t.skip);
+	json_kv(f, "  ", "verdict", report_verdict(r, n), false);
+	fputs("}\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+static int write_file(const char *path,
+		      int (*fn)(FILE *, const struct report_meta *,
+				const struct conform_result *, size_t),
+		      const struct report_meta *m, const struct conform_result *r, size_t n)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f)
+		return -errno;
+	rc = fn(f, m, r, n);
+	if (fclose(f) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+int report_junit_file(const char *path, const struct report_meta *m,
+		      const struct conform_result *r, size_t n)
+{
+	return write_file(path, report_write_junit, m, r, n);
+}
+
+int report_json_file(const char *path, const struct report_meta *m,
+		     const struct conform_result *r, size_t n)
+{
+	return write_file(path, report_write_json, m, r, n);
+}

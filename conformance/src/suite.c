@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-or-later OR MIT
+/*
+ * The suite's areas, in run order.  A new area is one new area_<name>.c
+ * file plus one line here.
+ */
+#include "conform.h"
+
+static const struct conform_area *const areas[] = {
+	&conform_area_info,
+	&conform_area_region,
+	&conform_area_config,
+	&conform_area_token,
+	&conform_area_device,
+};
+
+size_t suite_tests(const struct conform_test **out, size_t max)
+{
+	size_t a, i, n = 0;
+
+	for (a = 0; a < sizeof(areas) / sizeof(areas[0]); a++)
+		for (i = 0; i < areas[a]->count; i++) {
+			if (out && n < max)
+				out[n] = &areas[a]->tests[i];
+			n++;
+		}
+	return n;
+}
+
+size_t suite_count(void)
+{
+	return suite_tests(NULL, 0);
+}

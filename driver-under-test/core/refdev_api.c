@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * refdev_core API for the VF driver (refdev_core.h): one function per admin
+ * command. Host buffers are bounced through DMA-coherent memory of the PF,
+ * so callers pass plain kernel memory and never see a DMA address.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+#include "refdev_pf.h"
+
+void refdev_pf_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct refdev_pf, ref));
+}
+
+struct refdev_vf *refdev_vf_get(struct pci_dev *vf_pdev)
+{
+	struct refdev_pf *pf;
+	struct refdev_vf *vf;
+	int index;
+
+	index = pci_iov_vf_id(vf_pdev);
+	if (index < 0)
+		return ERR_PTR(index);
+	vf = kzalloc(sizeof(*vf), GFP_KERNEL);
+	if (!vf)
+		return ERR_PTR(-ENOMEM);
+
+	/* drvdata is set/cleared under this lock, so pf cannot go away here */
+	mutex_lock(&refdev_pf_lookup_lock);
+	pf = pci_iov_get_pf_drvdata(vf_pdev, &refdev_core_driver);
+	if (IS_ERR_OR_NULL(pf)) {
+		mutex_unlock(&refdev_pf_lookup_lock);
+		kfree(vf);
+		return ERR_PTR(-ENODEV);
+	}
+	kref_get(&pf->ref);
+	mutex_unlock(&refdev_pf_lookup_lock);
+
+	vf->pf = pf;
+	vf->index = index;
+	if (!pf->has_aq) {
+		refdev_vf_put(vf);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return vf;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_get);
+
+void refdev_vf_put(struct refdev_vf *vf)
+{
+	if (IS_ERR_OR_NULL(vf))
+		return;
+	kref_put(&vf->pf->ref, refdev_pf_release);
+	kfree(vf);
+}
+EXPORT_SYMBOL_GPL(refdev_vf_put);
+
+u16 refdev_vf_index(const struct refdev_vf *vf)
+{
+	return vf->index;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_index);
+
+bool refdev_vf_is_dead(const struct refdev_vf *vf)
+{
+	return READ_ONCE(vf->pf->dead);
+}
+EXPORT_SYMBOL_GPL(refdev_vf_is_dead);
+
+/*
+ * Run @cmd for @vf_index with an optional host buffer. @dir says which way
+ * the data goes; DMA_NONE for commands without one.
+ */
+static int refdev_pf_cmd(struct refdev_pf *pf, u16 vf_index,
+			 struct refdev_aq_cmd *cmd, struct refdev_aq_cpl *cpl,
+			 void *buf, u32 len, enum dma_data_direction dir)
+{
+	struct refdev_aq_cpl dummy;
+	dma_addr_t dma = 0;
+	void *cpu = NULL;
+	int ret;
+
+	if (!cpl)
+		cpl = &dummy;
+	memset(cpl, 0, sizeof(*cpl));
+
+	down_read(&pf->life);
+	if (pf->dead) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (dir != DMA_NONE) {
+		cpu = dma_alloc_coherent(&pf->pdev->dev, len, &dma, GFP_KERNEL);
+		if (!cpu) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		if (dir == DMA_TO_DEVICE)
+			memcpy(cpu, buf, len);
+		cmd->addr = dma;
+		cmd->len = len;
+	}
+	cmd->vf = vf_index;
+
+	ret = refdev_aq_exec(pf, cmd, cpl);
+
+	if (!ret && dir == DMA_FROM_DEVICE)
+		memcpy(buf, cpu, len);
+	/* a timed-out command was dropped by the queue reset: safe to free */
+	if (cpu)
+		dma_free_coherent(&pf->pdev->dev, len, cpu, dma);
+out:
+	up_read(&pf->life);
+	return ret;
+}
+
+static int refdev_vf_cmd(struct refdev_vf *vf, struct refdev_aq_cmd *cmd,
+			 struct refdev_aq_cpl *cpl)
+{
+	return refdev_pf_cmd(vf->pf, vf->index, cmd, cpl, NULL, 0, DMA_NONE);
+}
+
+#define REFDEV_IDENTIFY_LEN	64
+
+int refdev_pf_identify(struct refdev_pf *pf, struct refdev_identify *id)
+{
+	struct refdev_aq_cmd cmd = { .opcode = REFDEV_AQ_IDENTIFY };
+	u8 *buf;
+	int ret;
+
+	buf = kzalloc(REFDEV_IDENTIFY_LEN, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = refdev_pf_cmd(pf, 0, &cmd, NULL, buf, REFDEV_IDENTIFY_LEN,
+			    DMA_FROM_DEVICE);
+	if (!ret) {
+		id->model_version = get_unaligned_le32(buf + 0);
+		id->total_vfs = get_unaligned_le16(buf + 4);
+		id->num_vfs = get_unaligned_le16(buf + 6);
+		id->max_state_size = get_unaligned_le32(buf + 8);
+		id->dirty_max_ranges = get_unaligned_le32(buf + 12);
+		id->dirty_pgsizes = get_unaligned_le64(buf + 16);
+		id->features = get_unaligned_le32(buf + 24);
+	}
+	kfree(buf);
+	return ret;
+}
+
+int refdev_vf_identify(struct refdev_vf *vf, struct refdev_identify *id)
+{
+	return refdev_pf_identify(vf->pf, id);
+}
+EXPORT_SYMBOL_GPL(refdev_vf_identify);
+
+int refdev_vf_suspend(struct refdev_vf *vf, u32 mode)
+{
+	struct refdev_aq_cmd cmd = {
+		.opcode = REFDEV_AQ_VF_SUSPEND,
+		.param0 = mode,
+	};
+
+	return refdev_vf_cmd(vf, &cmd, NULL);
+}
+EXPORT_SYMBOL_GPL(refdev_vf_suspend);
+
+int refdev_vf_resume(struct refdev_vf *vf)
+{
+	struct refdev_aq_cmd cmd = { .opcode = REFDEV_AQ_VF_RESUME };
+
+	return refdev_vf_cmd(vf, &cmd, NULL);
+}
+EXPORT_SYMBOL_GPL(refdev_vf_resume);
+
+int refdev_vf_state_size(struct refdev_vf *vf, u32 kind, u32 *size)
+{
+	struct refdev_aq_cmd cmd = {
+		.opcode = REFDEV_AQ_VF_STATE_SIZE,
+		.param0 = kind,
+	};
+	struct refdev_aq_cpl cpl;
+	int ret;
+
+	ret = refdev_vf_cmd(vf, &cmd, &cpl);
+	if (!ret)
+		*size = cpl.result0;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_state_size);
+
+int refdev_vf_save(struct refdev_vf *vf, u32 kind, void *buf, u32 len,
+		   u32 *written)
+{
+	struct refdev_aq_cmd cmd = {
+		.opcode = REFDEV_AQ_VF_SAVE,
+		.param0 = kind,
+	};
+	struct refdev_aq_cpl cpl;
+	int ret;
+
+	ret = refdev_pf_cmd(vf->pf, vf->index, &cmd, &cpl, buf, len,
+			    DMA_FROM_DEVICE);
+	if (!ret || ret == -ENOSPC)
+		*written = cpl.result0;
+	if (!ret && cpl.result0 > len)	/* device claims more than it had room for */
+		ret = -EIO;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_save);
+
+int refdev_vf_load(struct refdev_vf *vf, const void *buf, u32 len,
+		   u32 *stream_err)
+{
+	struct refdev_aq_cmd cmd = { .opcode = REFDEV_AQ_VF_LOAD };
+	struct refdev_aq_cpl cpl;
+	int ret;
+
+	ret = refdev_pf_cmd(vf->pf, vf->index, &cmd, &cpl, (void *)buf, len,
+			    DMA_TO_DEVICE);
+	*stream_err = cpl.status == REFDEV_AQ_S_STREAM_INVALID ? cpl.result0 : 0;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_load);
+
+int refdev_vf_dirty_start(struct refdev_vf *vf,
+			  const struct refdev_dirty_range *ranges, u32 n,
+			  u64 pgsize)
+{
+	struct refdev_aq_cmd cmd = {
+		.opcode = REFDEV_AQ_VF_DIRTY_START,
+		.param0 = n,
+		.param1 = pgsize,
+	};
+	struct refdev_dirty_range *wire;
+	u32 i;
+	int ret;
+
+	if (!n || n > REFDEV_DIRTY_MAX_RANGES)
+		return -EINVAL;
+	wire = kcalloc(n, sizeof(*wire), GFP_KERNEL);
+	if (!wire)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		put_unaligned_le64(ranges[i].iova, &wire[i].iova);
+		put_unaligned_le64(ranges[i].length, &wire[i].length);
+	}
+	ret = refdev_pf_cmd(vf->pf, vf->index, &cmd, NULL, wire,
+			    n * sizeof(*wire), DMA_TO_DEVICE);
+	kfree(wire);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_dirty_start);
+
+int refdev_vf_dirty_report(struct refdev_vf *vf, u64 iova, u64 length,
+			   u64 pgsize, void *bitmap, u32 len)
+{
+	struct refdev_aq_cmd cmd = {
+		.opcode = REFDEV_AQ_VF_DIRTY_REPORT,
+		.param0 = pgsize,
+		.param1 = iova,
+		.param2 = length,
+	};
+
+	if (pgsize > U32_MAX)
+		return -EINVAL;
+	return refdev_pf_cmd(vf->pf, vf->index, &cmd, NULL, bitmap, len,
+			     DMA_FROM_DEVICE);
+}
+EXPORT_SYMBOL_GPL(refdev_vf_dirty_report);
+
+int refdev_vf_dirty_stop(struct refdev_vf *vf)
+{
+	struct refdev_aq_cmd cmd = { .opcode = REFDEV_AQ_VF_DIRTY_STOP };
+
+	return refdev_vf_cmd(vf, &cmd, NULL);
+}
+EXPORT_SYMBOL_GPL(refdev_vf_dirty_stop);
+
+int refdev_vf_reset(struct refdev_vf *vf)
+{
+	struct refdev_aq_cmd cmd = { .opcode = REFDEV_AQ_VF_RESET };
+
+	return refdev_vf_cmd(vf, &cmd, NULL);
+}
+EXPORT_SYMBOL_GPL(refdev_vf_reset);
+
+int refdev_vf_fault_inject(struct refdev_vf *vf, u32 fault, u64 count,
+			   u64 param, bool any_vf)
+{
+	struct refdev_aq_cmd cmd = {
+		.opcode = REFDEV_AQ_FAULT_INJECT,
+		.param0 = fault,
+		.param1 = count,
+		.param2 = param,
+	};
+
+	return refdev_pf_cmd(vf->pf, any_vf ? 0xffff : vf->index, &cmd, NULL,
+			     NULL, 0, DMA_NONE);
+}
+EXPORT_SYMBOL_GPL(refdev_vf_fault_inject);
+
+int refdev_vf_query(struct refdev_vf *vf, u32 *suspend, bool *dirty_on)
+{
+	struct refdev_aq_cmd cmd = { .opcode = REFDEV_AQ_VF_QUERY };
+	struct refdev_aq_cpl cpl;
+	int ret;
+
+	ret = refdev_vf_cmd(vf, &cmd, &cpl);
+	if (!ret) {
+		*suspend = cpl.result0;
+		*dirty_on = cpl.result1 & 1;
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_query);

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
+/*
+ * refdev device object (SPEC 1.7-1.11): the PF function, the state of every
+ * VF slot, the PF admin queue, fault injection. VF state lives here, in the
+ * PF's device; a host VF object attaches to its slot when it appears and
+ * detaches when it goes away. Single-threaded: the host serialises every
+ * entry point (QEMU: the BQL).
+ */
+#ifndef REFDEV_DEV_H
+#define REFDEV_DEV_H
+
+#include "refdev_core.h"
+
+#define REFDEV_SRAM_CHUNK		64	/* STR-005 */
+#define REFDEV_SRAM_CHUNKS		(REFDEV_BAR_SRAM_SIZE / REFDEV_SRAM_CHUNK)
+#define REFDEV_DMA_STEP_DESCS		64	/* DEV-DMA-005 */
+#define REFDEV_DMA_STEP_BYTES		(4u << 20)
+#define REFDEV_DMA_XFER			4096	/* host accesses never cross a 4 KiB page */
+#define REFDEV_AQ_STEP_CMDS		8	/* commands per step, DEV-DMA-005 spirit */
+#define REFDEV_FAULT_LATE_MAX_US	60000000u	/* DEV-FI-003: 60 s */
+#define REFDEV_FAULT_MAX		REFDEV_FAULT_FLR_FAIL
+
+enum refdev_vf_state {
+	REFDEV_VF_RUNNING = 0,
+	REFDEV_VF_P2P = REFDEV_SUSPEND_P2P,
+	REFDEV_VF_STOP = REFDEV_SUSPEND_STOP,
+};
+
+struct refdev_dma {			/* DEV-DMA-010..016 */
+	uint32_t ring_lo, ring_hi, size, ctrl;
+	uint32_t head, tail, status, done;
+	bool doorbell;			/* TAIL written, not yet served (STR-003) */
+};
+
+struct refdev_dirty {			/* DRT-* */
+	bool on;
+	uint64_t pgsize;
+	unsigned int nranges;
+	struct refdev_dirty_range range[REFDEV_DIRTY_MAX_RANGES];
+	uint32_t first[REFDEV_DIRTY_MAX_RANGES];	/* first bit of each range */
+	uint32_t npages;
+	uint8_t *bits;			/* one bit per tracked page */
+};
+
+struct refdev_vf {
+	struct refdev_func func;
+	bool present;			/* a host VF object is attached */
+	uint8_t state;			/* enum refdev_vf_state */
+	bool base_loaded;		/* STR-010 ORDER: FULL/INITIAL loaded since STOP */
+	struct refdev_dma dma;
+	struct refdev_dirty dirty;
+};
+
+struct refdev_aq {			/* DEV-AQ-010..017 */
+	uint32_t sq_lo, sq_hi, cq_lo, cq_hi, size, ctrl, status;
+	uint32_t sq_tail, sq_head, cq_head, cq_tail;
+	uint16_t phase;
+	bool late;			/* DEV-FI-003: late_cmd waits for the timer */
+	uint64_t late_due;
+	struct refdev_aq_cmd late_cmd;
+};
+
+struct refdev_fault_slot {		/* DEV-FI-* */
+	uint64_t count;
+	uint64_t param;
+	uint16_t vf;			/* 0xffff: any VF */
+};
+
+struct refdev_dev {
+	const struct refdev_ops *ops;	/* device-level host: schedule, timer */
+	void *opaque;
+	uint16_t total_vfs;
+	bool in_dma;			/* DEV-DMA-006: inside a host DMA call */
+	bool run_scheduled;
+	struct refdev_func pf;
+	struct refdev_aq aq;
+	struct refdev_fault_slot fault[REFDEV_FAULT_MAX + 1];
+	struct refdev_vf vf[REFDEV_MAX_VFS];
+	uint8_t buf[REFDEV_STREAM_MAX_SIZE];	/* save/load/report scratch */
+};
+
+/* ---- host API ---------------------------------------------------------- */
+
+/* Power-on. @ops/@pf_opaque serve the PF and the device-level hooks. */
+void refdev_dev_init(struct refdev_dev *d, const struct refdev_ops *ops,
+		     void *pf_opaque, uint16_t total_vfs);
+void refdev_dev_fini(struct refdev_dev *d);
+/* A VF appeared (DEV-SRIOV-002): power-on state; NULL if @idx is invalid. */
+struct refdev_func *refdev_dev_vf_attach(struct refdev_dev *d, uint16_t idx,
+					 void *opaque);
+void refdev_dev_vf_detach(struct refdev_dev *d, uint16_t idx);
+/* PF reset (DEV-RST-002, DEV-AQ-006): every VF slot is detached too. */
+void refdev_dev_pf_reset(struct refdev_dev *d);
+/* VF FLR from the host (DEV-RST-001, DRT-005, DEV-FI-007). */
+void refdev_dev_vf_flr(struct refdev_dev *d, uint16_t idx);
+/* Deferred work (the host's bottom half) and timer expiry. */
+void refdev_dev_run(struct refdev_dev *d);
+void refdev_dev_timer(struct refdev_dev *d);
+/* DEV-FI-*: arm @fault; returns an enum refdev_aq_status. */
+uint16_t refdev_dev_arm_fault(struct refdev_dev *d, uint32_t fault,
+			      uint64_t count, uint64_t param, uint16_t vf);
+
+/* ---- core-internal ----------------------------------------------------- */
+
+static inline struct refdev_vf *refdev_func_vf(struct refdev_func *f)
+{
+	return (struct refdev_vf *)((char *)f - offsetof(struct refdev_vf, func));
+}
+
+/* Little-endian field access: device structures are LE in host memory. */
+static inline void refdev_le_put(uint8_t *p, uint64_t v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint64_t refdev_le_get(const uint8_t *p, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* Hooks of refdev_core.c into the device (only for f->dev != NULL). */
+uint32_t refdev_dev_reg_read(struct refdev_func *f, uint64_t reg);
+void refdev_dev_reg_write(struct refdev_func *f, uint64_t reg, uint32_t val);
+bool refdev_dev_mmio_blocked(struct refdev_func *f, bool write);
+bool refdev_dev_irq_allowed(struct refdev_func *f);
+
+void refdev_dev_kick(struct refdev_dev *d);
+bool refdev_dev_dma_read(struct refdev_dev *d, struct refdev_func *f,
+			 uint64_t addr, void *buf, uint32_t len);
+bool refdev_dev_dma_write(struct refdev_dev *d, struct refdev_func *f,
+			  uint64_t addr, const void *buf, uint32_t len);
+void refdev_dev_raise(struct refdev_func *f, unsigned int vector);
+bool refdev_fault_take(struct refdev_dev *d, uint32_t fault, uint16_t vf,
+		       uint64_t *param);
+struct refdev_vf *refdev_dev_vf(struct refdev_dev *d, uint16_t idx);
+/* false: DEV-FI-007 made it a no-op */
+bool refdev_vf_flr(struct refdev_dev *d, struct refdev_vf *vf);
+void refdev_vf_set_state(struct refdev_dev *d, struct refdev_vf *vf,
+			 uint8_t state);
+
+/* refdev_crc32c.c */
+uint32_t refdev_crc32c_update(uint32_t crc, const void *buf, size_t len);
+uint32_t refdev_crc32c(const void *buf, size_t len);
+
+/* refdev_dma.c: VF DMA engine (1.7) */
+void refdev_dma_reset(struct refdev_dma *e);
+uint32_t refdev_dma_reg_read(struct refdev_vf *vf, uint64_t reg);
+void refdev_dma_reg_write(struct refdev_dev *d, struct refdev_vf *vf,
+			  uint64_t reg, uint32_t val);
+bool refdev_dma_runnable(const struct refdev_vf *vf);
+void refdev_dma_step(struct refdev_dev *d, struct refdev_vf *vf);
+
+/* refdev_aq.c: PF admin queue (1.8) */
+void refdev_aq_reset(struct refdev_aq *q);
+uint32_t refdev_aq_reg_read(struct refdev_dev *d, uint64_t reg);
+void refdev_aq_reg_write(struct refdev_dev *d, uint64_t reg, uint32_t val);
+bool refdev_aq_pending(const struct refdev_dev *d);
+void refdev_aq_step(struct refdev_dev *d);
+void refdev_aq_timer(struct refdev_dev *d);
+
+/* refdev_stream.c: migration stream (1.9) */
+uint32_t refdev_stream_size(uint64_t sram_changed, uint32_t kind);
+/* Writes a stream of @kind into @buf (>= refdev_stream_size); returns its length. */
+uint32_t refdev_stream_save(struct refdev_vf *vf, uint32_t kind, uint8_t *buf);
+/* STR-010: checks everything, then applies; returns enum refdev_stream_err. */
+uint32_t refdev_stream_check(const struct refdev_vf *vf, const uint8_t *buf,
+			     uint32_t len);
+uint32_t refdev_stream_load(struct refdev_vf *vf, const uint8_t *buf,
+			    uint32_t len);
+
+/* refdev_dirty.c: dirty tracking (1.10); return enum refdev_aq_status */
+uint16_t refdev_dirty_start(struct refdev_dirty *t,
+			    const struct refdev_dirty_range *r,
+			    uint32_t count, uint64_t pgsize);
+void refdev_dirty_stop(struct refdev_dirty *t);
+void refdev_dirty_record(struct refdev_dirty *t, uint64_t addr, uint64_t len);
+/* Checks a report request; *bytes = bitmap bytes it needs. */
+uint16_t refdev_dirty_report_check(const struct refdev_dirty *t,
+				   uint64_t iova, uint64_t length,
+				   uint64_t pgsize, uint32_t *bytes);
+/* Fills @bitmap (refdev_dirty_report_check's bytes) without clearing. */
+void refdev_dirty_report_fill(const struct refdev_dirty *t, uint64_t iova,
+			      uint64_t length, uint8_t *bitmap);
+void refdev_dirty_report_clear(struct refdev_dirty *t, uint64_t iova,
+			       uint64_t length);
+
+#endif /* REFDEV_DEV_H */

@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
+/*
+ * Fake host for the refdev device object (refdev_dev.h), shared by the v1
+ * unit tests: one memory array per function as its IOVA space (with an
+ * injectable fault window), a log of device writes, recorded MSI-X, and
+ * deferred work / timer that run only when a test says so.
+ * Include after <cmocka.h>.
+ */
+#ifndef REFDEV_FAKE_H
+#define REFDEV_FAKE_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "refdev_dev.h"
+
+#define FAKE_PF_MEM	(1u << 20)
+#define FAKE_VF_MEM	(8u << 20)
+#define FAKE_FNS	(1 + REFDEV_MAX_VFS)
+#define FAKE_LOG	4096
+#define FAKE_IRQS	1024
+
+/* PF memory layout used by the helpers */
+#define PF_SQ		0x10000ull
+#define PF_CQ		0x20000ull
+#define PF_BUF		0x40000ull	/* data buffers */
+#define PF_BUF2		0x80000ull
+/* VF memory layout */
+#define VF_RING		0x1000ull
+#define VF_DATA		0x100000ull
+
+struct fake;
+
+struct fake_fn {
+	struct fake *fx;
+	int id;				/* 0 PF, 1 + i VF i */
+	uint8_t *mem;
+	uint64_t size;
+	uint64_t bad_lo, bad_hi;	/* DMA to [lo, hi) fails */
+};
+
+struct fake_wr {
+	int id;
+	uint64_t addr;
+	uint32_t len;
+};
+
+struct fake {
+	struct refdev_dev *d;
+	struct fake_fn fn[FAKE_FNS];
+	unsigned int scheduled;		/* schedule() calls not yet run */
+	unsigned int steps;
+	bool timer_armed;
+	uint64_t timer_due, now;
+	unsigned int fn_resets;
+	struct fake_wr wr[FAKE_LOG];
+	unsigned int nwr;
+	struct { int id; unsigned int vec; } irq[FAKE_IRQS];
+	unsigned int nirq;
+	bool reenter;			/* MMIO from inside DMA (DEV-DMA-006) */
+	unsigned int reenter_ok;	/* ... that the core accepted */
+	unsigned int max_dma;		/* largest single host access */
+};
+
+static inline bool fake_ok(struct fake_fn *fn, uint64_t a, uint32_t len)
+{
+	if (len > REFDEV_DMA_XFER || (a & ~0xfffull) != ((a + len - 1) & ~0xfffull))
+		fail_msg("host access crosses a 4 KiB page: %#llx+%u",
+			 (unsigned long long)a, len);
+	if (len > fn->fx->max_dma)
+		fn->fx->max_dma = len;
+	if (!fn->mem || a >= fn->size || len > fn->size - a)
+		return false;
+	return a + len <= fn->bad_lo || a >= fn->bad_hi;
+}
+
+static inline void fake_reenter(struct fake_fn *fn)
+{
+	struct fake *fx = fn->fx;
+	struct refdev_func *f = fn->id ? &fx->d->vf[fn->id - 1].func : &fx->d->pf;
+	uint64_t v;
+
+	if (!fx->reenter)
+		return;
+	fx->reenter_ok += refdev_mmio_write(f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH,
+					    4, 0xbad);
+	fx->reenter_ok += refdev_mmio_read(f, REFDEV_BAR_SRAM, 0, 4, &v);
+}
+
+static inline bool fake_dma_read(void *opaque, uint64_t a, void *buf,
+				 uint32_t len)
+{
+	struct fake_fn *fn = opaque;
+
+	fake_reenter(fn);
+	if (!fake_ok(fn, a, len))
+		return false;
+	memcpy(buf, fn->mem + a, len);
+	return true;
+}
+
+static inline bool fake_dma_write(void *opaque, uint64_t a, const void *buf,
+				  uint32_t len)
+{
+	struct fake_fn *fn = opaque;
+	struct fake *fx = fn->fx;
+
+	fake_reenter(fn);
+	if (!fake_ok(fn, a, len))
+		return false;
+	memcpy(fn->mem + a, buf, len);
+	if (fx->nwr < FAKE_LOG)
+		fx->wr[fx->nwr++] = (struct fake_wr){ fn->id, a, len };
+	return true;
+}
+
+static inline void fake_raise(void *opaque, unsigned int vec)
+{
+	struct fake_fn *fn = opaque;
+	struct fake *fx = fn->fx;
+
+	assert_true(fx->nirq < FAKE_IRQS);
+	fx->irq[fx->nirq].id = fn->id;
+	fx->irq[fx->nirq++].vec = vec;
+}
+
+static inline void fake_schedule(void *opaque)
+{
+	((struct fake_fn *)opaque)->fx->scheduled++;
+}
+
+static inline void fake_timer_arm(void *opaque, uint64_t ns)
+{
+	struct fake *fx = ((struct fake_fn *)opaque)->fx;
+
+	fx->timer_armed = true;
+	fx->timer_due = ns;
+}
+
+static inline uint64_t fake_now(void *opaque)
+{
+	return ((struct fake_fn *)opaque)->fx->now;
+}
+
+static inline void fake_fn_reset(void *opaque)
+{
+	((struct fake_fn *)opaque)->fx->fn_resets++;
+}
+
+static const struct refdev_ops fake_dev_ops = {
+	.raise_msix = fake_raise,
+	.dma_read = fake_dma_read,
+	.dma_write = fake_dma_write,
+	.schedule = fake_schedule,
+	.timer_arm = fake_timer_arm,
+	.now_ns = fake_now,
+	.function_reset = fake_fn_reset,
+};
+
+static inline struct fake *fake_new(uint16_t total_vfs, unsigned int nvfs)
+{
+	struct fake *fx = test_calloc(1, sizeof(*fx));
+
+	fx->d = test_malloc(sizeof(*fx->d));
+	memset(fx->d, 0xa5, sizeof(*fx->d));	/* init must not rely on zeroes */
+	for (int i = 0; i < FAKE_FNS; i++) {
+		fx->fn[i].fx = fx;
+		fx->fn[i].id = i;
+	}
+	fx->fn[0].size = FAKE_PF_MEM;
+	fx->fn[0].mem = test_calloc(1, FAKE_PF_MEM);
+	refdev_dev_init(fx->d, &fake_dev_ops, &fx->fn[0], total_vfs);
+	for (unsigned int i = 0; i < nvfs; i++) {
+		fx->fn[1 + i].size = FAKE_VF_MEM;
+		fx->fn[1 + i].mem = test_calloc(1, FAKE_VF_MEM);
+		assert_non_null(refdev_dev_vf_attach(fx->d, (uint16_t)i, &fx->fn[1 + i]));
+	}
+	return fx;
+}
+
+static inline void fake_free(struct fake *fx)
+{
+	refdev_dev_fini(fx->d);
+	for (int i = 0; i < FAKE_FNS; i++)
+		if (fx->fn[i].mem)
+			test_free(fx->fn[i].mem);
+	test_free(fx->d);
+	test_free(fx);
+}
+
+/* Runs deferred work until idle; returns the number of steps. */
+static inline unsigned int fake_run(struct fake *fx)
+{
+	unsigned int n = 0;
+
+	while (fx->scheduled) {
+		fx->scheduled = 0;
+		refdev_dev_run(fx->d);
+		n++;
+		assert_true(n < 100000);
+	}
+	fx->steps += n;
+	return n;
+}
+
+/* One step only (DEV-DMA-005 tests). */
+static inline void fake_step(struct fake *fx)
+{
+	assert_true(fx->scheduled > 0);
+	fx->scheduled = 0;
+	refdev_dev_run(fx->d);
+}
+
+static inline struct refdev_func *fake_vf(struct fake *fx, unsigned int i)
+{
+	return &fx->d->vf[i].func;
+}
+
+static inline uint8_t *fake_mem(struct fake *fx, int id)
+{
+	return fx->fn[id].mem;
+}
+
+static inline void wr32(struct refdev_func *f, uint64_t reg, uint32_t v)
+{
+	assert_true(refdev_mmio_write(f, REFDEV_BAR_REGS, reg, 4, v));
+}
+
+static inline uint32_t rd32(struct refdev_func *f, uint64_t reg)
+{
+	uint64_t v = 0;
+
+	assert_true(refdev_mmio_read(f, REFDEV_BAR_REGS, reg, 4, &v));
+	return (uint32_t)v;
+}
+
+static inline unsigned int fake_irqs(struct fake *fx, int id, unsigned int vec)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < fx->nirq; i++)
+		n += fx->irq[i].id == id && fx->irq[i].vec == vec;
+	return n;
+}
+
+/* ---- admin queue helpers ------------------------------------------------ */
+
+struct aq_res {
+	uint16_t cid, status, sq_head, phase;
+	uint32_t result0, result1;
+};
+
+static inline void aq_enable(struct fake *fx, uint32_t size, bool irq)
+{
+	struct refdev_func *pf = &fx->d->pf;
+
+	wr32(pf, REFDEV_REG_AQ_CTRL, 0);
+	wr32(pf, REFDEV_REG_AQ_SQ_LO, (uint32_t)PF_SQ);
+	wr32(pf, REFDEV_REG_AQ_SQ_HI, 0);
+	wr32(pf, REFDEV_REG_AQ_CQ_LO, (uint32_t)PF_CQ);
+	wr32(pf, REFDEV_REG_AQ_CQ_HI, 0);
+	wr32(pf, REFDEV_REG_AQ_SIZE, size);
+	wr32(pf, REFDEV_REG_AQ_CTRL, REFDEV_AQ_CTRL_ENABLE |
+	     (irq ? REFDEV_AQ_CTRL_IRQ : 0));
+	assert_int_equal(rd32(pf, REFDEV_REG_AQ_STATUS), REFDEV_AQ_STATUS_READY);
+}
+
+static inline struct refdev_aq_cmd aq_cmd(uint8_t op, uint16_t vf)
+{
+	static uint16_t cid;
+	struct refdev_aq_cmd c;
+
+	memset(&c, 0, sizeof(c));
+	c.opcode = op;
+	c.vf = vf;
+	c.cid = ++cid;
+	return c;
+}
+
+/* Writes @c into the SQ slot at the current tail (the host is LE). */
+static inline void aq_post(struct fake *fx, const struct refdev_aq_cmd *c)
+{
+	struct refdev_func *pf = &fx->d->pf;
+	uint32_t tail = rd32(pf, REFDEV_REG_AQ_SQ_TAIL);
+	uint32_t size = rd32(pf, REFDEV_REG_AQ_SIZE);
+
+	memcpy(fake_mem(fx, 0) + PF_SQ + tail * 64, c, 64);
+	wr32(pf, REFDEV_REG_AQ_SQ_TAIL, (tail + 1) & (size - 1));
+}
+
+static inline struct aq_res aq_read_cpl(struct fake *fx, uint32_t idx)
+{
+	const uint8_t *p = fake_mem(fx, 0) + PF_CQ + idx * 16;
+	struct aq_res r;
+
+	r.cid = (uint16_t)refdev_le_get(p, 2);
+	r.status = (uint16_t)refdev_le_get(p + 2, 2);
+	r.result0 = (uint32_t)refdev_le_get(p + 4, 4);
+	r.result1 = (uint32_t)refdev_le_get(p + 8, 4);
+	r.sq_head = (uint16_t)refdev_le_get(p + 12, 2);
+	r.phase = (uint16_t)refdev_le_get(p + 14, 2);
+	return r;
+}
+
+/* Driver-side consumer state */
+struct aq_drv {
+	uint32_t head;
+	uint16_t phase;
+};
+
+static inline bool aq_poll(struct fake *fx, struct aq_drv *drv,
+			   struct aq_res *r)
+{
+	uint32_t size = rd32(&fx->d->pf, REFDEV_REG_AQ_SIZE);
+
+	*r = aq_read_cpl(fx, drv->head);
+	if ((r->phase & 1) != drv->phase)
+		return false;
+	drv->head = (drv->head + 1) & (size - 1);
+	if (!drv->head)
+		drv->phase ^= 1;
+	wr32(&fx->d->pf, REFDEV_REG_AQ_CQ_HEAD, drv->head);
+	return true;
+}
+
+/* Submits one command, runs the device, returns its completion. */
+static inline struct aq_res aq_exec(struct fake *fx, struct aq_drv *drv,
+				    struct refdev_aq_cmd c)
+{
+	struct aq_res r;
+
+	aq_post(fx, &c);
+	fake_run(fx);
+	assert_true(aq_poll(fx, drv, &r));
+	assert_int_equal(r.cid, c.cid);
+	return r;
+}
+
+/* Shorthand: status of a command with the given fields. */
+static inline struct aq_res aq_do(struct fake *fx, struct aq_drv *drv,
+				  uint8_t op, uint16_t vf, uint32_t p0,
+				  uint64_t p1, uint64_t p2, uint64_t addr,
+				  uint32_t len)
+{
+	struct refdev_aq_cmd c = aq_cmd(op, vf);
+
+	c.param0 = p0;
+	c.param1 = p1;
+	c.param2 = p2;
+	c.addr = addr;
+	c.len = len;
+	return aq_exec(fx, drv, c);
+}
+
+/* A fixture with the AQ enabled (size 8, no IRQ) and @nvfs VFs. */
+struct afx {
+	struct fake *fx;
+	struct aq_drv drv;
+};
+
+static inline struct afx *afx_new(unsigned int nvfs)
+{
+	struct afx *a = test_calloc(1, sizeof(*a));
+
+	a->fx = fake_new(8, nvfs);
+	aq_enable(a->fx, 8, false);
+	a->drv.phase = 1;
+	return a;
+}
+
+static inline void afx_free(struct afx *a)
+{
+	fake_free(a->fx);
+	test_free(a);
+}
+
+static inline uint16_t aq_st(struct afx *a, uint8_t op, uint16_t vf,
+			     uint32_t p0, uint64_t p1, uint64_t p2,
+			     uint64_t addr, uint32_t len)
+{
+	return aq_do(a->fx, &a->drv, op, vf, p0, p1, p2, addr, len).status;
+}
+
+/* ---- DMA engine helpers ------------------------------------------------- */
+
+static inline void dma_enable(struct fake *fx, unsigned int vf, uint32_t size,
+			      bool irq)
+{
+	struct refdev_func *f = fake_vf(fx, vf);
+
+	wr32(f, REFDEV_REG_DMA_RING_LO, (uint32_t)VF_RING);
+	wr32(f, REFDEV_REG_DMA_RING_HI, 0);
+	wr32(f, REFDEV_REG_DMA_RING_SIZE, size);
+	wr32(f, REFDEV_REG_DMA_CTRL, REFDEV_DMA_CTRL_ENABLE |
+	     (irq ? REFDEV_DMA_CTRL_IRQ : 0));
+	assert_true(rd32(f, REFDEV_REG_DMA_CTRL) & REFDEV_DMA_CTRL_ENABLE);
+}
+
+static inline void dma_put(struct fake *fx, unsigned int vf, uint32_t idx,
+			   uint8_t op, uint8_t flags, uint32_t len,
+			   uint64_t src, uint64_t dst)
+{
+	struct refdev_dma_desc ds = {
+		.opcode = op, .flags = flags, .len = len, .src = src, .dst = dst,
+	};
+
+	memcpy(fake_mem(fx, 1 + (int)vf) + VF_RING + idx * 32, &ds, 32);
+}
+
+static inline struct refdev_dma_desc dma_get(struct fake *fx, unsigned int vf,
+					     uint32_t idx)
+{
+	struct refdev_dma_desc ds;
+
+	memcpy(&ds, fake_mem(fx, 1 + (int)vf) + VF_RING + idx * 32, 32);
+	return ds;
+}
+
+#endif /* REFDEV_FAKE_H */
