@@ -105,4 +105,4 @@ main() {
 	log initramfs "$series: $(basename "$out") $(du -k "$out" | cut -f1) KiB for $kver"
 }
 
-main
+main "$@"

@@ -105,8 +105,8 @@ main() {
 		# the whole report (lockdep, KASAN, WARN traces span many lines)
 		for f in console.log dmesg.txt kmemleak.txt; do
 			[ -f "$out/$f" ] || continue
-			grep -E -A 40 "$BAD_KERNEL_RE" "$out/$f" | sed "s|^|$f: |"
-		done | head -n 600 >"$out/kernel-problems.txt"
+			grep -E -A 40 "$BAD_KERNEL_RE" "$out/$f" | sed "s|^|$f: |" || true
+		done | head -n 600 >"$out/kernel-problems.txt" || true
 	fi
 	local boot
 	boot=$(sed -n 's/.*\[init\] booted .* at \([0-9.]*\) s.*/\1/p' "$out/console.log" | head -n 1)
