@@ -53,8 +53,9 @@ void cli_usage(FILE *f, const char *prog)
 "\n"
 "Environment: VFIO_CONFORM_DEVICE, VFIO_CONFORM_PF, VFIO_CONFORM_VF_TOKEN\n"
 "(the VF token UUID; default " CONFORM_DEFAULT_VF_TOKEN ").\n"
-"Output: TAP 13 on stdout.  Exit status: 0 no test failed, 1 a test failed\n"
-"(or a report could not be written), 2 bad arguments.\n",
+"Output: TAP 13 on stdout.  Exit status: 0 no test failed; 1 a test failed,\n"
+"the device cannot be opened through VFIO (TAP \"Bail out!\") or a report\n"
+"could not be written; 2 bad arguments.\n",
 		prog);
 }
 
@@ -195,7 +196,9 @@ static int parse_env(const char *prog, FILE *err, struct cli_opts *o)
 
 int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
 {
-	const char *prog = argc > 0 && argv[0] ? argv[0] : "vfio-conform";
+	const char *prog = argc > 0 && argv[0] && argv[0][0] ?
+			   (strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0]) :
+			   "vfio-conform";
 	int c, rc;
 
 	memset(o, 0, sizeof(*o));

@@ -36,6 +36,8 @@ struct conform_env {
 extern struct conform_env conform_env;
 
 /* Fixture: opens the device under test for one test (see fixture.c). */
+int conform_fixture_open(struct vfio_dev **out, char *err, size_t errlen);
+void conform_fixture_close(struct vfio_dev *d);
 int conform_fixture_setup(void **state);
 int conform_fixture_teardown(void **state);
 /* Whether the fixture passes the VF token (PF given and a vfio driver). */

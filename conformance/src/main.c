@@ -80,11 +80,17 @@ static int preflight(const char *prog, const struct cli_opts *o)
 	return 0;
 }
 
+/* "0x1b36" -> "1b36" for display */
+static const char *hex_id(const char *s)
+{
+	return strncmp(s, "0x", 2) ? s : s + 2;
+}
+
 static char *preamble(const struct cli_opts *o, const struct dev_strings *s,
 		      const char *kernel)
 {
 	char *text = NULL, *pfline = NULL, *note = NULL;
-	char drv[64] = "none";
+	char drv[64] = "none", group[16] = "none";
 	unsigned int nvfs = 0;
 
 	if (o->pf) {
@@ -100,10 +106,12 @@ static char *preamble(const struct cli_opts *o, const struct dev_strings *s,
 			     "a VF token, give --pf %s", s->physfn, drv, s->physfn) < 0)
 			note = NULL;
 	}
+	if (s->group >= 0)
+		snprintf(group, sizeof(group), "%d", s->group);
 	if (asprintf(&text, "%s %s, kernel %s\ndevice %s [%s:%s] driver %s, "
-		     "IOMMU group %d%s%s%s%s",
-		     SUITE_NAME, SUITE_VERSION, kernel, o->device, s->vendor, s->device,
-		     s->has_driver ? s->driver : "none", s->group,
+		     "IOMMU group %s%s%s%s%s",
+		     SUITE_NAME, SUITE_VERSION, kernel, o->device, hex_id(s->vendor),
+		     hex_id(s->device), s->has_driver ? s->driver : "none", group,
 		     s->is_vf ? ", VF of " : "", s->is_vf ? s->physfn : "",
 		     pfline ? pfline : "", note ? note : "") < 0)
 		text = NULL;
@@ -153,13 +161,15 @@ static void list_tests(const struct conform_test **sel, size_t n)
 
 static int write_reports(const char *prog, const struct cli_opts *o,
 			 const struct dev_strings *s, const char *kernel,
-			 const char *stamp, const struct conform_result *res, size_t n)
+			 const char *stamp, const char *error,
+			 const struct conform_result *res, size_t n)
 {
 	struct report_meta m = {
 		.suite = SUITE_NAME,
 		.suite_version = SUITE_VERSION,
 		.kernel = kernel,
 		.timestamp = stamp,
+		.error = error,
 		.dev = {
 			.bdf = o->device,
 			.vendor = s->vendor,
@@ -198,6 +208,42 @@ static void utc_stamp(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static bool needs_fixture(const struct conform_test **sel, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!(sel[i]->flags & CONFORM_F_NO_FIXTURE))
+			return true;
+	return false;
+}
+
+/*
+ * Open the device once before forking the tests: when that cannot work,
+ * one clear "Bail out!" beats the same setup failure in every test.
+ */
+static int trial_open(char *err, size_t errlen)
+{
+	struct vfio_dev *d;
+	int rc = conform_fixture_open(&d, err, errlen);
+
+	if (!rc)
+		conform_fixture_close(d);
+	return rc;
+}
+
+static void bail_out(const char *prog, size_t n, const char *pre, const char *err)
+{
+	struct conform_totals none = { 0 };
+
+	tap_header(stdout, n);
+	tap_diag(stdout, pre);
+	printf("Bail out! cannot open the device through VFIO: %s\n", err);
+	fflush(stdout);
+	tap_totals(stdout, &none);
+	fprintf(stderr, "%s: cannot open the device through VFIO: %s\n", prog, err);
+}
+
 static int run(const char *prog, const struct cli_opts *o,
 	       const struct conform_test **sel, size_t n)
 {
@@ -207,11 +253,11 @@ static int run(const char *prog, const struct cli_opts *o,
 		.setup = conform_fixture_setup,
 		.teardown = conform_fixture_teardown,
 	};
+	char stamp[32], *pre, err[VFIO_ERR_LEN] = "";
 	struct conform_result *res;
 	struct conform_totals totals;
 	struct dev_strings s;
 	struct utsname uts;
-	char stamp[32], *pre;
 	int rc;
 
 	res = calloc(n, sizeof(*res));
@@ -224,14 +270,20 @@ static int run(const char *prog, const struct cli_opts *o,
 	conform_env.bdf = o->device;
 	conform_env.pf = o->pf;
 	conform_env.token = o->token;
-
 	pre = preamble(o, &s, uts.release);
-	ro.preamble = pre;
-	rc = runner_run(sel, n, &ro, res, &totals);
-	free(pre);
-	if (write_reports(prog, o, &s, uts.release, stamp, res, n))
+
+	if (needs_fixture(sel, n) && trial_open(err, sizeof(err))) {
+		bail_out(prog, n, pre, err);
+		write_reports(prog, o, &s, uts.release, stamp, err, res, 0);
 		rc = 1;
-	runner_results_free(res, n);
+	} else {
+		ro.preamble = pre;
+		rc = runner_run(sel, n, &ro, res, &totals);
+		if (write_reports(prog, o, &s, uts.release, stamp, NULL, res, n))
+			rc = 1;
+		runner_results_free(res, n);
+	}
+	free(pre);
 	free(res);
 	return rc;
 }

@@ -76,7 +76,7 @@ static bool xml_char_allowed(uint32_t c)
 	       (c >= 0x10000 && c <= 0x10ffff);
 }
 
-void xml_escape(FILE *f, const char *s)
+static void xml_escape_mode(FILE *f, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	uint32_t c;
@@ -97,12 +97,22 @@ void xml_escape(FILE *f, const char *s)
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
-		case '\t': fputs("&#9;", f); break;
-		case '\n': fputs("&#10;", f); break;
+		case '\t': fputs(attr ? "&#9;" : "\t", f); break;
+		case '\n': fputs(attr ? "&#10;" : "\n", f); break;
 		case '\r': fputs("&#13;", f); break;
 		default: put_utf8(f, c); break;
 		}
 	}
+}
+
+void xml_escape(FILE *f, const char *s)
+{
+	xml_escape_mode(f, s, true);
+}
+
+void xml_escape_text(FILE *f, const char *s)
+{
+	xml_escape_mode(f, s, false);
 }
 
 void json_string(FILE *f, const char *s)
@@ -160,7 +170,7 @@ static enum conform_status merge(enum conform_status cur, enum conform_status t)
 }
 
 static size_t add_req(struct req_verdict *v, size_t used, size_t max,
-		      const char *id, enum conform_status st, size_t *total)
+		      const char *id, enum conform_status st)
 {
 	size_t i;
 
@@ -170,7 +180,6 @@ static size_t add_req(struct req_verdict *v, size_t used, size_t max,
 			return used;
 		}
 	}
-	(*total)++;
 	if (used == max)
 		return used;
 	v[used].id = id;
@@ -181,14 +190,13 @@ static size_t add_req(struct req_verdict *v, size_t used, size_t max,
 size_t report_req_verdicts(const struct conform_result *r, size_t n,
 			   struct req_verdict *out, size_t max)
 {
-	size_t i, j, used = 0, total = 0;
+	size_t i, j, used = 0;
 
 	for (i = 0; i < n; i++)
 		for (j = 0; j < CONFORM_MAX_REQS && r[i].test->reqs[j]; j++)
-			used = add_req(out, used, max, r[i].test->reqs[j],
-				       r[i].status, &total);
+			used = add_req(out, used, max, r[i].test->reqs[j], r[i].status);
 	qsort(out, used, sizeof(*out), cmp_verdict);
-	return total;
+	return used;
 }
 
 const char *report_verdict(const struct conform_result *r, size_t n)
@@ -279,7 +287,7 @@ static void junit_testcase(FILE *f, const struct conform_result *r)
 		xml_attr(f, "message", r->reason ? r->reason : "test failed");
 		xml_attr(f, "type", r->timed_out ? "timeout" : "failure");
 		fputc('>', f);
-		xml_escape(f, r->output);
+		xml_escape_text(f, r->output);
 		fputs("</failure>\n", f);
 	} else if (r->status == CONFORM_SKIP) {
 		fputs("      <skipped", f);
@@ -288,21 +296,32 @@ static void junit_testcase(FILE *f, const struct conform_result *r)
 	}
 	if (r->status != CONFORM_FAIL && r->output && r->output[0]) {
 		fputs("      <system-out>", f);
-		xml_escape(f, r->output);
+		xml_escape_text(f, r->output);
 		fputs("</system-out>\n", f);
 	}
 	fputs("    </testcase>\n", f);
 }
 
-static void junit_counts(FILE *f, const struct conform_totals *t, size_t n, uint64_t ms)
+static void junit_counts(FILE *f, const struct conform_totals *t, size_t n,
+			 unsigned int errors, uint64_t ms)
 {
-	fprintf(f, " tests=\"%zu\" failures=\"%u\" errors=\"0\" skipped=\"%u\" time=\"%.3f\"",
-		n, t->fail, t->skip, (double)ms / 1000.0);
+	fprintf(f, " tests=\"%zu\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.3f\"",
+		n + errors, t->fail, errors, t->skip, (double)ms / 1000.0);
+}
+
+/* A run that bailed out: one errored pseudo test case says why. */
+static void junit_bail_out(FILE *f, const char *error)
+{
+	fputs("    <testcase classname=\"vfio-conform\" name=\"preflight\" time=\"0.000\">\n"
+	      "      <error", f);
+	xml_attr(f, "message", error);
+	fputs("/>\n    </testcase>\n", f);
 }
 
 int report_write_junit(FILE *f, const struct report_meta *m,
 		       const struct conform_result *r, size_t n)
 {
+	unsigned int errors = m->error ? 1 : 0;
 	struct conform_totals t;
 	uint64_t ms = total_ms(r, n);
 	size_t i;
@@ -310,10 +329,10 @@ int report_write_junit(FILE *f, const struct report_meta *m,
 	count(r, n, &t);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", f);
 	xml_attr(f, "name", m->suite);
-	junit_counts(f, &t, n, ms);
+	junit_counts(f, &t, n, errors, ms);
 	fputs(">\n  <testsuite", f);
 	xml_attr(f, "name", m->suite);
-	junit_counts(f, &t, n, ms);
+	junit_counts(f, &t, n, errors, ms);
 	if (m->timestamp)
 		xml_attr(f, "timestamp", m->timestamp);
 	fputs(">\n    <properties>\n", f);
@@ -325,6 +344,8 @@ int report_write_junit(FILE *f, const struct report_meta *m,
 	xml_property(f, "      ", "driver", m->dev.driver);
 	xml_property(f, "      ", "is_vf", m->dev.is_vf ? "true" : "false");
 	fputs("    </properties>\n", f);
+	if (m->error)
+		junit_bail_out(f, m->error);
 	for (i = 0; i < n; i++)
 		junit_testcase(f, &r[i]);
 	fputs("  </testsuite>\n</testsuites>\n", f);
@@ -412,16 +433,18 @@ int report_write_json(FILE *f, const struct report_meta *m,
 	json_kv(f, "  ", "kernel", m->kernel, true);
 	json_kv(f, "  ", "timestamp", m->timestamp, true);
 	json_device(f, &m->dev);
-	fputs("  \"results\": [\n", f);
+	if (m->error)
+		json_kv(f, "  ", "error", m->error, true);
+	fputs(n ? "  \"results\": [\n" : "  \"results\": [", f);
 	for (i = 0; i < n; i++)
 		json_result(f, &r[i], i + 1 < n);
-	fputs("  ],\n", f);
+	fputs(n ? "  ],\n" : "],\n", f);
 	rc = json_requirements(f, r, n);
 	if (rc)
 		return rc;
 	fprintf(f, "  \"summary\": {\"passed\": %u, \"failed\": %u, \"skipped\": %u},\n",
 		t.pass, t.fail, t.skip);
-	json_kv(f, "  ", "verdict", report_verdict(r, n), false);
+	json_kv(f, "  ", "verdict", m->error ? "not-conformant" : report_verdict(r, n), false);
 	fputs("}\n", f);
 	return ferror(f) ? -EIO : 0;
 }

@@ -26,6 +26,7 @@ struct report_meta {
 	const char *suite_version;
 	const char *kernel;		/* uname -r */
 	const char *timestamp;		/* ISO 8601, UTC */
+	const char *error;		/* the run bailed out before the tests */
 	struct report_device dev;
 };
 
@@ -34,14 +35,15 @@ struct req_verdict {
 	enum conform_status status;
 };
 
-/* Write s with XML (attribute-safe) / JSON string escaping. */
+/* Write s with XML (attribute-safe / element text) or JSON string escaping. */
 void xml_escape(FILE *f, const char *s);
+void xml_escape_text(FILE *f, const char *s);	/* newline and tab kept */
 void json_string(FILE *f, const char *s);	/* with the quotes; NULL -> null */
 
 /*
  * One verdict per requirement cited by the results, sorted by ID:
  * fail if any citing test failed, pass if one passed and none failed,
- * else skip.  Returns the count (at most max written).
+ * else skip.  Returns the count written; give room for n * CONFORM_MAX_REQS.
  */
 size_t report_req_verdicts(const struct conform_result *r, size_t n,
 			   struct req_verdict *out, size_t max);

@@ -28,6 +28,7 @@
 #define MAX_STATUS		(64 * 1024)
 #define MAX_LINE		4096
 #define MAX_REASON		512
+#define MAX_DRAIN_READS		16
 
 /* Child exit codes (cross-checked with the "done" record) */
 #define CHILD_PASS		0
@@ -234,20 +235,21 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+static const char *const noise_tags[] = {
+	"[==========]", "[ RUN      ]", "[       OK ]", "[  PASSED  ]",
+	"[  FAILED  ]", "[  SKIPPED ]", NULL,
+};
+
 /* cmocka's own framing; the result line says the same thing. */
 bool runner_is_cmocka_noise(const char *line)
 {
-	static const char *const prefixes[] = {
-		"[==========]", "[ RUN      ]", "[       OK ]", "[  PASSED  ]",
-		"[  FAILED  ]", "[  SKIPPED ]", NULL,
-	};
 	const char *p;
 	size_t i;
 
 	if (!line[0])
 		return true;
-	for (i = 0; prefixes[i]; i++)
-		if (starts_with(line, prefixes[i]))
+	for (i = 0; noise_tags[i]; i++)
+		if (starts_with(line, noise_tags[i]))
 			return true;
 	/* " 1 FAILED TEST(S)" and " 1 SKIPPED TEST(S)" */
 	p = line;
@@ -258,6 +260,25 @@ bool runner_is_cmocka_noise(const char *line)
 	while (*p >= '0' && *p <= '9')
 		p++;
 	return !strcmp(p, " FAILED TEST(S)") || !strcmp(p, " SKIPPED TEST(S)");
+}
+
+/*
+ * Where cmocka's framing starts inside a line (a test that printed without
+ * a final newline): "partial[       OK ] name".  NULL if nowhere past 0.
+ */
+static char *noise_tag_inside(char *line)
+{
+	char *best = NULL, *p;
+	size_t i;
+
+	if (!line[0])
+		return NULL;
+	for (i = 0; noise_tags[i]; i++) {
+		p = strstr(line + 1, noise_tags[i]);
+		if (p && (!best || p < best))
+			best = p;
+	}
+	return best;
 }
 
 static char *dup_line_rest(const char *start)
@@ -308,7 +329,8 @@ static char *summary_message(const char *output)
 	if (l)
 		return dup_line_rest(l + strlen("ERROR: "));
 	l = find_line_with_prefix(output, err_tag);
-	if (l && !starts_with(l + strlen(err_tag), "[   LINE   ]"))
+	if (l && !starts_with(l + strlen(err_tag), "[   LINE   ]") &&
+	    l[strlen(err_tag)] != '\n' && l[strlen(err_tag)] != '\0')
 		return dup_line_rest(l + strlen(err_tag));
 	l = find_line_with_prefix(output, "Could not run test: ");
 	if (l)
@@ -444,16 +466,28 @@ static void capture_keep(struct capture *c, const char *line)
 	}
 }
 
+static void capture_emit(struct capture *c, const char *line)
+{
+	if (runner_is_cmocka_noise(line))
+		return;
+	if (!c->truncated)
+		tap_diag(c->tap, line);
+	capture_keep(c, line);
+}
+
 static void capture_end_line(struct capture *c)
 {
+	char *tag;
+
 	c->line[c->llen] = '\0';
 	if (c->llen && c->line[c->llen - 1] == '\r')
 		c->line[--c->llen] = '\0';
-	if (!runner_is_cmocka_noise(c->line)) {
-		if (!c->truncated)
-			tap_diag(c->tap, c->line);
-		capture_keep(c, c->line);
+	tag = noise_tag_inside(c->line);
+	if (tag) {
+		capture_emit(c, tag);	/* noise: dropped */
+		*tag = '\0';
 	}
+	capture_emit(c, c->line);
 	c->llen = 0;
 }
 
@@ -478,13 +512,18 @@ static void capture_flush(struct capture *c)
 		capture_end_line(c);
 }
 
-/* Read what is there; returns false on EOF or a hard error. */
+/*
+ * Read what is there, at most MAX_DRAIN_READS reads so that a child that
+ * never stops writing cannot keep us from its deadline.  Returns false on
+ * EOF or a hard error.
+ */
 static bool drain_fd(int fd, struct capture *out, struct status_buf *st)
 {
 	char buf[4096];
+	unsigned int reads;
 	ssize_t n;
 
-	for (;;) {
+	for (reads = 0; reads < MAX_DRAIN_READS; reads++) {
 		n = read(fd, buf, sizeof(buf));
 		if (n > 0) {
 			if (out)
@@ -499,6 +538,7 @@ static bool drain_fd(int fd, struct capture *out, struct status_buf *st)
 			continue;
 		return errno == EAGAIN || errno == EWOULDBLOCK;
 	}
+	return true;
 }
 
 static void child_drain(struct child *ch, struct capture *out, struct status_buf *st)

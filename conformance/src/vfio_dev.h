@@ -12,6 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+/*
+ * include/uapi/linux/vfio.h is the kernel's unexported copy (Linux 6.12):
+ * headers_install would strip __user from it, so do that here.
+ */
+#ifndef __user
+#define __user
+#endif
 #include <linux/vfio.h>
 
 #include "sysfs.h"

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0-or-later OR MIT
+/*
+ * Host-side unit tests of the JUnit and JSON writers: escaping, requirement
+ * verdict aggregation, verdict, document shape.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "report.h"
+
+#define assert_contains(hay, needle)					\
+	do {								\
+		if (!strstr((hay), (needle)))				\
+			fail_msg("expected to find [%s] in:\n%s", (needle), (hay)); \
+	} while (0)
+
+typedef void (*writer)(FILE *f, const char *s);
+
+static char *escaped(writer w, const char *in)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	w(f, in);
+	fclose(f);
+	return buf;
+}
+
+static void check_escape(writer w, const char *in, const char *want)
+{
+	char *out = escaped(w, in);
+
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void test_xml_escape(void **state)
+{
+	(void)state;
+	check_escape(xml_escape, "plain", "plain");
+	check_escape(xml_escape, "a<b>&\"'", "a&lt;b&gt;&amp;&quot;&apos;");
+	check_escape(xml_escape, "l1\nl2\tx\r", "l1&#10;l2&#9;x&#13;");
+	/* C0 controls are not XML 1.0 characters, not even as references */
+	check_escape(xml_escape, "a\x01z\x1b", "a\xef\xbf\xbdz\xef\xbf\xbd");
+	/* valid UTF-8 passes; invalid bytes become U+FFFD */
+	check_escape(xml_escape, "caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80");
+	check_escape(xml_escape, "x\xffy", "x\xef\xbf\xbdy");
+	check_escape(xml_escape, "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");	/* overlong */
+	check_escape(xml_escape, "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
+	check_escape(xml_escape, "\xc3", "\xef\xbf\xbd");	/* truncated */
+	check_escape(xml_escape, "\xef\xbf\xbe", "\xef\xbf\xbd");	/* U+FFFE */
+	check_escape(xml_escape, NULL, "");
+	/* element text keeps newlines and tabs readable */
+	check_escape(xml_escape_text, "l1\nl2\tx\r<", "l1\nl2\tx&#13;&lt;");
+	check_escape(xml_escape_text, "\x02", "\xef\xbf\xbd");
+}
+
+static void test_json_escape(void **state)
+{
+	(void)state;
+	check_escape(json_string, "plain", "\"plain\"");
+	check_escape(json_string, "q\"b\\s/", "\"q\\\"b\\\\s/\"");
+	check_escape(json_string, "\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\"");
+	check_escape(json_string, "\x01\x1f\x7f", "\"\\u0001\\u001f\x7f\"");
+	check_escape(json_string, "caf\xc3\xa9", "\"caf\xc3\xa9\"");
+	check_escape(json_string, "bad\xfe", "\"bad\xef\xbf\xbd\"");
+	check_escape(json_string, "<tag>&", "\"<tag>&\"");
+	check_escape(json_string, NULL, "null");
+}
+
+/* ---------------- results fixtures ---------------- */
+
+static const struct conform_test t_ab = { "info/a-b", { "REQ-A-001", "REQ-B-001" }, NULL, 0, 0 };
+static const struct conform_test t_b = { "info/b", { "REQ-B-001" }, NULL, 0, 0 };
+static const struct conform_test t_c = { "region/c", { "REQ-C-001" }, NULL, 0, 0 };
+static const struct conform_test t_a = { "region/a", { "REQ-A-001" }, NULL, 0, 0 };
+static const struct conform_test t_d1 = { "token/d1", { "REQ-D-001" }, NULL, 0, 0 };
+static const struct conform_test t_d2 = { "token/d2", { "REQ-D-001" }, NULL, 0, 0 };
+static const struct conform_test t_none = { "noarea", { NULL }, NULL, 0, 0 };
+
+static void set(struct conform_result *r, const struct conform_test *t,
+		enum conform_status st, const char *reason, const char *output, uint64_t ms)
+{
+	memset(r, 0, sizeof(*r));
+	r->test = t;
+	r->status = st;
+	r->reason = reason ? (char *)reason : NULL;
+	r->output = (char *)(output ? output : "");
+	r->duration_ms = ms;
+}
+
+static size_t fixture_results(struct conform_result *r)
+{
+	set(&r[0], &t_ab, CONFORM_PASS, NULL, "region 0: ok\n", 12);
+	set(&r[1], &t_b, CONFORM_FAIL, "0x1 != 0x2 <\"&'>", "[  ERROR   ] --- 0x1 != 0x2\n"
+	    "bytes \x01\xff\n", 1500);
+	set(&r[2], &t_c, CONFORM_SKIP, "no PF given (--pf or VFIO_CONFORM_PF)", NULL, 3);
+	set(&r[3], &t_a, CONFORM_SKIP, "n/a", NULL, 1);
+	set(&r[4], &t_d1, CONFORM_PASS, NULL, NULL, 2);
+	set(&r[5], &t_d2, CONFORM_SKIP, "later", NULL, 2);
+	set(&r[6], &t_none, CONFORM_PASS, NULL, NULL, 0);
+	return 7;
+}
+
+static void test_req_verdicts(void **state)
+{
+	struct conform_result r[8];
+	struct req_verdict v[8];
+	size_t n = fixture_results(r), cnt;
+
+	(void)state;
+	cnt = report_req_verdicts(r, n, v, 8);
+	assert_int_equal(cnt, 4);
+	assert_string_equal(v[0].id, "REQ-A-001");
+	assert_int_equal(v[0].status, CONFORM_PASS);	/* one pass, one skip */
+	assert_string_equal(v[1].id, "REQ-B-001");
+	assert_int_equal(v[1].status, CONFORM_FAIL);	/* a pass and a fail */
+	assert_string_equal(v[2].id, "REQ-C-001");
+	assert_int_equal(v[2].status, CONFORM_SKIP);	/* only skips */
+	assert_string_equal(v[3].id, "REQ-D-001");
+	assert_int_equal(v[3].status, CONFORM_PASS);
+
+	/* too small an array: the first ones seen, still merged and sorted */
+	cnt = report_req_verdicts(r, n, v, 2);
+	assert_int_equal(cnt, 2);
+	assert_string_equal(v[0].id, "REQ-A-001");
+	assert_string_equal(v[1].id, "REQ-B-001");
+	assert_int_equal(v[1].status, CONFORM_FAIL);
+}
+
+static void test_verdict(void **state)
+{
+	struct conform_result r[8];
+	size_t n = fixture_results(r);
+
+	(void)state;
+	assert_string_equal(report_verdict(r, n), "not-conformant");
+	r[1].status = CONFORM_PASS;
+	assert_string_equal(report_verdict(r, n), "conformant");
+	assert_string_equal(report_verdict(&r[2], 2), "not-conformant");	/* skips only */
+	assert_string_equal(report_verdict(r, 0), "not-conformant");
+}
+
+static const struct report_meta meta = {
+	.suite = "vfio-conform",
+	.suite_version = "0.1.0",
+	.kernel = "6.12.0-test",
+	.timestamp = "2025-01-01T00:00:00Z",
+	.dev = {
+		.bdf = "0000:01:00.1",
+		.vendor = "0x1b36",
+		.device = "0x10f1",
+		.subsystem_vendor = "0x1b36",
+		.subsystem_device = "0x10f1",
+		.driver = "vfio-pci",
+		.is_vf = true,
+	},
+};
+
+static char *render(int (*fn)(FILE *, const struct report_meta *,
+			      const struct conform_result *, size_t),
+		    const struct report_meta *m, const struct conform_result *r, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(fn(f, m, r, n), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_junit(void **state)
+{
+	struct conform_result r[8];
+	size_t n = fixture_results(r);
+	char *x = render(report_write_junit, &meta, r, n);
+
+	(void)state;
+	assert_contains(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	assert_contains(x, "<testsuites name=\"vfio-conform\" tests=\"7\" failures=\"1\" "
+			"errors=\"0\" skipped=\"3\" time=\"1.520\">");
+	assert_contains(x, "<testsuite name=\"vfio-conform\" tests=\"7\"");
+	assert_contains(x, "<testcase classname=\"info\" name=\"a-b\" time=\"0.012\">\n"
+			"      <properties>\n"
+			"        <property name=\"requirement\" value=\"REQ-A-001\"/>\n"
+			"        <property name=\"requirement\" value=\"REQ-B-001\"/>\n"
+			"      </properties>\n"
+			"      <system-out>region 0: ok\n</system-out>\n");
+	assert_contains(x, "<failure message=\"0x1 != 0x2 &lt;&quot;&amp;&apos;&gt;\" "
+			"type=\"failure\">[  ERROR   ] --- 0x1 != 0x2\nbytes "
+			"\xef\xbf\xbd\xef\xbf\xbd\n</failure>");
+	assert_contains(x, "<testcase classname=\"region\" name=\"c\" time=\"0.003\">");
+	assert_contains(x, "<skipped message=\"no PF given (--pf or VFIO_CONFORM_PF)\"/>");
+	assert_contains(x, "<testcase classname=\"vfio-conform\" name=\"noarea\"");
+	assert_contains(x, "<property name=\"is_vf\" value=\"true\"/>");
+	assert_contains(x, "</testsuite>\n</testsuites>\n");
+	free(x);
+}
+
+static void test_junit_bail_out(void **state)
+{
+	struct report_meta m = meta;
+	char *x;
+
+	(void)state;
+	m.error = "open /dev/vfio/vfio: <none>";
+	x = render(report_write_junit, &m, NULL, 0);
+	assert_contains(x, "tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\"");
+	assert_contains(x, "<testcase classname=\"vfio-conform\" name=\"preflight\" time=\"0.000\">\n"
+			"      <error message=\"open /dev/vfio/vfio: &lt;none&gt;\"/>");
+	free(x);
+}
+
+static void test_json(void **state)
+{
+	struct conform_result r[8];
+	size_t n = fixture_results(r);
+	char *j = render(report_write_json, &meta, r, n);
+
+	(void)state;
+	assert_contains(j, "{\n  \"suite\": \"vfio-conform\",\n  \"suite_version\": \"0.1.0\",\n"
+			"  \"kernel\": \"6.12.0-test\",\n");
+	assert_contains(j, "  \"device\": {\n    \"bdf\": \"0000:01:00.1\",\n"
+			"    \"vendor\": \"0x1b36\",\n    \"device\": \"0x10f1\",\n"
+			"    \"subsystem_vendor\": \"0x1b36\",\n    \"subsystem_device\": \"0x10f1\",\n"
+			"    \"driver\": \"vfio-pci\",\n    \"is_vf\": true\n  },\n");
+	assert_contains(j, "      \"name\": \"info/a-b\",\n      \"status\": \"pass\",\n"
+			"      \"reason\": \"\",\n"
+			"      \"requirements\": [\"REQ-A-001\", \"REQ-B-001\"],\n"
+			"      \"duration_ms\": 12\n    },\n");
+	assert_contains(j, "\"reason\": \"0x1 != 0x2 <\\\"&'>\"");
+	assert_contains(j, "\"status\": \"skip\",\n      \"reason\": \"no PF given (--pf or "
+			"VFIO_CONFORM_PF)\"");
+	assert_contains(j, "\"requirements\": [],\n");
+	assert_contains(j, "  \"requirements\": {\n    \"REQ-A-001\": \"pass\",\n"
+			"    \"REQ-B-001\": \"fail\",\n    \"REQ-C-001\": \"skip\",\n"
+			"    \"REQ-D-001\": \"pass\"\n  },\n");
+	assert_contains(j, "  \"summary\": {\"passed\": 3, \"failed\": 1, \"skipped\": 3},\n");
+	assert_contains(j, "  \"verdict\": \"not-conformant\"\n}\n");
+	free(j);
+}
+
+static void test_json_empty_and_null_driver(void **state)
+{
+	struct report_meta m = meta;
+	char *j;
+
+	(void)state;
+	m.dev.driver = NULL;
+	m.error = "no \"vfio\"";
+	j = render(report_write_json, &m, NULL, 0);
+	assert_contains(j, "\"driver\": null,");
+	assert_contains(j, "\"error\": \"no \\\"vfio\\\"\",\n");
+	assert_contains(j, "\"results\": [],\n");
+	assert_contains(j, "\"requirements\": {},\n");
+	assert_contains(j, "\"verdict\": \"not-conformant\"");
+	free(j);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_xml_escape),
+		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_req_verdicts),
+		cmocka_unit_test(test_verdict),
+		cmocka_unit_test(test_junit),
+		cmocka_unit_test(test_junit_bail_out),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_empty_and_null_driver),
+	};
+
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
