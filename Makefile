@@ -17,8 +17,6 @@ OUT ?= $(CURDIR)/out
 KERNELS ?= 6.12 6.1 src
 DEBIAN_KERNELS = $(filter-out src,$(KERNELS))
 KERNEL_SRC ?=
-# Scenarios run by `make check` on each kernel (fixtures/guest/init).
-CHECK_SCENARIOS ?= vf-vfio-pci token pf-reset
 VM_TIMEOUT ?= 900
 
 SUITE := $(BUILD_DIR)/conformance/vfio-conform
@@ -81,15 +79,7 @@ certify: qemu
 		tail -n 1 $(OUT)/certify/harness.txt; exit $$rc
 
 check-vm: all
-	@rm -rf $(OUT)/check; mkdir -p $(OUT)/check
-	@for k in $(KERNELS); do for s in $(CHECK_SCENARIOS); do \
-		bash ci/run-vm.sh --kernel $$k --initramfs $(call INITRAMFS,$$k) \
-			--scenario $$s --out $(OUT)/check/$$k-$$s --timeout $(VM_TIMEOUT); \
-		echo "$$k/$$s" > $(OUT)/check/$$k-$$s/label; \
-	done; done; true
-	@$(if $(filter src,$(KERNELS)),bash ci/runner-selftest.sh $(OUT)/check/src-runner-selftest; \
-		echo src/runner-selftest > $(OUT)/check/src-runner-selftest/label)
-	@bash ci/tap-harness.sh $(OUT)/check/*/ | tee $(OUT)/check/harness.txt; exit $${PIPESTATUS[0]}
+	@bash ci/check-vm.sh $(OUT)/check $(KERNELS)
 
 check: unit fuzz-smoke check-ids check-vm
 

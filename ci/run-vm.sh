@@ -3,6 +3,14 @@
 #
 #   ci/run-vm.sh --kernel SERIES --initramfs FILE --scenario NAME --out DIR
 #                [--timeout SEC] [--total-vfs N]
+#                [--endpoint 'QEMU -device ARGS'] [--append 'KERNEL ARGS']
+#                [--qemu-arg ARG]...
+#
+# --endpoint replaces the refdev device behind the root port (e.g. a stock
+# QEMU device with SR-IOV: 'nvme,serial=x,sriov_max_vfs=2,...'); its bus is
+# always the root port rp1. --append adds kernel command-line words;
+# --qemu-arg adds one QEMU argument (repeat it, e.g. --qemu-arg -device
+# --qemu-arg nvme-subsys,id=s0).
 #
 # Always ends QEMU: a hard wall-clock timeout (default 600 s) kills it.
 # Accelerator: KVM only where a real boot probe succeeded on this host boot
@@ -15,7 +23,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series="" initramfs="" scenario="" out="" timeout_s=600 total_vfs=8
+series="" initramfs="" scenario="" out="" timeout_s=600 total_vfs=8 endpoint="" append=""
+extra_args=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) series=$2; shift 2 ;;
@@ -24,6 +33,9 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--total-vfs) total_vfs=$2; shift 2 ;;
+	--endpoint) endpoint=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--qemu-arg) extra_args+=("$2"); shift 2 ;;
 	*) die "run-vm: unknown argument $1" ;;
 	esac
 done
@@ -60,10 +72,11 @@ qemu_args() {
 		-serial "file:$out/tap.log" \
 		-serial "file:$out/files.log" \
 		-device intel-iommu,intremap=on \
+		"${extra_args[@]}" \
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
-		-device "refdev,bus=rp1,total-vfs=$total_vfs" \
+		-device "${endpoint:-refdev,total-vfs=$total_vfs},bus=rp1" \
 		-kernel "$vmlinux" -initrd "$initramfs" \
-		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 refdev.scenario=$scenario"
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 refdev.scenario=$scenario $append"
 }
 
 # split_files: the guest frames files on ttyS2 as
@@ -75,7 +88,16 @@ split_files() {
 	file != "" { sub(/\r$/, ""); print >> file }' "$out/files.log"
 }
 
+# Scenario needs that only the command line can meet: a built-in vfio-pci
+# (source-built kernel) takes enable_sriov only from there.
+scenario_append() {
+	case "$scenario" in
+	token) echo "vfio_pci.enable_sriov=1" ;;
+	esac
+}
+
 main() {
+	append="$append $(scenario_append)"
 	rm -rf "$out"
 	mkdir -p "$out"
 	local accel rc=0 status=ok
