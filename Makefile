@@ -22,7 +22,7 @@ VM_TIMEOUT ?= 900
 SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
-.PHONY: all deps qemu kernels kernel suite images unit fuzz-smoke fuzz coverage \
+.PHONY: all deps qemu kernels kernel drivers suite images unit fuzz-smoke fuzz coverage \
 	check-ids certify check check-vm clean help
 
 all: qemu kernels images
@@ -47,9 +47,13 @@ kernel: deps
 suite: deps
 	@$(MAKE) --no-print-directory -C conformance O=$(BUILD_DIR)/conformance
 
-images: suite kernels
+drivers: kernels
+	@bash ci/build-drivers.sh $(KERNELS)
+
+images: suite drivers
 	@for k in $(KERNELS); do \
-		bash ci/build-initramfs.sh $$k $(call INITRAMFS,$$k) $(SUITE) || exit 1; \
+		bash ci/build-initramfs.sh $$k $(call INITRAMFS,$$k) $(SUITE) \
+			$(BUILD_DIR)/drivers/refdev-migrate || exit 1; \
 	done
 
 unit: deps

@@ -3,7 +3,9 @@
 #   ci/build-initramfs.sh SERIES OUT.cpio.gz [BINARY|MODULE.ko]...
 # SERIES is 6.1 or 6.12 (resolved through $BUILD_DIR/kernels.env). The image
 # holds busybox-static, the VFIO modules of that kernel in dependency order,
-# the given test binaries with their shared libraries, and fixtures/guest/init.
+# the given test binaries with their shared libraries, our driver modules
+# built for that kernel ($BUILD_DIR/drivers/<kver>/*.ko, if built; stripped
+# of debug info) in /lib/modules/extra/, and fixtures/guest/init.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -78,7 +80,7 @@ add_binary() {
 	case "$bin" in
 	*.ko)
 		mkdir -p "$stage/lib/modules/extra"
-		cp "$bin" "$stage/lib/modules/extra/"
+		strip --strip-debug -o "$stage/lib/modules/extra/$(basename "$bin")" "$bin"
 		return 0
 		;;
 	esac
@@ -96,6 +98,9 @@ main() {
 	local b
 	for b in "$@"; do
 		add_binary "$b"
+	done
+	for b in "$BUILD_DIR/drivers/$kver"/*.ko; do
+		[ -e "$b" ] && add_binary "$b"
 	done
 	cp "$REPO_ROOT/fixtures/guest/init" "$stage/init"
 	chmod +x "$stage/init"

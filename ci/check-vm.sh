@@ -31,6 +31,8 @@ for k in "${kernels[@]}"; do
 	run "$k" token
 	run "$k" pf-reset
 	run "$k" foreign-vf "${NVME_ARGS[@]}"
+	run "$k" variant
+	run "$k" migrate
 	if [ "$k" = src ]; then
 		bash "$REPO_ROOT/ci/runner-selftest.sh" "$out/src-runner-selftest"
 		echo src/runner-selftest >"$out/src-runner-selftest/label"

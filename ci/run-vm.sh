@@ -96,32 +96,44 @@ scenario_append() {
 	esac
 }
 
-main() {
-	append="$append $(scenario_append)"
-	rm -rf "$out"
-	mkdir -p "$out"
-	local accel rc=0 status=ok
-	accel=$(select_accel)
-	log vm "$series/$scenario: booting ($accel, timeout ${timeout_s}s, logs in $out)"
+# boot_once: one QEMU run and its verdict; sets status, took, bad, boot.
+boot_once() {
+	local accel=$1 rc=0
+	status=ok
+	rm -f "$out"/*.log "$out"/*.txt "$out"/*.xml "$out"/*.json "$out"/*.b64
 	mapfile -t args < <(qemu_args "$accel")
 	local t0=$SECONDS
 	timeout --kill-after=10 "$timeout_s" "$qemu" "${args[@]}" >"$out/qemu.log" 2>&1 || rc=$?
-	local took=$((SECONDS - t0))
+	took=$((SECONDS - t0))
 	split_files
-	if [ -f "$out/gcov.tar.gz.b64" ]; then
-		mkdir -p "$out/gcov"
-		base64 -d "$out/gcov.tar.gz.b64" | tar -xz -C "$out/gcov" 2>/dev/null ||
-			log vm "$series/$scenario: could not unpack the guest's gcov data"
-	fi
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		status="timeout after ${timeout_s}s"
 	elif [ "$rc" != 0 ]; then
 		status="qemu exited $rc: $(tail -n 3 "$out/qemu.log" | tr '\n' ' ')"
 	fi
-	local bad
 	bad=$(cat "$out/console.log" "$out/dmesg.txt" "$out/kmemleak.txt" 2>/dev/null | grep -E "$BAD_KERNEL_RE" | sort -u | head -n 5 || true)
 	if [ -n "$bad" ] && [ "$status" = ok ]; then
 		status="guest kernel reported a problem"
+	fi
+	boot=$(sed -n 's/.*\[init\] booted .* at \([0-9.]*\) s.*/\1/p' "$out/console.log" | head -n 1)
+}
+
+main() {
+	append="$append $(scenario_append)"
+	rm -rf "$out"
+	mkdir -p "$out"
+	local accel status took bad boot
+	accel=$(select_accel)
+	log vm "$series/$scenario: booting ($accel, timeout ${timeout_s}s, logs in $out)"
+	boot_once "$accel"
+	# A guest that failed before reaching /init (e.g. a TCG flake while the
+	# kernel patches itself at boot) is retried once; a failure caused by
+	# the device or drivers under test repeats and is still reported.
+	if [ "$status" != ok ] && [ -z "$boot" ]; then
+		log vm "$series/$scenario: failed before /init ($status); retrying once"
+		mkdir -p "$out/first-attempt"
+		cp "$out"/console.log "$out"/qemu.log "$out/first-attempt/" 2>/dev/null || true
+		boot_once "$accel"
 	fi
 	if [ -n "$bad" ]; then
 		# the whole report (lockdep, KASAN, WARN traces span many lines)
@@ -130,8 +142,6 @@ main() {
 			grep -E -A 40 "$BAD_KERNEL_RE" "$out/$f" | sed "s|^|$f: |" || true
 		done | head -n 600 >"$out/kernel-problems.txt" || true
 	fi
-	local boot
-	boot=$(sed -n 's/.*\[init\] booted .* at \([0-9.]*\) s.*/\1/p' "$out/console.log" | head -n 1)
 	echo "$status" >"$out/status"
 	log vm "$series/$scenario: ${status} in ${took}s (accel $accel, /init at ${boot:-?} s guest time)"
 	if [ -n "$bad" ]; then

@@ -53,8 +53,8 @@ struct refdev_identify {
 /*
  * Handle of the VF @vf_pdev for a VF driver. Fails with -ENODEV when the
  * VF's PF is not bound to refdev_core, -EOPNOTSUPP when its admin queue is
- * not usable (device without SPEC 1.8). Call from probe (it takes no lock
- * the PCI core holds).
+ * not usable (device without SPEC 1.8). May sleep; takes no lock the PCI
+ * core or VFIO holds, so it is safe from probe and from open_device.
  */
 struct refdev_vf *refdev_vf_get(struct pci_dev *vf_pdev);
 void refdev_vf_put(struct refdev_vf *vf);

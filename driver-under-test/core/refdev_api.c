@@ -7,7 +7,8 @@
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#if __has_include(<linux/unaligned.h>)
+#include "refdev_compat.h"
+#ifdef REFDEV_HAVE_LINUX_UNALIGNED
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
@@ -128,29 +129,28 @@ static int refdev_vf_cmd(struct refdev_vf *vf, struct refdev_aq_cmd *cmd,
 	return refdev_pf_cmd(vf->pf, vf->index, cmd, cpl, NULL, 0, DMA_NONE);
 }
 
-#define REFDEV_IDENTIFY_LEN	64
-
 int refdev_pf_identify(struct refdev_pf *pf, struct refdev_identify *id)
 {
 	struct refdev_aq_cmd cmd = { .opcode = REFDEV_AQ_IDENTIFY };
-	u8 *buf;
+	struct refdev_aq_identify *wire;
 	int ret;
 
-	buf = kzalloc(REFDEV_IDENTIFY_LEN, GFP_KERNEL);
-	if (!buf)
+	BUILD_BUG_ON(sizeof(*wire) != 64);	/* DEV-AQ-010 */
+	wire = kzalloc(sizeof(*wire), GFP_KERNEL);
+	if (!wire)
 		return -ENOMEM;
-	ret = refdev_pf_cmd(pf, 0, &cmd, NULL, buf, REFDEV_IDENTIFY_LEN,
+	ret = refdev_pf_cmd(pf, 0, &cmd, NULL, wire, sizeof(*wire),
 			    DMA_FROM_DEVICE);
 	if (!ret) {
-		id->model_version = get_unaligned_le32(buf + 0);
-		id->total_vfs = get_unaligned_le16(buf + 4);
-		id->num_vfs = get_unaligned_le16(buf + 6);
-		id->max_state_size = get_unaligned_le32(buf + 8);
-		id->dirty_max_ranges = get_unaligned_le32(buf + 12);
-		id->dirty_pgsizes = get_unaligned_le64(buf + 16);
-		id->features = get_unaligned_le32(buf + 24);
+		id->model_version = get_unaligned_le32(&wire->model_version);
+		id->total_vfs = get_unaligned_le16(&wire->total_vfs);
+		id->num_vfs = get_unaligned_le16(&wire->num_vfs);
+		id->max_state_size = get_unaligned_le32(&wire->max_state_size);
+		id->dirty_max_ranges = get_unaligned_le32(&wire->dirty_max_ranges);
+		id->dirty_pgsizes = get_unaligned_le64(&wire->dirty_pgsizes);
+		id->features = get_unaligned_le32(&wire->features);
 	}
-	kfree(buf);
+	kfree(wire);
 	return ret;
 }
 

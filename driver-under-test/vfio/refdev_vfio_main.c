@@ -155,10 +155,17 @@ static void refdev_vfio_migration_init(struct refdev_vfio *rdev)
 		return;
 	}
 	if (refdev_vf_identify(vf, &rdev->id)) {
-		/* the SPEC's limits: enough to run without IDENTIFY data */
-		rdev->id.max_state_size = REFDEV_STREAM_MAX_SIZE;
+		/* the SPEC's v1 device: enough to run without IDENTIFY data */
+		rdev->id.max_state_size = REFDEV_MAX_STATE_SIZE;
 		rdev->id.dirty_max_ranges = REFDEV_DIRTY_MAX_RANGES;
 		rdev->id.dirty_pgsizes = REFDEV_DIRTY_PGSIZES;
+		rdev->id.features = REFDEV_FEATURES;
+	}
+	if (!(rdev->id.features & REFDEV_FEAT_MIGRATION)) {
+		dev_info(refdev_dev(rdev), "device without migration (features %#x)\n",
+			 rdev->id.features);
+		refdev_vf_put(vf);
+		return;
 	}
 	rdev->vf = vf;
 
@@ -168,7 +175,9 @@ static void refdev_vfio_migration_init(struct refdev_vfio *rdev)
 		vdev->migration_flags |= VFIO_MIGRATION_PRE_COPY;
 #endif
 	vdev->mig_ops = &refdev_mig_ops;
-	vdev->log_ops = &refdev_log_ops;
+	/* DEV-AQ-010: dirty tracking is a feature of its own */
+	if (rdev->id.features & REFDEV_FEAT_DIRTY)
+		vdev->log_ops = &refdev_log_ops;
 }
 
 static int refdev_vfio_init_dev(struct vfio_device *vdev)

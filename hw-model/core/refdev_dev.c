@@ -195,10 +195,11 @@ void refdev_dev_reg_write(struct refdev_func *f, uint64_t reg, uint32_t val)
 		refdev_aq_reg_write(f->dev, reg, val);
 }
 
-/* DEV-DMA-006 (any MMIO during DMA) and ADM-002 STOP (writes). */
+/* DEV-DMA-006 (any MMIO during DMA), ADM-002 STOP (writes), and a VF
+ * slot without a host VF (no MMIO can reach it). */
 bool refdev_dev_mmio_blocked(struct refdev_func *f, bool write)
 {
-	if (f->dev->in_dma)
+	if (f->dev->in_dma || (f->is_vf && !refdev_func_vf(f)->present))
 		return true;
 	return write && f->is_vf &&
 	       refdev_func_vf(f)->state == REFDEV_VF_STOP;

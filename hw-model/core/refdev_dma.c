@@ -269,7 +269,7 @@ static uint8_t desc_writeback(struct refdev_dev *d, struct refdev_vf *vf,
 	if (!err && ds->opcode == REFDEV_DMA_OP_CHECKSUM) {
 		refdev_le_put(b, ds->result, 8);
 		if (!eng_write(d, vf, at + DESC_RESULT_OFF, b, 8))
-			return REFDEV_DMA_ERR_WRITE;
+			err = REFDEV_DMA_ERR_WRITE;	/* still try the status */
 	}
 	refdev_le_put(b, REFDEV_DESC_S_DONE | ((uint32_t)err << REFDEV_DESC_S_ERR_SHIFT), 2);
 	if (!eng_write(d, vf, at + DESC_STATUS_OFF, b, 2))

@@ -37,6 +37,7 @@ struct fake_fn {
 	uint8_t *mem;
 	uint64_t size;
 	uint64_t bad_lo, bad_hi;	/* DMA to [lo, hi) fails */
+	bool bad_wonly;			/* ... only writes */
 };
 
 struct fake_wr {
@@ -62,7 +63,8 @@ struct fake {
 	unsigned int max_dma;		/* largest single host access */
 };
 
-static inline bool fake_ok(struct fake_fn *fn, uint64_t a, uint32_t len)
+static inline bool fake_ok(struct fake_fn *fn, uint64_t a, uint32_t len,
+			   bool write)
 {
 	if (len > REFDEV_DMA_XFER || (a & ~0xfffull) != ((a + len - 1) & ~0xfffull))
 		fail_msg("host access crosses a 4 KiB page: %#llx+%u",
@@ -71,7 +73,8 @@ static inline bool fake_ok(struct fake_fn *fn, uint64_t a, uint32_t len)
 		fn->fx->max_dma = len;
 	if (!fn->mem || a >= fn->size || len > fn->size - a)
 		return false;
-	return a + len <= fn->bad_lo || a >= fn->bad_hi;
+	return a + len <= fn->bad_lo || a >= fn->bad_hi ||
+	       (fn->bad_wonly && !write);
 }
 
 static inline void fake_reenter(struct fake_fn *fn)
@@ -93,7 +96,7 @@ static inline bool fake_dma_read(void *opaque, uint64_t a, void *buf,
 	struct fake_fn *fn = opaque;
 
 	fake_reenter(fn);
-	if (!fake_ok(fn, a, len))
+	if (!fake_ok(fn, a, len, false))
 		return false;
 	memcpy(buf, fn->mem + a, len);
 	return true;
@@ -106,7 +109,7 @@ static inline bool fake_dma_write(void *opaque, uint64_t a, const void *buf,
 	struct fake *fx = fn->fx;
 
 	fake_reenter(fn);
-	if (!fake_ok(fn, a, len))
+	if (!fake_ok(fn, a, len, true))
 		return false;
 	memcpy(fn->mem + a, buf, len);
 	if (fx->nwr < FAKE_LOG)

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
+/*
+ * Helpers shared by the irq, reset, migration, precopy, migration-data,
+ * resume, dirty and iommufd areas.  They fail or skip the running test
+ * (cmocka context only).
+ */
+#ifndef CONFORM_AREA_UTIL_H
+#define CONFORM_AREA_UTIL_H
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conform.h"
+#include "mig_fsm.h"
+#include "pci_cfg.h"
+#include "personality.h"
+#include "vfio_ops.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The device's personality, or SKIP "no personality for vvvv:dddd". */
+static inline void need_pers(struct vfio_dev *d, struct pers_dev *p)
+{
+	int rc = pers_find(d, p);
+
+	if (rc == -ENOENT)
+		conform_skip("%s", p->why);
+	conform_check(!rc, "personality %s: %s", p->ops ? p->ops->name : "?", p->why);
+}
+
+/* ... and a DMA engine, or SKIP with the personality's reason. */
+static inline void need_dma(struct vfio_dev *d, struct pers_dev *p)
+{
+	need_pers(d, p);
+	if (p->ops->dma_probe(p))
+		conform_skip("%s", p->why);
+}
+
+/* Config space image through the config region (up to 4 KiB). */
+static inline size_t cfg_image(struct vfio_dev *d, uint8_t *buf, size_t len)
+{
+	ssize_t n = vfio_cfg_read_all(d, buf, len);
+
+	conform_check(n > 0, "reading config space through VFIO: %s",
+		      strerror(n < 0 ? (int)-n : EIO));
+	return (size_t)n;
+}
+
+/* Migration flags or SKIP "device does not support migration (...)". */
+static inline uint64_t need_migration(struct vfio_dev *d)
+{
+	uint64_t flags = 0;
+	int rc = vfio_mig_flags(d->fd, &flags);
+
+	if (rc)
+		conform_skip("device does not support migration "
+			     "(VFIO_DEVICE_FEATURE_MIGRATION: %s)", errname(rc));
+	return flags;
+}
+
+static inline void need_mig_state(uint64_t flags, uint32_t s)
+{
+	if (!mig_state_supported(s, flags))
+		conform_skip("device does not support %s (migration flags 0x%llx)",
+			     mig_state_name(s), (unsigned long long)flags);
+}
+
+static inline uint32_t mig_state_now(struct vfio_dev *d)
+{
+	uint32_t s = 0;
+
+	conform_check_rc(vfio_mig_get_state(d->fd, &s), "MIG_DEVICE_STATE GET");
+	return s;
+}
+
+/* SET_STATE that must work; returns the data fd (or -1). */
+static inline int mig_go(struct vfio_dev *d, uint32_t s)
+{
+	int fd = -1, rc = vfio_mig_set_state(d->fd, s, &fd);
+
+	conform_check(!rc, "MIG_DEVICE_STATE SET %s (from %s): %s", mig_state_name(s),
+		      mig_state_name(mig_state_now(d)), errname(rc));
+	return fd;
+}
+
+static inline void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* VFIO_DEVICE_RESET or SKIP when the device has no RESET flag. */
+static inline void need_reset_flag(struct vfio_dev *d)
+{
+	if (!(d->info.flags & VFIO_DEVICE_FLAGS_RESET))
+		conform_skip("device does not support VFIO_DEVICE_RESET (no "
+			     "VFIO_DEVICE_FLAGS_RESET)");
+}
+
+#endif /* CONFORM_AREA_UTIL_H */

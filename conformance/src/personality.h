@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
+/*
+ * Personalities: how the suite makes a particular device *do* something
+ * (raise an interrupt, run DMA, hold recognizable state) through the VFIO
+ * regions of an open device.  Areas that need device behaviour look one up
+ * with pers_find(); without one they SKIP "no personality for vvvv:dddd".
+ *
+ * Every op returns 0 or a negative errno and writes a human reason into
+ * `why` on failure; none exits or calls cmocka.  Ops only touch the device
+ * through the vfio_dev's regions and, for DMA, the device's container
+ * (VFIO_IOMMU_MAP_DMA), so they work on any VFIO driver of the device.
+ */
+#ifndef CONFORM_PERSONALITY_H
+#define CONFORM_PERSONALITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vfio_dev.h"
+#include "vfio_ops.h"
+
+#define PERS_STATE_REGS		16
+#define PERS_STATE_MEM		4096
+#define PERS_WHY		256
+
+/* A device-defined snapshot of user-visible state (registers + memory). */
+struct pers_state {
+	unsigned int nregs;
+	uint32_t reg_off[PERS_STATE_REGS];
+	uint32_t regs[PERS_STATE_REGS];
+	size_t memlen;
+	uint8_t mem[PERS_STATE_MEM];
+};
+
+struct pers_dev;
+
+/* Ways to make a saved migration stream invalid (corrupt_stream). */
+enum pers_corrupt {
+	PERS_CORRUPT_MAGIC,	/* the stream's magic number */
+	PERS_CORRUPT_VERSION,	/* a format version the device does not know */
+	PERS_CORRUPT_BITFLIP,	/* one bit of the payload (integrity check) */
+};
+
+struct personality {
+	const char *name;
+	/* The device is one this personality drives (IDs as in sysfs). */
+	bool (*match)(uint16_t vendor, uint16_t device, bool is_vf);
+	/* Prepare: region info, memory decode + bus master on.  Must precede
+	 * every other op. */
+	int (*init)(struct pers_dev *p);
+	/* Number of interrupt vectors raise_irq() can raise (MSI-X). */
+	unsigned int irq_vectors;
+	/*
+	 * Make the device send MSI-X vector v once (the caller enabled MSI-X
+	 * with SET_IRQS).  Guarantee: exactly one message on v, none on other
+	 * vectors, unless masked.
+	 */
+	int (*raise_irq)(struct pers_dev *p, unsigned int v);
+	/* SCRATCH-like register: a value the device keeps until reset (reset
+	 * value *reset_val). */
+	int (*scratch_read)(struct pers_dev *p, uint32_t *v);
+	int (*scratch_write)(struct pers_dev *p, uint32_t v);
+	uint32_t scratch_reset_val;
+	/*
+	 * Whether the device can do DMA at all (0) or -EOPNOTSUPP with the
+	 * reason (e.g. the model has no DMA engine yet).
+	 */
+	int (*dma_probe)(struct pers_dev *p);
+	/*
+	 * Copy len bytes from src to dst (IOVAs in the device's address
+	 * space, mapped by the caller) and wait (up to timeout_ms) for
+	 * completion.  ring: one mapped page at least 4 KiB, 64-byte aligned,
+	 * that the personality may use for descriptors; the engine stays
+	 * enabled afterwards (its position is device state).  Guarantee on
+	 * 0: the bytes are in dst and the device wrote nothing outside dst
+	 * and the ring page.
+	 */
+	int (*do_dma)(struct pers_dev *p, const struct dma_buf *ring, uint64_t src,
+		      uint64_t dst, uint32_t len, int timeout_ms);
+	/* Put a recognizable state derived from seed into the device. */
+	int (*set_state)(struct pers_dev *p, uint32_t seed);
+	/* Snapshot the user-visible state (no side effects). */
+	int (*read_state)(struct pers_dev *p, struct pers_state *s);
+	/*
+	 * The driver's migration data stream is fully checked on RESUMING ->
+	 * STOP: any change of a saved stream (a changed byte, bytes missing or
+	 * added) makes it invalid.  A generic device need not promise that.
+	 */
+	bool strict_stream;
+	/* Corrupt a STOP_COPY stream of this device in place (0), or
+	 * -EOPNOTSUPP. */
+	int (*corrupt_stream)(enum pers_corrupt how, uint8_t *buf, size_t len);
+	/* The device starts no DMA in RUNNING_P2P (it cannot tell P2P DMA
+	 * from other DMA, so it quiesces all of it, as vfio.h requires). */
+	bool p2p_stops_all_dma;
+	/* The state a reset leaves: 0 if s is it, else -EINVAL with why. */
+	int (*check_reset_state)(struct pers_dev *p, const struct pers_state *s);
+};
+
+struct pers_dev {
+	const struct personality *ops;
+	struct vfio_dev *d;
+	uint16_t vendor, device;
+	bool is_vf;
+	bool has_dma;
+	struct vfio_region_info bar[VFIO_PCI_ROM_REGION_INDEX + 1];
+	char why[PERS_WHY];
+};
+
+/* Find and init the personality of d: 0, or -ENOENT (none; why says
+ * "no personality for vvvv:dddd") or another -errno from init. */
+int pers_find(struct vfio_dev *d, struct pers_dev *p);
+
+/* Compare two snapshots: true if equal, else false with the first
+ * difference in why. */
+bool pers_state_equal(const struct pers_state *a, const struct pers_state *b,
+		      char *why, size_t len);
+
+extern const struct personality pers_refdev;
+
+#endif /* CONFORM_PERSONALITY_H */

@@ -1,0 +1,2 @@
+/* get_unaligned_le*() live in <linux/unaligned.h> (<asm/unaligned.h> before) */
+#include <linux/unaligned.h>

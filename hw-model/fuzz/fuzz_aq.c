@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-or-later OR MIT
+/*
+ * libFuzzer target: admin-command sequences (SPEC 1.8, ADM-*) mixed with
+ * MMIO on the PF and VFs, host memory writes, deferred-work steps, timer
+ * expiries, FLRs and PF resets (1.6-1.11).
+ *
+ * Input: a sequence of operations, each an opcode byte (low 3 bits):
+ *   0 submit: 64 command bytes (vf taken mod 4; bit 3 of the opcode keeps
+ *     addr raw, else addr &= 0x3ffff so buffers are mostly reachable)
+ *   1 PF register write: reg byte (0x100 + 4 * (b % 12)), u32 value
+ *   2 VF register write: vf byte, reg byte (4 * b), u32 value
+ *   3 host memory: fn byte, u16 offset, 32 bytes
+ *   4 one step of deferred work
+ *   5 time passes: u16 microseconds; the timer fires if due
+ *   6 reset: byte: 0 PF reset (+ re-attach), 1..2 FLR of VF 0..1,
+ *     3..4 detach / re-attach VF 0
+ *   7 the driver consumes every completion (CQ_HEAD = device's tail)
+ * Invariants (fuzz_host.h and after every operation): indices inside the
+ * rings, status consistent, dirty state consistent, no interrupt from a
+ * suspended VF, no MMIO during DMA, each step bounded (DEV-DMA-005).
+ */
+#include "fuzz_host.h"
+
+#define SQ	0x0ull
+#define CQ	0x4000ull
+#define DEPTH	16u
+
+static void aq_setup(struct fh *h)
+{
+	struct refdev_func *pf = &h->d->pf;
+
+	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_SQ_LO, 4, SQ);
+	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_CQ_LO, 4, CQ);
+	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_SIZE, 4, DEPTH);
+	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_CTRL, 4, 3);
+}
+
+static void check(struct fh *h)
+{
+	const struct refdev_aq *q = &h->d->aq;
+
+	CHECK(q->status != (REFDEV_AQ_STATUS_READY | REFDEV_AQ_STATUS_FATAL),
+	      "status %#x", q->status);
+	if (q->status == REFDEV_AQ_STATUS_READY)
+		CHECK(q->sq_head < q->size && q->sq_tail < q->size &&
+		      q->cq_head < q->size && q->cq_tail < q->size &&
+		      q->phase <= 1, "AQ indices");
+	for (int i = 0; i < REFDEV_MAX_VFS; i++) {
+		const struct refdev_vf *v = &h->d->vf[i];
+
+		CHECK(v->state <= REFDEV_VF_STOP, "state %u", v->state);
+		CHECK(!(v->dma.ctrl & ~3u), "ctrl %#x", v->dma.ctrl);
+		if (v->dma.ctrl & REFDEV_DMA_CTRL_ENABLE)
+			CHECK(v->dma.size && v->dma.size <= REFDEV_DMA_RING_MAX &&
+			      v->dma.head < v->dma.size && v->dma.tail < v->dma.size,
+			      "DMA indices");
+		else
+			CHECK(!v->dma.head && !v->dma.tail && !v->dma.doorbell,
+			      "disabled engine not idle");
+		CHECK(v->dirty.on == (v->dirty.bits != NULL) &&
+		      v->dirty.npages <= REFDEV_DIRTY_MAX_PAGES, "dirty state");
+		CHECK(v->present || (!v->dirty.on && !v->dma.ctrl),
+		      "absent VF %d has state", i);
+	}
+}
+
+static void submit(struct fh *h, const uint8_t *c, bool raw)
+{
+	struct refdev_func *pf = &h->d->pf;
+	uint8_t cmd[64];
+	uint32_t tail = h->d->aq.sq_tail;
+
+	memcpy(cmd, c, 64);
+	cmd[4] &= 3;
+	cmd[5] = cmd[4] == 3 ? 0xff : 0;	/* 3 -> 0xffff (any VF) */
+	if (cmd[4] == 3)
+		cmd[4] = 0xff;
+	if (!raw) {
+		uint64_t a = refdev_le_get(cmd + 8, 8) & 0x3ffff;
+
+		refdev_le_put(cmd + 8, a, 8);
+	}
+	memcpy(h->fn[0].mem + SQ + tail * 64, cmd, 64);
+	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_SQ_TAIL, 4, (tail + 1) % DEPTH);
+}
+
+static void do_reset(struct fh *h, uint8_t b)
+{
+	switch (b % 5) {
+	case 0:
+		refdev_dev_pf_reset(h->d);
+		refdev_dev_vf_attach(h->d, 0, &h->fn[1]);
+		refdev_dev_vf_attach(h->d, 1, &h->fn[2]);
+		aq_setup(h);
+		break;
+	case 1:
+	case 2:
+		refdev_dev_vf_flr(h->d, (uint16_t)(b % 5 - 1));
+		break;
+	case 3:
+		refdev_dev_vf_detach(h->d, 0);
+		break;
+	default:
+		refdev_dev_vf_attach(h->d, 0, &h->fn[1]);
+		break;
+	}
+}
+
+static void time_passes(struct fh *h, uint16_t us)
+{
+	h->now += (uint64_t)us * 1000;
+	if (h->armed && h->now >= h->due) {
+		h->armed = false;
+		refdev_dev_timer(h->d);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
+{
+	struct fh *h = fh_new();
+	const uint8_t *end = p + n;
+	uint64_t v;
+
+	aq_setup(h);
+	while (p < end) {
+		uint8_t op = *p++;
+		size_t left = (size_t)(end - p);
+
+		switch (op & 7) {
+		case 0:
+			if (left < 64)
+				goto out;
+			submit(h, p, op & 8);
+			p += 64;
+			break;
+		case 1:
+			if (left < 5)
+				goto out;
+			refdev_mmio_write(&h->d->pf, 0, 0x100 + 4 * (p[0] % 12), 4,
+					  refdev_le_get(p + 1, 4));
+			p += 5;
+			break;
+		case 2:
+			if (left < 6)
+				goto out;
+			refdev_mmio_write(&h->d->vf[p[0] & 1].func, (op & 8) ? 2 : 0,
+					  4u * p[1], 4, refdev_le_get(p + 2, 4));
+			refdev_mmio_read(&h->d->vf[p[0] & 1].func, 0, 4u * p[1], 4, &v);
+			p += 6;
+			break;
+		case 3:
+			if (left < 35)
+				goto out;
+			memcpy(h->fn[p[0] % FH_NFN].mem +
+			       (refdev_le_get(p + 1, 2) << 2) % (FH_MEM - 32), p + 3, 32);
+			p += 35;
+			break;
+		case 4:
+			fh_step(h);
+			break;
+		case 5:
+			if (left < 2)
+				goto out;
+			time_passes(h, (uint16_t)refdev_le_get(p, 2));
+			p += 2;
+			break;
+		case 6:
+			if (left < 1)
+				goto out;
+			do_reset(h, *p++);
+			break;
+		default:
+			refdev_mmio_write(&h->d->pf, 0, REFDEV_REG_AQ_CQ_HEAD, 4,
+					  h->d->aq.cq_tail);
+			break;
+		}
+		check(h);
+	}
+out:
+	fh_run(h, 64);
+	check(h);
+	fh_free(h);
+	return 0;
+}

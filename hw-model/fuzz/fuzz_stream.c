@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-or-later OR MIT
+/*
+ * libFuzzer target: loading migration streams (SPEC 1.9, STR-010, ADM-006).
+ *
+ * Input: 1 flag byte, then the stream.
+ *   bit 0: VF 0 has a loaded base (DELTA/FINAL allowed)
+ *   bit 1: load through the admin queue (VF_LOAD) instead of directly
+ *   bit 2: VF 0 starts with non-zero state
+ * Invariants (abort() on violation):
+ *   - refdev_stream_check and refdev_stream_load agree;
+ *   - a rejected stream changes nothing (all VF state compared);
+ *   - an accepted one leaves a VF whose FULL save loads into VF 1 and
+ *     reproduces the same state; the VF then runs without breaking the
+ *     DEV-DMA-005 bound or any host invariant (fuzz_host.h).
+ */
+#include "fuzz_host.h"
+
+struct vf_state {
+	uint32_t scratch;
+	uint32_t r[9];
+	bool doorbell, base;
+	uint8_t sram[REFDEV_BAR_SRAM_SIZE];
+};
+
+static void grab(const struct refdev_vf *v, struct vf_state *s)
+{
+	const struct refdev_dma *e = &v->dma;
+	const uint32_t r[9] = { e->ring_lo, e->ring_hi, e->size, e->ctrl,
+				e->head, e->tail, e->status, e->done, 0 };
+
+	memset(s, 0, sizeof(*s));
+	s->scratch = v->func.scratch;
+	memcpy(s->r, r, sizeof(r));
+	s->doorbell = e->doorbell;
+	s->base = v->base_loaded;
+	memcpy(s->sram, v->func.sram, sizeof(s->sram));
+}
+
+static bool same(const struct vf_state *a, const struct vf_state *b, bool base)
+{
+	return a->scratch == b->scratch && !memcmp(a->r, b->r, sizeof(a->r)) &&
+	       a->doorbell == b->doorbell && (!base || a->base == b->base) &&
+	       !memcmp(a->sram, b->sram, sizeof(a->sram));
+}
+
+static void prestate(struct fh *h)
+{
+	struct refdev_vf *v = &h->d->vf[0];
+
+	v->func.scratch = 0x1234;
+	memset(v->func.sram, 0x5a, sizeof(v->func.sram));
+	v->dma.ring_lo = 0x1000;
+	v->dma.size = 8;
+	v->dma.ctrl = REFDEV_DMA_CTRL_ENABLE;
+	v->dma.head = 3;
+	v->dma.tail = 5;
+	v->dma.done = 3;
+}
+
+/* VF_LOAD through a 2-entry admin queue; returns the STR error code. */
+static uint32_t load_aq(struct fh *h, const uint8_t *s, size_t n)
+{
+	struct refdev_func *pf = &h->d->pf;
+	uint8_t *m = h->fn[0].mem, cmd[64] = { 0 };
+	size_t room = FH_MEM - 0x1000;
+
+	if (n > room)
+		n = room;
+	memcpy(m + 0x1000, s, n);
+	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_SQ_LO, 4, 0);
+	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_CQ_LO, 4, 0x800);
+	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_SIZE, 4, 2);
+	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_CTRL, 4, 1);
+	cmd[0] = REFDEV_AQ_VF_LOAD;
+	refdev_le_put(cmd + 8, 0x1000, 8);
+	refdev_le_put(cmd + 16, n, 4);
+	memcpy(m, cmd, 64);
+	memset(m + 0x800, 0, 16);
+	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_SQ_TAIL, 4, 1);
+	fh_run(h, 4);
+	CHECK(m[0x800 + 14] & 1, "no completion");
+	if (refdev_le_get(m + 0x802, 2) == REFDEV_AQ_S_OK)
+		return 0;
+	CHECK(refdev_le_get(m + 0x802, 2) == REFDEV_AQ_S_STREAM_INVALID,
+	      "status %llu", (unsigned long long)refdev_le_get(m + 0x802, 2));
+	return (uint32_t)refdev_le_get(m + 0x804, 4);
+}
+
+static void round_trip(struct fh *h)
+{
+	static uint8_t buf[REFDEV_STREAM_MAX_SIZE];
+	struct refdev_vf *v0 = &h->d->vf[0], *v1 = &h->d->vf[1];
+	struct vf_state a, b;
+	uint32_t n = refdev_stream_save(v0, REFDEV_SAVE_FULL, buf);
+
+	CHECK(n == refdev_stream_size(v0->func.sram_changed, REFDEV_SAVE_FULL),
+	      "size %u", n);
+	v1->state = REFDEV_VF_STOP;
+	CHECK(refdev_stream_load(v1, buf, n) == 0, "re-load of a save failed");
+	grab(v0, &a);
+	grab(v1, &b);
+	CHECK(same(&a, &b, false), "FULL round trip differs");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fh *h = fh_new();
+	struct refdev_vf *v0 = &h->d->vf[0];
+	struct vf_state before, after;
+	uint32_t err, chk;
+	uint8_t flags;
+
+	if (size < 1)
+		goto out;
+	flags = data[0];
+	data++;
+	size--;
+	if (flags & 4)
+		prestate(h);
+	v0->state = REFDEV_VF_STOP;
+	v0->base_loaded = flags & 1;
+	grab(v0, &before);
+	chk = refdev_stream_check(v0, data, (uint32_t)(size > UINT32_MAX ? UINT32_MAX : size));
+	err = (flags & 2) ? load_aq(h, data, size) :
+			    refdev_stream_load(v0, data, (uint32_t)size);
+	CHECK(err <= REFDEV_STREAM_E_ORDER, "error %u", err);
+	if (!(flags & 2) || size <= REFDEV_STREAM_MAX_SIZE)
+		CHECK(err == chk, "check %u != load %u", chk, err);
+	grab(v0, &after);
+	if (err) {
+		CHECK(same(&before, &after, true), "rejected stream changed state");
+		goto out;
+	}
+	round_trip(h);
+	/* the loaded engine state runs safely */
+	refdev_vf_set_state(h->d, v0, REFDEV_VF_RUNNING);
+	fh_run(h, 8);
+out:
+	fh_free(h);
+	return 0;
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-or-later OR MIT
+/*
+ * Writes seed corpora for fuzz_stream and fuzz_aq, made with the core
+ * itself (valid streams of every kind, meaningful command sequences):
+ *
+ *   cc -Icore -Iinclude fuzz/gen_seeds.c core/refdev_*.c -o /tmp/gen_seeds &&
+ *   /tmp/gen_seeds ../fixtures/corpora        (from hw-model/)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "refdev_dev.h"
+
+static const char *root;
+
+static void put(const char *target, const char *name, const void *b, size_t n);
+
+/* Stream seeds must load (except the one meant to fail with ORDER). */
+static void put_stream(const char *name, const uint8_t *b, uint32_t n,
+		       uint32_t want)
+{
+	static struct refdev_vf v;
+
+	v.base_loaded = b[0] & 1;
+	if (refdev_stream_check(&v, b + 1, n) != want) {
+		fprintf(stderr, "%s: check %u\n", name, refdev_stream_check(&v, b + 1, n));
+		exit(1);
+	}
+	put("fuzz_stream", name, b, n + 1);
+}
+
+static void put(const char *target, const char *name, const void *b, size_t n)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", root, target, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(b, 1, n, f) != n) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+}
+
+static struct refdev_dev dev;
+static const struct refdev_ops no_ops;
+
+static void stream_seeds(void)
+{
+	static uint8_t b[1 + REFDEV_STREAM_MAX_SIZE];
+	struct refdev_vf *v;
+	uint32_t n;
+
+	refdev_dev_init(&dev, &no_ops, NULL, 4);
+	v = &dev.vf[0];
+	refdev_dev_vf_attach(&dev, 0, NULL);
+	v->present = true;
+	for (int i = 0; i < REFDEV_BAR_SRAM_SIZE; i++)
+		v->func.sram[i] = (uint8_t)(i * 13);
+	v->func.scratch = 0xfeed;
+	v->dma = (struct refdev_dma){ .ring_lo = 0x1000, .size = 8,
+		.ctrl = 3, .head = 2, .tail = 5, .done = 2, .doorbell = true };
+
+	n = refdev_stream_save(v, REFDEV_SAVE_FULL, b + 1);
+	b[0] = 4;
+	put_stream("seed-full", b, n, 0);
+	b[0] = 6;
+	put_stream("seed-full-aq", b, n, 0);
+	n = refdev_stream_save(v, REFDEV_SAVE_INITIAL, b + 1);
+	b[0] = 0;
+	put_stream("seed-initial", b, n, 0);
+	v->func.sram_changed = 1ull << 3 | 1ull << 40;
+	n = refdev_stream_save(v, REFDEV_SAVE_DELTA, b + 1);
+	b[0] = 1;
+	put_stream("seed-delta", b, n, 0);
+	n = refdev_stream_save(v, REFDEV_SAVE_FINAL, b + 1);
+	b[0] = 5;
+	put_stream("seed-final", b, n, 0);
+	b[0] = 0;
+	put_stream("seed-final-nobase", b, n, REFDEV_STREAM_E_ORDER);
+	v->func.sram_changed = 0;
+	n = refdev_stream_save(v, REFDEV_SAVE_DELTA, b + 1);
+	b[0] = 3;
+	put_stream("seed-delta-empty-aq", b, n, 0);
+	refdev_dev_fini(&dev);
+}
+
+/* ---- fuzz_aq: see its header for the operation format ---- */
+
+static uint8_t seq[4096];
+static size_t len;
+
+static void op_cmd(uint8_t opc, uint16_t vf, uint32_t p0, uint64_t p1,
+		   uint64_t p2, uint64_t addr, uint32_t blen)
+{
+	uint8_t *c = seq + len + 1;
+
+	seq[len] = 0;
+	memset(c, 0, 64);
+	c[0] = opc;
+	refdev_le_put(c + 2, len & 0xffff, 2);
+	refdev_le_put(c + 4, vf, 2);
+	refdev_le_put(c + 8, addr, 8);
+	refdev_le_put(c + 16, blen, 4);
+	refdev_le_put(c + 20, p0, 4);
+	refdev_le_put(c + 24, p1, 8);
+	refdev_le_put(c + 32, p2, 8);
+	len += 65;
+}
+
+static void op(uint8_t o)
+{
+	seq[len++] = o;
+}
+
+static void op_mem(uint8_t fn, uint32_t off, const void *d)
+{
+	seq[len++] = 3;
+	seq[len++] = fn;
+	refdev_le_put(seq + len, off >> 2, 2);
+	memcpy(seq + len + 2, d, 32);
+	len += 34;
+}
+
+static void op_vfreg(uint8_t vf, uint32_t reg, uint32_t val)
+{
+	seq[len++] = 2;
+	seq[len++] = vf;
+	seq[len++] = (uint8_t)(reg / 4);
+	refdev_le_put(seq + len, val, 4);
+	len += 4;
+}
+
+static void aq_seeds(void)
+{
+	uint8_t d[32] = { 0 };
+
+	len = 0;
+	op_cmd(REFDEV_AQ_IDENTIFY, 0, 0, 0, 0, 0x8000, 64);
+	op(4);
+	op_cmd(REFDEV_AQ_VF_QUERY, 1, 0, 0, 0, 0, 0);
+	op(4);
+	op(7);
+	put("fuzz_aq", "seed-identify-query", seq, len);
+
+	/* migration: suspend, save, load into VF 1, resume */
+	len = 0;
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_STATE_SIZE, 0, 0, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 0, 0, 0x10000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 1, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x10000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_RESUME, 1, 0, 0, 0, 0, 0);
+	op(4);
+	op(7);
+	op(4);
+	put("fuzz_aq", "seed-migrate", seq, len);
+
+	/* pre-copy */
+	len = 0;
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 1, 0, 0, 0x10000, 0x2000);
+	op_vfreg(0, REFDEV_REG_SCRATCH, 5);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 2, 0, 0, 0x14000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 1, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 3, 0, 0, 0x18000, 0x2000);
+	op(4);
+	op(7);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 1, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x10000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x14000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x18000, 0x2000);
+	op(4);
+	put("fuzz_aq", "seed-precopy", seq, len);
+
+	/* DMA engine with dirty tracking, report, stop */
+	len = 0;
+	refdev_le_put(d, 0x20000, 8);
+	refdev_le_put(d + 8, 0x10000, 8);
+	op_mem(0, 0x30000, d);
+	op_cmd(REFDEV_AQ_VF_DIRTY_START, 0, 1, 4096, 0, 0x30000, 16);
+	op(4);
+	memset(d, 0, sizeof(d));
+	d[0] = REFDEV_DMA_OP_FILL;
+	d[1] = 1;
+	refdev_le_put(d + 4, 0x3000, 4);
+	refdev_le_put(d + 8, 0x1122334455667788ull, 8);
+	refdev_le_put(d + 16, 0x21000, 8);
+	op_mem(1, 0x1000, d);
+	d[0] = REFDEV_DMA_OP_COPY;
+	refdev_le_put(d + 8, 0x21000, 8);
+	refdev_le_put(d + 16, 0x28000, 8);
+	op_mem(1, 0x1020, d);
+	op_vfreg(0, REFDEV_REG_DMA_RING_LO, 0x1000);
+	op_vfreg(0, REFDEV_REG_DMA_RING_SIZE, 4);
+	op_vfreg(0, REFDEV_REG_DMA_CTRL, 3);
+	op_vfreg(0, REFDEV_REG_DMA_TAIL, 2);
+	op(4);
+	op_cmd(REFDEV_AQ_VF_DIRTY_REPORT, 0, 4096, 0x20000, 0x10000, 0x31000, 16);
+	op_cmd(REFDEV_AQ_VF_DIRTY_STOP, 0, 0, 0, 0, 0, 0);
+	op(4);
+	op(7);
+	put("fuzz_aq", "seed-dma-dirty", seq, len);
+
+	/* faults: late, fail, no completion, corrupt save, FLR fail */
+	len = 0;
+	op_cmd(REFDEV_AQ_FAULT_INJECT, 0xffff, REFDEV_FAULT_LATE, 1, 100, 0, 0);
+	op_cmd(REFDEV_AQ_VF_QUERY, 0, 0, 0, 0, 0, 0);
+	op(4);
+	seq[len++] = 5;
+	refdev_le_put(seq + len, 200, 2);
+	len += 2;
+	op_cmd(REFDEV_AQ_FAULT_INJECT, 0xffff, REFDEV_FAULT_FAIL_STATUS, 1, 0, 0, 0);
+	op_cmd(REFDEV_AQ_FAULT_INJECT, 0xffff, REFDEV_FAULT_NO_COMPLETION, 1, 0, 0, 0);
+	op_cmd(REFDEV_AQ_FAULT_INJECT, 0, REFDEV_FAULT_FLR_FAIL, 1, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_RESET, 0, 0, 0, 0, 0, 0);
+	op(4);
+	op(7);
+	seq[len++] = 6;
+	seq[len++] = 1;
+	seq[len++] = 6;
+	seq[len++] = 0;
+	put("fuzz_aq", "seed-faults", seq, len);
+}
+
+int main(int argc, char **argv)
+{
+	root = argc > 1 ? argv[1] : "../fixtures/corpora";
+	stream_seeds();
+	aq_seeds();
+	return 0;
+}
