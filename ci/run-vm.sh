@@ -106,6 +106,12 @@ boot_once() {
 	timeout --kill-after=10 "$timeout_s" "$qemu" "${args[@]}" >"$out/qemu.log" 2>&1 || rc=$?
 	took=$((SECONDS - t0))
 	split_files
+	if [ -f "$out/gcov.tar.gz.b64" ]; then
+		rm -rf "$out/gcov"
+		mkdir -p "$out/gcov"
+		base64 -d "$out/gcov.tar.gz.b64" | tar -xz -C "$out/gcov" 2>/dev/null ||
+			log vm "$series/$scenario: could not unpack the guest's gcov data"
+	fi
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		status="timeout after ${timeout_s}s"
 	elif [ "$rc" != 0 ]; then
