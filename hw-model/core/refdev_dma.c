@@ -224,17 +224,13 @@ static uint8_t desc_exec(struct refdev_dev *d, struct refdev_vf *vf,
 {
 	uint8_t buf[REFDEV_DMA_XFER];
 
-	switch (ds->opcode) {
-	case REFDEV_DMA_OP_NOP:
-		return REFDEV_DMA_OK;
+	switch (ds->opcode) {	/* desc_check() passed; NOP never gets here */
 	case REFDEV_DMA_OP_COPY:
 		return op_copy(d, vf, ds, buf);
 	case REFDEV_DMA_OP_FILL:
 		return op_fill(d, vf, ds, buf);
-	case REFDEV_DMA_OP_CHECKSUM:
-		return op_checksum(d, vf, ds, buf);
 	default:
-		return REFDEV_DMA_ERR_OPCODE;
+		return op_checksum(d, vf, ds, buf);
 	}
 }
 

@@ -25,13 +25,17 @@ ECAM = 0xB0000000
 n_ok = 0
 
 
+def qemu_argv(props=""):
+    return [QEMU, "-machine", "q35", "-accel", "qtest", "-qtest", "stdio",
+            "-nodefaults", "-display", "none", "-m", "64",
+            "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
+            "-device", "refdev,bus=pcie.0,addr=4,total-vfs=4" + props]
+
+
 class QTest:
-    def __init__(self):
+    def __init__(self, props=""):
         self.p = subprocess.Popen(
-            [QEMU, "-machine", "q35", "-accel", "qtest", "-qtest", "stdio",
-             "-nodefaults", "-display", "none", "-m", "64",
-             "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
-             "-device", "refdev,bus=pcie.0,addr=4,total-vfs=4"],
+            qemu_argv(props),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True)
         atexit.register(self.p.kill)
@@ -229,8 +233,25 @@ def main():
     q.step()
     ok(q.rd(PF_BAR0 + 0x114) == 0 and q.rd(PF_BAR0 + 0x118) == 0 and
        q.cfg(pf, sr + 0x08, size=2) == 0, "PF FLR clears the AQ and SR-IOV")
-    q.p.stdin.close()
+    q.p.kill()          # qtest QEMU does not exit on EOF
     q.p.wait(timeout=10)
+
+    # the fault property (DEV-FI-008): armed at realize and after PF reset
+    q = QTest(",fault=fail_status:1:7")
+    q.ecam_on()
+    q.cfg(pf, 0x10, PF_BAR0)
+    q.cfg(pf, 0x14, 0)
+    q.cfg(pf, 0x04, 0x6, 2)
+    d = Driver(q)
+    d.enable()
+    ok(d.do(0x0C, vf=0)[1] == 7 and d.do(0x0C, vf=0)[1] == 2,
+       "fault=fail_status:1:7 fails the first command with 7")
+    q.p.kill()
+    q.p.wait(timeout=10)
+    bad = subprocess.run(qemu_argv(",fault=bogus:1"), input="", text=True,
+                         capture_output=True, timeout=20)
+    ok(bad.returncode != 0 and "bad fault" in bad.stderr,
+       "a bad fault property is refused")
     print("qtest_refdev: %d checks passed" % n_ok)
 
 

@@ -52,7 +52,6 @@ struct RefdevState {
     struct refdev_dev *dev;     /* PF: owned; VF: its PF's */
     struct refdev_func *func;   /* this function's state inside dev */
     uint16_t vf_index;
-    bool core_flr;              /* VF: reset requested by the core (ADM-010) */
     QEMUBH *bh;                 /* PF: deferred work (DEV-DMA-005) */
     QEMUTimer *timer;           /* PF: LATE completions (DEV-FI-003) */
     MemoryRegion bar0;          /* container: registers + MSI-X */
@@ -136,14 +135,14 @@ static uint64_t refdev_now_ns(void *opaque)
     return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
-/* ADM-010: the config-space/MSI-X half of an FLR the device does itself. */
+/*
+ * ADM-010: the MSI-X half of the FLR the device does itself (DEV-RST-001).
+ * The rest of config space (BARs, command) stays: nobody saves and restores
+ * it around a device-initiated reset.
+ */
 static void refdev_function_reset(void *opaque)
 {
-    RefdevState *s = REFDEV_BASE(opaque);
-
-    s->core_flr = true;
-    pci_device_reset(PCI_DEVICE(s));
-    s->core_flr = false;
+    msix_reset(PCI_DEVICE(opaque));
 }
 
 static const struct refdev_ops refdev_core_ops = {
@@ -450,10 +449,7 @@ static void refdev_reset(DeviceState *dev)
     PCIDevice *pdev = PCI_DEVICE(dev);
 
     if (pci_is_vf(pdev)) {
-        /* DEV-RST-001, DRT-005; ADM-010 already reset the core itself. */
-        if (!s->core_flr) {
-            refdev_dev_vf_flr(s->dev, s->vf_index);
-        }
+        refdev_dev_vf_flr(s->dev, s->vf_index);   /* DEV-RST-001/003 */
         return;
     }
     refdev_sriov_pf_reset(pdev);
