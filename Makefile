@@ -50,10 +50,18 @@ suite: deps
 drivers: kernels
 	@bash ci/build-drivers.sh $(KERNELS)
 
-images: suite drivers
+# refdev-dma: the guest-side example of driving a VF through VFIO.
+REFDEV_DMA := $(BUILD_DIR)/guest/refdev-dma
+$(REFDEV_DMA): hw-model/guest/refdev-dma.c hw-model/include/refdev_regs.h \
+		conformance/include/uapi/linux/vfio.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static \
+		-Iconformance/include/uapi -Ihw-model/include -o $@ $<
+
+images: suite drivers $(REFDEV_DMA)
 	@for k in $(KERNELS); do \
 		bash ci/build-initramfs.sh $$k $(call INITRAMFS,$$k) $(SUITE) \
-			$(BUILD_DIR)/drivers/refdev-migrate || exit 1; \
+			$(BUILD_DIR)/drivers/refdev-migrate $(REFDEV_DMA) || exit 1; \
 	done
 
 unit: deps

@@ -30,6 +30,7 @@ for k in "${kernels[@]}"; do
 	run "$k" vf-vfio-pci
 	run "$k" token
 	run "$k" pf-reset
+	run "$k" dma
 	run "$k" foreign-vf "${NVME_ARGS[@]}"
 	run "$k" variant
 	run "$k" migrate
