@@ -77,8 +77,9 @@ static void test_info_states(void **state)
 	mig_go(d, VFIO_DEVICE_STATE_STOP);
 	fd2 = mig_go(d, VFIO_DEVICE_STATE_RESUMING);
 	rc = vfio_precopy_info(fd2, NULL, NULL);
-	conform_check(rc == -EINVAL, "PRECOPY_INFO on a RESUMING fd: %s, expected EINVAL",
-		      errname(rc));
+	/* a resuming fd may not implement the ioctl at all (ENOTTY) */
+	conform_check(rc == -EINVAL || rc == -ENOTTY, "PRECOPY_INFO on a RESUMING fd: %s, "
+		      "expected EINVAL (or ENOTTY: no ioctl on that fd)", errname(rc));
 	close(fd2);
 }
 
@@ -210,10 +211,10 @@ static void test_data_size_states(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
 	uint64_t flags = need_migration(d), sz = need_data_size(d);
-	const uint32_t st[] = { VFIO_DEVICE_STATE_RUNNING_P2P, VFIO_DEVICE_STATE_STOP,
+	const uint32_t st[] = { VFIO_DEVICE_STATE_PRE_COPY, VFIO_DEVICE_STATE_RUNNING,
+				VFIO_DEVICE_STATE_RUNNING_P2P, VFIO_DEVICE_STATE_STOP,
 				VFIO_DEVICE_STATE_STOP_COPY, VFIO_DEVICE_STATE_STOP,
-				VFIO_DEVICE_STATE_RESUMING, VFIO_DEVICE_STATE_STOP,
-				VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_PRE_COPY };
+				VFIO_DEVICE_STATE_RESUMING };
 	size_t i;
 	int fd = -1, nfd, rc;
 
@@ -221,8 +222,6 @@ static void test_data_size_states(void **state)
 	for (i = 0; i < NELEM(st); i++) {
 		if (!mig_state_supported(st[i], flags))
 			continue;
-		if (st[i] == VFIO_DEVICE_STATE_STOP && i == 5)
-			break;	/* leaving RESUMING without data is not the point here */
 		nfd = mig_go(d, st[i]);
 		if (nfd >= 0) {
 			close_fd(&fd);
@@ -262,7 +261,7 @@ static void test_data_size_bound(void **state)
 }
 
 static const struct conform_test tests[] = {
-	{ "precopy/info-only-in-pre-copy-states", { "REQ-PRECOPY-001" }, test_info_states, 0, 0 },
+	{ "precopy/info-only-in-pre-copy-states", { "REQ-PRECOPY-001", "REQ-PRECOPY-008" }, test_info_states, 0, 0 },
 	{ "precopy/initial-bytes-decrease-as-read", { "REQ-PRECOPY-002" }, test_initial_decreases, 0, 0 },
 	{ "precopy/enomsg-at-temporary-end", { "REQ-PRECOPY-003" }, test_enomsg, 0, 0 },
 	{ "precopy/stop-copy-gives-the-rest", { "REQ-PRECOPY-004" }, test_stop_copy_rest, 0, 0 },

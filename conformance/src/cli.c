@@ -20,6 +20,7 @@ enum {
 	OPT_PF,
 	OPT_JUNIT,
 	OPT_JSON,
+	OPT_PEER,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +32,7 @@ static const struct option long_opts[] = {
 	{ "pf", required_argument, NULL, OPT_PF },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "json", required_argument, NULL, OPT_JSON },
+	{ "peer", required_argument, NULL, OPT_PEER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -43,6 +45,8 @@ void cli_usage(FILE *f, const char *prog)
 "  BDF                 device to test, e.g. 0000:01:00.1 (or VFIO_CONFORM_DEVICE)\n"
 "  --pf BDF            the VF's PF, bound to vfio-pci with enable_sriov=1\n"
 "                      (or VFIO_CONFORM_PF): sets the VF token, enables token/*\n"
+"  --peer BDF          a second device of the same kind (or VFIO_CONFORM_PEER):\n"
+"                      target of the migration-data/*-peer tests\n"
 "  --list              list tests and their requirement IDs, then exit\n"
 "  --filter GLOB       run tests whose name matches GLOB (repeatable)\n"
 "  --req ID            run tests citing requirement ID (repeatable)\n"
@@ -51,7 +55,8 @@ void cli_usage(FILE *f, const char *prog)
 "  --json FILE         write the JSON certificate to FILE\n"
 "  -h, --help          this help\n"
 "\n"
-"Environment: VFIO_CONFORM_DEVICE, VFIO_CONFORM_PF, VFIO_CONFORM_VF_TOKEN\n"
+"Environment: VFIO_CONFORM_DEVICE, VFIO_CONFORM_PF, VFIO_CONFORM_PEER,\n"
+"VFIO_CONFORM_VF_TOKEN\n"
 "(the VF token UUID; default " CONFORM_DEFAULT_VF_TOKEN ").\n"
 "Output: TAP 13 on stdout.  Exit status: 0 no test failed; 1 a test failed,\n"
 "the device cannot be opened through VFIO (TAP \"Bail out!\") or a report\n"
@@ -147,6 +152,8 @@ static int parse_one(int c, const char *prog, FILE *err, struct cli_opts *o)
 		return 0;
 	case OPT_PF:
 		return set_bdf(prog, err, "--pf", optarg, o->pf_buf, &o->pf);
+	case OPT_PEER:
+		return set_bdf(prog, err, "--peer", optarg, o->peer_buf, &o->peer);
 	case OPT_JUNIT:
 	case OPT_JSON:
 		if (!optarg[0])
@@ -176,6 +183,12 @@ static int parse_env(const char *prog, FILE *err, struct cli_opts *o)
 	v = getenv("VFIO_CONFORM_PF");
 	if (!o->pf && v && v[0]) {
 		rc = set_bdf(prog, err, "VFIO_CONFORM_PF", v, o->pf_buf, &o->pf);
+		if (rc)
+			return rc;
+	}
+	v = getenv("VFIO_CONFORM_PEER");
+	if (!o->peer && v && v[0]) {
+		rc = set_bdf(prog, err, "VFIO_CONFORM_PEER", v, o->peer_buf, &o->peer);
 		if (rc)
 			return rc;
 	}

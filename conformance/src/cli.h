@@ -17,6 +17,7 @@ struct cli_opts {
 	bool list;
 	const char *device;		/* canonical BDF (points into device_buf) or NULL */
 	const char *pf;			/* canonical BDF or NULL */
+	const char *peer;		/* canonical BDF or NULL (--peer) */
 	const char *token;		/* UUID string (points into token_buf) */
 	const char *filters[CLI_MAX_PATTERNS];
 	size_t nfilters;
@@ -27,11 +28,12 @@ struct cli_opts {
 	const char *json;
 	char device_buf[BDF_LEN];
 	char pf_buf[BDF_LEN];
+	char peer_buf[BDF_LEN];
 	char token_buf[40];
 };
 
 /*
- * Parse argv and the environment (VFIO_CONFORM_DEVICE, VFIO_CONFORM_PF,
+ * Parse argv and the environment (VFIO_CONFORM_DEVICE, VFIO_CONFORM_PF, VFIO_CONFORM_PEER,
  * VFIO_CONFORM_VF_TOKEN; the command line wins).  Returns 0, or
  * CLI_EXIT_USAGE after printing a message to err.
  */

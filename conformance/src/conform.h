@@ -22,7 +22,7 @@
 #include "vfio_dev.h"
 
 #define SUITE_NAME	"vfio-conform"
-#define SUITE_VERSION	"0.1.0"
+#define SUITE_VERSION	"0.2.0"
 
 /* Fixed suite VF token; VFIO_CONFORM_VF_TOKEN overrides it. */
 #define CONFORM_DEFAULT_VF_TOKEN	"5c6a04f4-8d2b-4e4a-9a8e-72656664657f"
@@ -31,6 +31,7 @@ struct conform_env {
 	const char *bdf;	/* device under test, canonical BDF */
 	const char *pf;		/* --pf / VFIO_CONFORM_PF, or NULL */
 	const char *token;	/* VF token used with --pf */
+	const char *peer;	/* --peer / VFIO_CONFORM_PEER: second device, or NULL */
 };
 
 extern struct conform_env conform_env;
@@ -73,6 +74,14 @@ extern const struct conform_area conform_area_region;
 extern const struct conform_area conform_area_config;
 extern const struct conform_area conform_area_token;
 extern const struct conform_area conform_area_device;
+extern const struct conform_area conform_area_irq;
+extern const struct conform_area conform_area_reset;
+extern const struct conform_area conform_area_migration;
+extern const struct conform_area conform_area_precopy;
+extern const struct conform_area conform_area_migration_data;
+extern const struct conform_area conform_area_resume;
+extern const struct conform_area conform_area_dirty;
+extern const struct conform_area conform_area_iommufd;
 
 /* suite.c: all tests in registry order */
 size_t suite_tests(const struct conform_test **out, size_t max);

@@ -64,6 +64,11 @@ static int preflight(const char *prog, const struct cli_opts *o)
 	if (!sysfs_dev_exists(o->device))
 		return fatal(prog, "%s: no such PCI device (%s/%s does not exist)",
 			     o->device, sysfs_pci_root, o->device);
+	if (o->peer && !sysfs_dev_exists(o->peer))
+		return fatal(prog, "--peer %s: no such PCI device (%s/%s does not exist)",
+			     o->peer, sysfs_pci_root, o->peer);
+	if (o->peer && !strcmp(o->peer, o->device))
+		return fatal(prog, "--peer %s: the peer must differ from the device", o->peer);
 	if (!o->pf)
 		return 0;
 	if (!sysfs_dev_exists(o->pf))
@@ -270,6 +275,7 @@ static int run(const char *prog, const struct cli_opts *o,
 	conform_env.bdf = o->device;
 	conform_env.pf = o->pf;
 	conform_env.token = o->token;
+	conform_env.peer = o->peer;
 	pre = preamble(o, &s, uts.release);
 
 	if (needs_fixture(sel, n) && trial_open(err, sizeof(err))) {

@@ -11,6 +11,14 @@ static const struct conform_area *const areas[] = {
 	&conform_area_config,
 	&conform_area_token,
 	&conform_area_device,
+	&conform_area_irq,
+	&conform_area_reset,
+	&conform_area_migration,
+	&conform_area_precopy,
+	&conform_area_migration_data,
+	&conform_area_resume,
+	&conform_area_dirty,
+	&conform_area_iommufd,
 };
 
 size_t suite_tests(const struct conform_test **out, size_t max)

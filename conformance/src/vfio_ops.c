@@ -272,7 +272,7 @@ void dma_buf_unmap(struct dma_buf *b)
 
 const char *errname(int e)
 {
-	static __thread char buf[16];
+	static __thread char buf[24];
 
 	if (e < 0)
 		e = -e;

@@ -505,10 +505,8 @@ static int refdev_resume_finish(struct refdev_vfio *rdev)
 	mutex_lock(&migf->lock);
 	if (migf->err)
 		ret = migf->err;
-	else if (migf->last_kind == U16_MAX && !migf->len)
-		ret = 0;	/* nothing written: the VF is left as it was */
 	else if (!migf->final_held || migf->len != migf->want)
-		ret = -EINVAL;	/* incomplete */
+		ret = -EINVAL;	/* incomplete, also when nothing was written */
 	else
 		ret = refdev_resume_load(migf);
 #ifdef REFDEV_MUTANT_RESUME_NO_VALIDATE

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0-or-later OR MIT
+/*
+ * iommufd/...: the device cdev (/dev/vfio/devices/vfioN) with iommufd
+ * (/dev/iommu): bind, IOAS, attach, the device ioctls through it, DMA
+ * through an IOAS mapping, and the negative cases (SPEC.md REQ-IOMMUFD-*).
+ * These tests open the device themselves (no group fd may be open: a
+ * group-opened device cannot be bound).  SKIP without iommufd or the cdev.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/iommufd.h>
+
+#include "area_util.h"
+
+#define RING_IOVA	0x70000000ull
+#define BUF_IOVA	0x70100000ull
+
+struct ifd {
+	int iommufd;
+	int dev;
+	uint32_t devid, ioas;
+	char cdev[300];
+};
+
+static void find_cdev(const char *bdf, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *dir;
+
+	out[0] = 0;
+	snprintf(path, sizeof(path), "%s/%s/vfio-dev", sysfs_pci_root, bdf);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((e = readdir(dir)))
+		if (!strncmp(e->d_name, "vfio", 4)) {
+			snprintf(out, len, "/dev/vfio/devices/%s", e->d_name);
+			break;
+		}
+	closedir(dir);
+}
+
+/* open /dev/iommu and the cdev (not bound), or SKIP with the reason */
+static void ifd_open(struct ifd *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (f->iommufd < 0)
+		conform_skip("no /dev/iommu (%s): kernel without CONFIG_IOMMUFD",
+			     strerror(errno));
+	find_cdev(conform_env.bdf, f->cdev, sizeof(f->cdev));
+	if (!f->cdev[0])
+		conform_skip("no VFIO device cdev for %s (no %s/%s/vfio-dev: "
+			     "CONFIG_VFIO_DEVICE_CDEV off)", conform_env.bdf, sysfs_pci_root,
+			     conform_env.bdf);
+	f->dev = open(f->cdev, O_RDWR | O_CLOEXEC);
+	conform_check(f->dev >= 0, "open %s: %s", f->cdev, strerror(errno));
+}
+
+static int bind(struct ifd *f, int iommufd, uint32_t flags, uint32_t argsz)
+{
+	struct vfio_device_bind_iommufd b = { .argsz = argsz, .flags = flags,
+					      .iommufd = iommufd };
+	int rc = ioctl(f->dev, VFIO_DEVICE_BIND_IOMMUFD, &b) ? -errno : 0;
+
+	if (!rc)
+		f->devid = b.out_devid;
+	return rc;
+}
+
+static void bind_ok(struct ifd *f)
+{
+	int rc = bind(f, f->iommufd, 0, sizeof(struct vfio_device_bind_iommufd));
+
+	if (rc == -EACCES && conform_use_token())
+		conform_skip("BIND_IOMMUFD refused (EACCES): this kernel's cdev path takes no "
+			     "VF token");
+	conform_check(!rc, "VFIO_DEVICE_BIND_IOMMUFD: %s", errname(rc));
+}
+
+static void ioas_alloc(struct ifd *f)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+
+	conform_check_rc(ioctl(f->iommufd, IOMMU_IOAS_ALLOC, &a) ? -errno : 0, "IOMMU_IOAS_ALLOC");
+	f->ioas = a.out_ioas_id;
+}
+
+static int attach(struct ifd *f, uint32_t pt)
+{
+	struct vfio_device_attach_iommufd_pt a = { .argsz = sizeof(a), .pt_id = pt };
+
+	return ioctl(f->dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a) ? -errno : 0;
+}
+
+static void ready(struct ifd *f)
+{
+	ifd_open(f);
+	bind_ok(f);
+	ioas_alloc(f);
+	conform_check_rc(attach(f, f->ioas), "VFIO_DEVICE_ATTACH_IOMMUFD_PT(IOAS %u)", f->ioas);
+}
+
+static void ifd_close(struct ifd *f)
+{
+	if (f->dev > 0)
+		close(f->dev);
+	if (f->iommufd > 0)
+		close(f->iommufd);
+}
+
+static int ioas_map(struct ifd *f, void *va, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_map m = {
+		.size = sizeof(m),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = f->ioas,
+		.user_va = (uint64_t)(uintptr_t)va,
+		.length = len,
+		.iova = iova,
+	};
+
+	return ioctl(f->iommufd, IOMMU_IOAS_MAP, &m) ? -errno : 0;
+}
+
+/* a struct vfio_dev over the bound cdev, for the helpers and personalities */
+static void as_vfio_dev(struct ifd *f, struct vfio_dev *d)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->bdf, sizeof(d->bdf), "%s", conform_env.bdf);
+	d->fd = f->dev;
+	conform_check_rc(vfio_device_get_info(d->fd, &d->info), "GET_INFO through the cdev");
+	conform_check_rc(vfio_region_info_fixed(d->fd, VFIO_PCI_CONFIG_REGION_INDEX, &d->cfg),
+			 "REGION_INFO(config) through the cdev");
+}
+
+static void test_bind_attach(void **state)
+{
+	struct vfio_dev d;
+	struct ifd f;
+	uint32_t vendor = 0, sysv = 0;
+	void *va;
+	int rc;
+
+	(void)state;
+	ready(&f);
+	print_message("%s bound: devid %u, IOAS %u\n", f.cdev, f.devid, f.ioas);
+	as_vfio_dev(&f, &d);
+	conform_check(d.info.flags & VFIO_DEVICE_FLAGS_PCI, "GET_INFO flags 0x%x lack PCI",
+		      d.info.flags);
+	conform_check(d.info.num_regions >= VFIO_PCI_NUM_REGIONS, "num_regions %u",
+		      d.info.num_regions);
+	conform_check_rc(vfio_cfg_read(&d, 0, 2, &vendor), "config read through the cdev");
+	conform_check_rc(sysfs_read_u32(d.bdf, "vendor", &sysv), "sysfs vendor");
+	conform_check(vendor == sysv, "Vendor ID 0x%04x through the cdev, sysfs 0x%04x", vendor,
+		      sysv);
+	va = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	conform_check(va != MAP_FAILED, "mmap");
+	rc = ioas_map(&f, va, BUF_IOVA, 0x10000);
+	conform_check(!rc, "IOMMU_IOAS_MAP of 64 KiB at 0x%llx: %s", BUF_IOVA, errname(rc));
+	rc = ioas_map(&f, va, BUF_IOVA, 0x10000);
+	conform_check(rc != 0, "IOMMU_IOAS_MAP over an existing mapping succeeded");
+	ifd_close(&f);
+}
+
+static void test_before_bind(void **state)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfio_region_info ri = { .argsz = sizeof(ri) };
+	uint8_t b[4];
+	struct ifd f;
+	int rc;
+
+	(void)state;
+	ifd_open(&f);
+	rc = ioctl(f.dev, VFIO_DEVICE_GET_INFO, &info) ? -errno : 0;
+	conform_check(rc == -EINVAL, "GET_INFO before BIND_IOMMUFD: %s, expected EINVAL",
+		      errname(rc));
+	rc = ioctl(f.dev, VFIO_DEVICE_GET_REGION_INFO, &ri) ? -errno : 0;
+	conform_check(rc == -EINVAL, "GET_REGION_INFO before BIND_IOMMUFD: %s, expected EINVAL",
+		      errname(rc));
+	rc = ioctl(f.dev, VFIO_DEVICE_RESET) ? -errno : 0;
+	conform_check(rc == -EINVAL, "VFIO_DEVICE_RESET before BIND_IOMMUFD: %s, expected EINVAL",
+		      errname(rc));
+	conform_check(pread(f.dev, b, sizeof(b), 0) < 0, "read() before BIND_IOMMUFD succeeded");
+	rc = attach(&f, 1);
+	conform_check(rc == -EINVAL, "ATTACH_IOMMUFD_PT before BIND_IOMMUFD: %s, expected EINVAL",
+		      errname(rc));
+	ifd_close(&f);
+}
+
+static void test_double_bind(void **state)
+{
+	struct ifd f;
+	int rc;
+
+	(void)state;
+	ifd_open(&f);
+	bind_ok(&f);
+	rc = bind(&f, f.iommufd, 0, sizeof(struct vfio_device_bind_iommufd));
+	conform_check(rc == -EINVAL, "second BIND_IOMMUFD of the same fd: %s, expected EINVAL",
+		      errname(rc));
+	ifd_close(&f);
+}
+
+static void test_bind_bad_args(void **state)
+{
+	struct ifd f;
+	int rc, null_fd;
+
+	(void)state;
+	ifd_open(&f);
+	rc = bind(&f, f.iommufd, 1, sizeof(struct vfio_device_bind_iommufd));
+	conform_check(rc == -EINVAL, "BIND_IOMMUFD with flags 1: %s, expected EINVAL", errname(rc));
+	rc = bind(&f, f.iommufd, 0, 8);
+	conform_check(rc == -EINVAL, "BIND_IOMMUFD with argsz 8: %s, expected EINVAL", errname(rc));
+	rc = bind(&f, -1, 0, sizeof(struct vfio_device_bind_iommufd));
+	conform_check(rc == -EINVAL, "BIND_IOMMUFD with iommufd -1: %s, expected EINVAL",
+		      errname(rc));
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	rc = bind(&f, null_fd, 0, sizeof(struct vfio_device_bind_iommufd));
+	close(null_fd);
+	conform_check(rc != 0, "BIND_IOMMUFD with /dev/null as the iommufd succeeded");
+	bind_ok(&f);	/* the failures left the fd bindable */
+	ifd_close(&f);
+}
+
+static void test_attach_bad_pt(void **state)
+{
+	struct ifd f;
+	int rc;
+
+	(void)state;
+	ifd_open(&f);
+	bind_ok(&f);
+	ioas_alloc(&f);
+	rc = attach(&f, f.ioas + 1000);
+	conform_check(rc != 0, "ATTACH_IOMMUFD_PT to a non-existent object %u succeeded",
+		      f.ioas + 1000);
+	rc = attach(&f, f.devid);
+	conform_check(rc != 0, "ATTACH_IOMMUFD_PT to the device's own id %u succeeded", f.devid);
+	rc = attach(&f, f.ioas);
+	conform_check(!rc, "ATTACH_IOMMUFD_PT(IOAS) after failed attaches: %s", errname(rc));
+	ifd_close(&f);
+}
+
+static void test_group_busy(void **state)
+{
+	char path[64];
+	int group = -1, gfd;
+	struct ifd f;
+
+	(void)state;
+	ifd_open(&f);
+	bind_ok(&f);
+	conform_check_rc(sysfs_iommu_group(conform_env.bdf, &group), "iommu_group");
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	gfd = open(path, O_RDWR | O_CLOEXEC);
+	if (gfd < 0 && errno == ENOENT)
+		conform_skip("no %s (no VFIO group interface)", path);
+	conform_check(gfd < 0, "opening %s succeeded while the device is bound through its "
+		      "cdev", path);
+	print_message("group open while bound: %s\n", errname(errno));
+	ifd_close(&f);
+}
+
+static void test_hot_reset_info_devid(void **state)
+{
+	struct vfio_pci_hot_reset_info *h;
+	struct ifd f;
+	int rc;
+
+	(void)state;
+	ready(&f);
+	h = calloc(1, sizeof(*h) + 64 * sizeof(h->devices[0]));
+	conform_check(h != NULL, "out of memory");
+	h->argsz = sizeof(*h) + 64 * sizeof(h->devices[0]);
+	rc = ioctl(f.dev, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, h) ? -errno : 0;
+	if (rc == -ENODEV)
+		conform_skip("no slot or bus reset for this device (ENODEV)");
+	conform_check(!rc, "GET_PCI_HOT_RESET_INFO through the cdev: %s", errname(rc));
+	conform_check(h->flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID, "flags 0x%x lack "
+		      "VFIO_PCI_HOT_RESET_FLAG_DEV_ID for a cdev-opened device", h->flags);
+	free(h);
+	ifd_close(&f);
+}
+
+static void test_dma(void **state)
+{
+	struct dma_buf ring = { 0 }, buf = { 0 };
+	struct vfio_dev d;
+	struct pers_dev p;
+	struct ifd f;
+	uint8_t *m;
+
+	(void)state;
+	ready(&f);
+	as_vfio_dev(&f, &d);
+	need_dma(&d, &p);
+	ring.va = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	buf.va = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	conform_check(ring.va != MAP_FAILED && buf.va != MAP_FAILED, "mmap");
+	memset(ring.va, 0, 0x1000);
+	ring.iova = RING_IOVA;
+	ring.len = 0x1000;
+	buf.iova = BUF_IOVA;
+	buf.len = 0x2000;
+	conform_check_rc(ioas_map(&f, ring.va, RING_IOVA, 0x1000), "IOMMU_IOAS_MAP ring");
+	conform_check_rc(ioas_map(&f, buf.va, BUF_IOVA, 0x2000), "IOMMU_IOAS_MAP buffer");
+	m = buf.va;
+	memset(m, 0xc3, 0x1000);
+	memset(m + 0x1000, 0, 0x1000);
+	conform_check(!p.ops->do_dma(&p, &ring, BUF_IOVA, BUF_IOVA + 0x1000, 0x1000, 5000),
+		      "DMA copy through an IOAS mapping: %s", p.why);
+	conform_check(!memcmp(m, m + 0x1000, 0x1000), "DMA destination differs from the source");
+	ifd_close(&f);
+}
+
+#define NF CONFORM_F_NO_FIXTURE
+static const struct conform_test tests[] = {
+	{ "iommufd/bind-ioas-attach-and-use", { "REQ-IOMMUFD-001" }, test_bind_attach, NF, 0 },
+	{ "iommufd/ioctls-before-bind-rejected", { "REQ-IOMMUFD-002" }, test_before_bind, NF, 0 },
+	{ "iommufd/double-bind-rejected", { "REQ-IOMMUFD-003" }, test_double_bind, NF, 0 },
+	{ "iommufd/bind-bad-arguments-rejected", { "REQ-IOMMUFD-003" }, test_bind_bad_args, NF, 0 },
+	{ "iommufd/attach-bad-object-rejected", { "REQ-IOMMUFD-004" }, test_attach_bad_pt, NF, 0 },
+	{ "iommufd/group-open-while-bound-rejected", { "REQ-IOMMUFD-005" }, test_group_busy, NF, 0 },
+	{ "iommufd/hot-reset-info-reports-devid", { "REQ-IOMMUFD-006" }, test_hot_reset_info_devid, NF, 0 },
+	{ "iommufd/device-dma-through-ioas", { "REQ-IOMMUFD-001" }, test_dma, NF, 0 },
+};
+
+CONFORM_AREA(conform_area_iommufd, "iommufd", tests);
