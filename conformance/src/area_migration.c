@@ -375,7 +375,15 @@ static void reset_in(void **state, uint32_t s)
 
 	need_reset_flag(d);
 	need_mig_state(flags, s);
-	mig_reach(d, flags, s, &r);
+	if (s == ST_RES) {
+		/* an empty session: a live one would still take a byte */
+		mig_go(d, ST_STOP);
+		r.fd = mig_go(d, ST_RES);
+		r.session = ST_RES;
+		conform_check(r.fd >= 0, "STOP -> RESUMING returned no data fd");
+	} else {
+		mig_reach(d, flags, s, &r);
+	}
 	rc = ioctl(d->fd, VFIO_DEVICE_RESET) ? -errno : 0;
 	conform_check(!rc, "VFIO_DEVICE_RESET in %s: %s", mig_state_name(s), errname(rc));
 	now = mig_state_now(d);

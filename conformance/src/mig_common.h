@@ -78,14 +78,15 @@ static inline void mig_reach_done(struct mig_reach *r)
 }
 
 /* A terminated session moves no data: saving fds read <= 0, resuming
- * fds refuse writes. */
+ * fds refuse writes (of one byte: too short for a driver to reject it as
+ * malformed data, so only a dead session refuses it). */
 static inline void mig_check_fd_dead(int fd, uint32_t session, const char *what)
 {
 	uint8_t b[16] = { 0 };
 	ssize_t n;
 
 	if (session == VFIO_DEVICE_STATE_RESUMING) {
-		n = write(fd, b, sizeof(b));
+		n = write(fd, b, 1);
 		conform_check(n < 0, "%s the RESUMING data fd still accepted write() (%zd)",
 			      what, n);
 	} else {
