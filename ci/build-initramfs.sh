@@ -12,6 +12,9 @@ set -euo pipefail
 # Modules the guest loads, by name; dependencies are resolved by modprobe.
 # vfio_iommu_type1 is only a soft dependency of vfio: named explicitly.
 GUEST_MODULES=(vfio vfio_iommu_type1 vfio_pci_core vfio_pci pci_pf_stub)
+# Taken when the kernel has them (the source-built one): mtty, the kernel's
+# sample mediated device, for the suite's mdev-by-UUID path.
+OPTIONAL_MODULES=(mtty)
 
 [ $# -ge 2 ] || die "usage: $0 SERIES OUT.cpio.gz [BINARY...]"
 series=$1
@@ -68,6 +71,11 @@ add_modules() {
 				*) die "unexpected modprobe output for $m: $line" ;;
 				esac
 			done
+	done
+	for m in "${OPTIONAL_MODULES[@]}"; do
+		modprobe -d "$kroot" -S "$kver" --show-depends "$m" >/dev/null 2>&1 || continue
+		modprobe -d "$kroot" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }' |
+			while read -r f; do add_module_file "$f"; done
 	done
 	log initramfs "$series: modules $(tr '\n' ' ' <"$stage/lib/modules/modules.order")"
 }
