@@ -154,17 +154,20 @@ static struct cpl fail(uint16_t status, uint32_t r0)
 	return (struct cpl){ status, r0, 0 };
 }
 
-/* Host buffer writes from the PF, in 4 KiB pieces (ops contract). */
-static bool host_write(struct refdev_dev *d, uint64_t addr, const uint8_t *p,
-		       uint32_t len)
+/* Host buffer access by the PF, in 4 KiB pieces (ops contract). */
+static bool host_xfer(struct refdev_dev *d, uint64_t addr, uint8_t *p,
+		      uint32_t len, bool write)
 {
 	if (len && addr > UINT64_MAX - (len - 1))
 		return false;
 	while (len) {
 		uint32_t n = REFDEV_DMA_XFER - (addr & (REFDEV_DMA_XFER - 1));
+		bool ok;
 
 		n = n < len ? n : len;
-		if (!refdev_dev_dma_write(d, &d->pf, addr, p, n))
+		ok = write ? refdev_dev_dma_write(d, &d->pf, addr, p, n)
+			   : refdev_dev_dma_read(d, &d->pf, addr, p, n);
+		if (!ok)
 			return false;
 		addr += n;
 		p += n;
@@ -173,22 +176,17 @@ static bool host_write(struct refdev_dev *d, uint64_t addr, const uint8_t *p,
 	return true;
 }
 
+static bool host_write(struct refdev_dev *d, uint64_t addr, const uint8_t *p,
+		       uint32_t len)
+{
+	/* host_xfer() does not write through p when write is true */
+	return host_xfer(d, addr, (uint8_t *)p, len, true);
+}
+
 static bool host_read(struct refdev_dev *d, uint64_t addr, uint8_t *p,
 		      uint32_t len)
 {
-	if (len && addr > UINT64_MAX - (len - 1))
-		return false;
-	while (len) {
-		uint32_t n = REFDEV_DMA_XFER - (addr & (REFDEV_DMA_XFER - 1));
-
-		n = n < len ? n : len;
-		if (!refdev_dev_dma_read(d, &d->pf, addr, p, n))
-			return false;
-		addr += n;
-		p += n;
-		len -= n;
-	}
-	return true;
+	return host_xfer(d, addr, p, len, false);
 }
 
 static uint16_t num_vfs(const struct refdev_dev *d)
