@@ -54,6 +54,7 @@ struct RefdevState {
     uint16_t vf_index;
     QEMUBH *bh;                 /* PF: deferred work (DEV-DMA-005) */
     QEMUTimer *timer;           /* PF: LATE completions (DEV-FI-003) */
+    QEMUBH *sriov_bh;           /* PF: VF removal after a reset (DEV-SRIOV-003) */
     MemoryRegion bar0;          /* container: registers + MSI-X */
     MemoryRegion regs;
     MemoryRegion sram;
@@ -337,8 +338,11 @@ static bool refdev_init_common(RefdevState *s, Error **errp)
     return refdev_init_bars(s, errp);
 }
 
+static void refdev_sriov_sync(void *opaque);
+
 static void refdev_pf_free(RefdevState *s)
 {
+    qemu_bh_delete(s->sriov_bh);
     qemu_bh_delete(s->bh);
     timer_free(s->timer);
     refdev_dev_fini(s->dev);
@@ -362,6 +366,7 @@ static void refdev_pf_realize(PCIDevice *pdev, Error **errp)
     s->bh = qemu_bh_new_guarded(refdev_bh, s,
                                 &DEVICE(s)->mem_reentrancy_guard);
     s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, refdev_timer_cb, s);
+    s->sriov_bh = qemu_bh_new(refdev_sriov_sync, s);
     pci_config_set_vendor_id(pdev->config, s->vendor_id);
     pci_config_set_device_id(pdev->config, s->device_id);
     pci_set_word(pdev->config + PCI_SUBSYSTEM_VENDOR_ID, s->vendor_id);
@@ -424,22 +429,54 @@ static void refdev_exit(PCIDevice *pdev)
  * A PF reset returns the whole SR-IOV capability to its reset values and
  * removes the VFs (DEV-RST-002). QEMU 7.2's own helper removes the VFs but
  * leaves VF Enable set; Linux then skips re-enabling them after the reset
- * and the VFs read all ones. This mirrors what later QEMU does.
+ * and the VFs read all ones. This mirrors what later QEMU does, with one
+ * difference: the VF objects are removed from a bottom half, because a
+ * bus-wide reset (secondary bus reset) walks the bus's device list and
+ * would step on a VF freed under it. Until then the VFs are detached from
+ * the core (no DMA, no interrupts); Linux waits 100 ms after an FLR.
  */
 static void refdev_sriov_pf_reset(PCIDevice *pdev)
 {
+    RefdevState *s = REFDEV_BASE(pdev);
     uint16_t cap = pdev->exp.sriov_cap;
 
     if (!cap) {
         return;
     }
-    pcie_sriov_pf_disable_vfs(pdev);
     pci_set_word(pdev->config + cap + PCI_SRIOV_CTRL, 0);
     pci_set_word(pdev->config + cap + PCI_SRIOV_NUM_VF, 0);
     pci_set_word(pdev->config + cap + PCI_SRIOV_SYS_PGSIZE, 0x1);
     for (int i = 0; i < PCI_ROM_SLOT; i++) {
         pci_set_long(pdev->config + cap + PCI_SRIOV_BAR + i * 4,
                      pdev->exp.sriov_pf.vf_bar_type[i]);
+    }
+    if (pcie_sriov_num_vfs(pdev)) {
+        qemu_bh_schedule(s->sriov_bh);
+    }
+}
+
+/*
+ * Bring the VF objects in line with the SR-IOV capability after a reset:
+ * remove the stale VFs, then create fresh ones if software has set VF
+ * Enable again meanwhile (config writes see the stale VFs and do nothing).
+ */
+static void refdev_sriov_sync(void *opaque)
+{
+    PCIDevice *pdev = PCI_DEVICE(opaque);
+    uint16_t cap = pdev->exp.sriov_cap;
+    uint16_t ctrl = pci_get_word(pdev->config + cap + PCI_SRIOV_CTRL);
+    uint16_t num = pci_get_word(pdev->config + cap + PCI_SRIOV_NUM_VF);
+
+    if (!pcie_sriov_num_vfs(pdev)) {
+        return;
+    }
+    /* pcie_sriov_pf_disable_vfs() acts only when VF Enable reads set */
+    pci_set_word(pdev->config + cap + PCI_SRIOV_CTRL, ctrl | PCI_SRIOV_CTRL_VFE);
+    pcie_sriov_pf_disable_vfs(pdev);
+    pci_set_word(pdev->config + cap + PCI_SRIOV_CTRL, ctrl);
+    pci_set_word(pdev->config + cap + PCI_SRIOV_NUM_VF, num);
+    if (ctrl & PCI_SRIOV_CTRL_VFE) {
+        pcie_sriov_config_write(pdev, cap + PCI_SRIOV_CTRL, ctrl, 2);
     }
 }
 
