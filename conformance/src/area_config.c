@@ -66,10 +66,13 @@ static bool header_type0(const struct vfio_dev *d)
 static void test_ids_match_sysfs(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
-	bool type0 = header_type0(d);
 	const struct id_field *f;
 	uint32_t vfio, host;
+	bool type0;
 	size_t i;
+
+	conform_skip_if_mdev(d->bdf, "no vendor/device/class files to compare with");
+	type0 = header_type0(d);
 
 	for (i = 0; i < sizeof(id_fields) / sizeof(id_fields[0]); i++) {
 		f = &id_fields[i];
@@ -95,6 +98,7 @@ static void test_vf_ids_match_pf(void **state)
 	unsigned int pos;
 	ssize_t n;
 
+	conform_skip_if_mdev(d->bdf, "not a VF: no physfn link, no PF config");
 	if (sysfs_physfn(d->bdf, pf, sizeof(pf)))
 		conform_skip("%s is not a VF (no physfn link in sysfs)", d->bdf);
 	cfg = calloc(1, PCI_CFG_SIZE_EXPRESS);

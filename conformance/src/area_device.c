@@ -28,6 +28,7 @@ static void refdev_open(void **state, struct refdev *r)
 
 	memset(r, 0, sizeof(*r));
 	r->d = CONFORM_DEV(state);
+	conform_skip_if_mdev(r->d->bdf, "refdev is matched by its sysfs vendor/device");
 	conform_check_rc(sysfs_read_u32(r->d->bdf, "vendor", &vendor), "sysfs vendor");
 	conform_check_rc(sysfs_read_u32(r->d->bdf, "device", &device), "sysfs device");
 	if (vendor != REFDEV_PCI_VENDOR_ID ||

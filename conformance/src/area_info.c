@@ -120,8 +120,10 @@ static int64_t host_devcap(const char *bdf)
 static void test_reset_flag_flr(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
-	int64_t devcap = host_devcap(d->bdf);
+	int64_t devcap;
 
+	conform_skip_if_mdev(d->bdf, "no host config file to read DevCap FLR from");
+	devcap = host_devcap(d->bdf);
 	if (devcap < 0)
 		conform_skip("not a PCI Express function (no PCIe capability in %s/%s/config)",
 			     sysfs_pci_root, d->bdf);
@@ -141,6 +143,8 @@ static void test_reset_flag_matches_host(void **state)
 	bool vfio = d->info.flags & VFIO_DEVICE_FLAGS_RESET;
 	char methods[128] = "(none)";
 
+	conform_skip_if_mdev(d->bdf, "no sysfs reset attribute: the parent driver "
+			     "emulates reset");
 	sysfs_read_attr(d->bdf, "reset_method", methods, sizeof(methods));
 	conform_check(host == vfio,
 		      "VFIO_DEVICE_FLAGS_RESET is %s but the host %s reset this function "

@@ -153,7 +153,11 @@ static void test_stop_copy_rest(void **state)
 	fd = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
 	conform_check(fd >= 0, "no data fd");
 	rc = drain_precopy(fd, &buf, &len);
-	conform_check(rc == -ENOMSG, "PRE_COPY read: %s", errname(rc));
+	/* 0 instead of ENOMSG is REQ-PRECOPY-003's (a SHOULD), not this test's */
+	conform_check(rc == -ENOMSG || rc == 0, "PRE_COPY read: %s", errname(rc));
+	if (rc == 0)
+		print_message("PRE_COPY data ended with read() = 0, not ENOMSG "
+			      "(see precopy/enomsg-at-temporary-end)\n");
 	pre = len;
 	fd2 = mig_go(d, VFIO_DEVICE_STATE_STOP_COPY);
 	conform_check(fd2 < 0, "PRE_COPY -> STOP_COPY returned a new fd: the session continues");

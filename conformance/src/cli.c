@@ -39,13 +39,15 @@ static const struct option long_opts[] = {
 void cli_usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-"Usage: %s [options] [BDF]\n"
-"VFIO uAPI conformance suite for a PCI device bound to a VFIO driver.\n"
+"Usage: %s [options] [BDF|UUID]\n"
+"VFIO uAPI conformance suite for a PCI device bound to a VFIO driver, or a\n"
+"mediated device.\n"
 "\n"
 "  BDF                 device to test, e.g. 0000:01:00.1 (or VFIO_CONFORM_DEVICE)\n"
+"  UUID                a mediated device (/sys/bus/mdev/devices/UUID) instead\n"
 "  --pf BDF            the VF's PF, bound to vfio-pci with enable_sriov=1\n"
 "                      (or VFIO_CONFORM_PF): sets the VF token, enables token/*\n"
-"  --peer BDF          a second device of the same kind (or VFIO_CONFORM_PEER):\n"
+"  --peer BDF|UUID     a second device of the same kind (or VFIO_CONFORM_PEER):\n"
 "                      target of the migration-data/*-peer tests\n"
 "  --list              list tests and their requirement IDs, then exit\n"
 "  --filter GLOB       run tests whose name matches GLOB (repeatable)\n"
@@ -117,6 +119,18 @@ static int set_bdf(const char *prog, FILE *err, const char *what, const char *in
 	return 0;
 }
 
+/* The device (and --peer): a PCI BDF, or the UUID of a mediated device. */
+static int set_dev(const char *prog, FILE *err, const char *what, const char *in,
+		   char buf[BDF_LEN], const char **out)
+{
+	if (!bdf_normalize(in, buf) && !mdev_uuid_normalize(in, buf))
+		return usage_error(err, prog, "%s '%s' is not a PCI address "
+				   "(DDDD:BB:DD.F, e.g. 0000:01:00.1) nor a mediated device "
+				   "UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", what, in);
+	*out = buf;
+	return 0;
+}
+
 static int add_pattern(const char *prog, FILE *err, const char **arr, size_t *n,
 		       const char *what, const char *val)
 {
@@ -153,7 +167,7 @@ static int parse_one(int c, const char *prog, FILE *err, struct cli_opts *o)
 	case OPT_PF:
 		return set_bdf(prog, err, "--pf", optarg, o->pf_buf, &o->pf);
 	case OPT_PEER:
-		return set_bdf(prog, err, "--peer", optarg, o->peer_buf, &o->peer);
+		return set_dev(prog, err, "--peer", optarg, o->peer_buf, &o->peer);
 	case OPT_JUNIT:
 	case OPT_JSON:
 		if (!optarg[0])
@@ -176,7 +190,7 @@ static int parse_env(const char *prog, FILE *err, struct cli_opts *o)
 
 	v = getenv("VFIO_CONFORM_DEVICE");
 	if (!o->device && v && v[0]) {
-		rc = set_bdf(prog, err, "VFIO_CONFORM_DEVICE", v, o->device_buf, &o->device);
+		rc = set_dev(prog, err, "VFIO_CONFORM_DEVICE", v, o->device_buf, &o->device);
 		if (rc)
 			return rc;
 	}
@@ -188,7 +202,7 @@ static int parse_env(const char *prog, FILE *err, struct cli_opts *o)
 	}
 	v = getenv("VFIO_CONFORM_PEER");
 	if (!o->peer && v && v[0]) {
-		rc = set_bdf(prog, err, "VFIO_CONFORM_PEER", v, o->peer_buf, &o->peer);
+		rc = set_dev(prog, err, "VFIO_CONFORM_PEER", v, o->peer_buf, &o->peer);
 		if (rc)
 			return rc;
 	}
@@ -235,7 +249,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
 		if (argc - optind > 1)
 			return usage_error(err, prog, "more than one device given ('%s', '%s')",
 					   argv[optind], argv[optind + 1]);
-		rc = set_bdf(prog, err, "device", argv[optind], o->device_buf, &o->device);
+		rc = set_dev(prog, err, "device", argv[optind], o->device_buf, &o->device);
 		if (rc)
 			return rc;
 	}

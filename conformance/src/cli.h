@@ -15,9 +15,9 @@
 struct cli_opts {
 	bool help;
 	bool list;
-	const char *device;		/* canonical BDF (points into device_buf) or NULL */
+	const char *device;		/* canonical BDF or lower-case mdev UUID (in device_buf), or NULL */
 	const char *pf;			/* canonical BDF or NULL */
-	const char *peer;		/* canonical BDF or NULL (--peer) */
+	const char *peer;		/* canonical BDF / mdev UUID or NULL (--peer) */
 	const char *token;		/* UUID string (points into token_buf) */
 	const char *filters[CLI_MAX_PATTERNS];
 	size_t nfilters;

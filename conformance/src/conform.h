@@ -44,6 +44,18 @@ int conform_fixture_teardown(void **state);
 /* Whether the fixture passes the VF token (PF given and a vfio driver). */
 bool conform_use_token(void);
 
+/*
+ * A test that compares with PCI sysfs facts (vendor/device files, physfn,
+ * the PF's config, reset attributes) SKIPs for a mediated device, which has
+ * none; `what` names the missing fact.
+ */
+#define conform_skip_if_mdev(name, what)				\
+	do {								\
+		if (dev_is_mdev(name))					\
+			conform_skip("mediated device: no PCI sysfs identity (%s)", \
+				     what);				\
+	} while (0)
+
 #define CONFORM_DEV(state)	((struct vfio_dev *)*(state))
 
 /* Fail with a message when cond is false. */

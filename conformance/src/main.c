@@ -24,6 +24,9 @@ struct dev_strings {
 	bool is_vf;
 	char physfn[BDF_LEN * 2];
 	int group;
+	bool mdev;			/* a mediated device: the three below */
+	char mdev_type[64];		/* basename of the mdev_type link */
+	char parent[128];		/* the parent device (e.g. a BDF, "mtty") */
 };
 
 static void read_dev_strings(const char *bdf, struct dev_strings *s)
@@ -39,6 +42,11 @@ static void read_dev_strings(const char *bdf, struct dev_strings *s)
 	s->has_driver = !sysfs_driver(bdf, s->driver, sizeof(s->driver));
 	s->is_vf = !sysfs_physfn(bdf, s->physfn, sizeof(s->physfn));
 	sysfs_iommu_group(bdf, &s->group);
+	s->mdev = dev_is_mdev(bdf);
+	if (s->mdev) {
+		sysfs_mdev_type(bdf, s->mdev_type, sizeof(s->mdev_type));
+		sysfs_mdev_parent(bdf, s->parent, sizeof(s->parent));
+	}
 }
 
 static int fatal(const char *prog, const char *fmt, ...)
@@ -56,21 +64,30 @@ static int fatal(const char *prog, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+/* "no such PCI device" or "no such mediated device", with the sysfs path */
+static int no_such(const char *prog, const char *what, const char *name)
+{
+	return fatal(prog, "%s%s: no such %s (%s/%s does not exist)", what, name,
+		     dev_is_mdev(name) ? "mediated device" : "PCI device",
+		     sysfs_dev_root(name), name);
+}
+
 /* Arguments that name things which are not there are bad arguments too. */
 static int preflight(const char *prog, const struct cli_opts *o)
 {
 	char physfn[BDF_LEN * 2];
 
 	if (!sysfs_dev_exists(o->device))
-		return fatal(prog, "%s: no such PCI device (%s/%s does not exist)",
-			     o->device, sysfs_pci_root, o->device);
+		return no_such(prog, "", o->device);
 	if (o->peer && !sysfs_dev_exists(o->peer))
-		return fatal(prog, "--peer %s: no such PCI device (%s/%s does not exist)",
-			     o->peer, sysfs_pci_root, o->peer);
+		return no_such(prog, "--peer ", o->peer);
 	if (o->peer && !strcmp(o->peer, o->device))
 		return fatal(prog, "--peer %s: the peer must differ from the device", o->peer);
 	if (!o->pf)
 		return 0;
+	if (dev_is_mdev(o->device))
+		return fatal(prog, "--pf %s: device %s is a mediated device, not a VF "
+			     "(no VF token applies)", o->pf, o->device);
 	if (!sysfs_dev_exists(o->pf))
 		return fatal(prog, "--pf %s: no such PCI device (%s/%s does not exist)",
 			     o->pf, sysfs_pci_root, o->pf);
@@ -113,6 +130,18 @@ static char *preamble(const struct cli_opts *o, const struct dev_strings *s,
 	}
 	if (s->group >= 0)
 		snprintf(group, sizeof(group), "%d", s->group);
+	if (s->mdev) {
+		if (asprintf(&text, "%s %s, kernel %s\nmediated device %s type %s, parent %s, "
+			     "driver %s, IOMMU group %s",
+			     SUITE_NAME, SUITE_VERSION, kernel, o->device,
+			     s->mdev_type[0] ? s->mdev_type : "unknown",
+			     s->parent[0] ? s->parent : "unknown",
+			     s->has_driver ? s->driver : "none", group) < 0)
+			text = NULL;
+		free(pfline);
+		free(note);
+		return text;
+	}
 	if (asprintf(&text, "%s %s, kernel %s\ndevice %s [%s:%s] driver %s, "
 		     "IOMMU group %s%s%s%s%s",
 		     SUITE_NAME, SUITE_VERSION, kernel, o->device, hex_id(s->vendor),
@@ -183,6 +212,9 @@ static int write_reports(const char *prog, const struct cli_opts *o,
 			.subsystem_device = s->subsystem_device,
 			.driver = s->has_driver ? s->driver : NULL,
 			.is_vf = s->is_vf,
+			.mdev = s->mdev,
+			.mdev_type = s->mdev_type[0] ? s->mdev_type : NULL,
+			.parent = s->parent[0] ? s->parent : NULL,
 		},
 	};
 	int rc, ret = 0;

@@ -28,8 +28,12 @@ int pers_find(struct vfio_dev *d, struct pers_dev *p)
 			p->ops = all[i];
 			return all[i]->init(p);
 		}
-	snprintf(p->why, sizeof(p->why), "no personality for %04x:%04x", p->vendor,
-		 p->device);
+	if (dev_is_mdev(d->bdf))
+		snprintf(p->why, sizeof(p->why), "mediated device: no PCI sysfs identity "
+			 "(no personality for an mdev)");
+	else
+		snprintf(p->why, sizeof(p->why), "no personality for %04x:%04x", p->vendor,
+			 p->device);
 	return -ENOENT;
 }
 

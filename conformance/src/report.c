@@ -343,6 +343,10 @@ int report_write_junit(FILE *f, const struct report_meta *m,
 	xml_property(f, "      ", "device_id", m->dev.device);
 	xml_property(f, "      ", "driver", m->dev.driver);
 	xml_property(f, "      ", "is_vf", m->dev.is_vf ? "true" : "false");
+	if (m->dev.mdev) {
+		xml_property(f, "      ", "mdev_type", m->dev.mdev_type);
+		xml_property(f, "      ", "mdev_parent", m->dev.parent);
+	}
 	fputs("    </properties>\n", f);
 	if (m->error)
 		junit_bail_out(f, m->error);
@@ -372,6 +376,17 @@ static void json_kv(FILE *f, const char *indent, const char *key, const char *va
 static void json_device(FILE *f, const struct report_device *d)
 {
 	fputs("  \"device\": {\n", f);
+	if (d->mdev) {
+		/* no PCI sysfs identity: say what it is instead */
+		json_kv(f, "    ", "kind", "mdev", true);
+		json_kv(f, "    ", "uuid", d->bdf, true);
+		json_kv(f, "    ", "bdf", NULL, true);
+		json_kv(f, "    ", "parent", d->parent, true);
+		json_kv(f, "    ", "mdev_type", d->mdev_type, true);
+		json_kv(f, "    ", "driver", d->driver, true);
+		fputs("    \"is_vf\": false\n  },\n", f);
+		return;
+	}
 	json_kv(f, "    ", "bdf", d->bdf, true);
 	json_kv(f, "    ", "vendor", d->vendor, true);
 	json_kv(f, "    ", "device", d->device, true);

@@ -12,13 +12,16 @@
 #include "runner.h"
 
 struct report_device {
-	const char *bdf;
+	const char *bdf;		/* for an mdev: its UUID */
 	const char *vendor;		/* sysfs text, e.g. "0x1b36" */
 	const char *device;
 	const char *subsystem_vendor;
 	const char *subsystem_device;
 	const char *driver;		/* NULL: unbound */
 	bool is_vf;
+	bool mdev;			/* bdf is an mdev UUID; no PCI sysfs identity */
+	const char *mdev_type;		/* mdev: basename of the mdev_type link */
+	const char *parent;		/* mdev: the parent device */
 };
 
 struct report_meta {

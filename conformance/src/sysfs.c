@@ -15,6 +15,7 @@
 #define MAX_VFS_SCANNED	4096
 
 const char *sysfs_pci_root = "/sys/bus/pci/devices";
+const char *sysfs_mdev_root = "/sys/bus/mdev/devices";
 
 static bool parse_hex_field(const char **p, unsigned int digits_max, unsigned int *val)
 {
@@ -58,14 +59,48 @@ bool bdf_normalize(const char *in, char out[BDF_LEN])
 	return true;
 }
 
+/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, any case -> lower case */
+bool mdev_uuid_normalize(const char *in, char out[BDF_LEN])
+{
+	size_t i;
+
+	if (!in || strlen(in) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (in[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)in[i])) {
+			return false;
+		}
+	}
+	for (i = 0; i < 36; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[36] = '\0';
+	return true;
+}
+
+bool dev_is_mdev(const char *name)
+{
+	char tmp[BDF_LEN];
+
+	return mdev_uuid_normalize(name, tmp);
+}
+
+const char *sysfs_dev_root(const char *name)
+{
+	return dev_is_mdev(name) ? sysfs_mdev_root : sysfs_pci_root;
+}
+
 static int dev_path(char *buf, size_t len, const char *bdf, const char *attr)
 {
+	const char *root = sysfs_dev_root(bdf);
 	int n;
 
 	if (attr)
-		n = snprintf(buf, len, "%s/%s/%s", sysfs_pci_root, bdf, attr);
+		n = snprintf(buf, len, "%s/%s/%s", root, bdf, attr);
 	else
-		n = snprintf(buf, len, "%s/%s", sysfs_pci_root, bdf);
+		n = snprintf(buf, len, "%s/%s", root, bdf);
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
 }
 
@@ -251,6 +286,34 @@ int sysfs_vf_index(const char *pf, const char *vf, unsigned int *index)
 		}
 	}
 	return -ENOENT;
+}
+
+int sysfs_mdev_type(const char *uuid, char *buf, size_t len)
+{
+	return sysfs_link_name(uuid, "mdev_type", buf, len);
+}
+
+/* The mdev's sysfs directory is a child of its parent device's. */
+int sysfs_mdev_parent(const char *uuid, char *buf, size_t len)
+{
+	char path[PATH_MAX], real[PATH_MAX], *slash;
+	int rc;
+
+	rc = dev_path(path, sizeof(path), uuid, NULL);
+	if (rc)
+		return rc;
+	if (!realpath(path, real))
+		return -errno;
+	slash = strrchr(real, '/');
+	if (!slash || slash == real)
+		return -ENOENT;
+	*slash = '\0';
+	slash = strrchr(real, '/');
+	slash = slash ? slash + 1 : real;
+	if (strlen(slash) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, slash);
+	return 0;
 }
 
 bool driver_is_vfio(const char *driver)

@@ -90,7 +90,10 @@ static int group_open(int id, const char *bdf, char *err, size_t errlen)
 		return fd;
 	e = errno;
 	sysfs_driver(bdf, drv, sizeof(drv));
-	if (e == ENOENT)
+	if (e == ENOENT && dev_is_mdev(bdf))
+		errf(err, errlen, "%s does not exist: is the mediated device %s bound "
+		     "to its parent's mdev driver? (its driver: %s)", path, bdf, drv);
+	else if (e == ENOENT)
 		errf(err, errlen, "%s does not exist: is %s bound to vfio-pci? "
 		     "(its driver: %s)", path, bdf, drv);
 	else if (e == EBUSY)

@@ -109,6 +109,42 @@ static void test_bdf_forms(void **state)
 	assert_usage_error(parse(&o, "--pf", "zz", "0000:01:00.1", NULL), "--pf 'zz'");
 }
 
+/* Identity: a BDF, an mdev UUID, or garbage (exit 2, naming both forms). */
+static void test_mdev_uuid(void **state)
+{
+	struct cli_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", NULL), 0);
+	assert_string_equal(o.device, "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001");
+	assert_true(dev_is_mdev(o.device));
+	assert_int_equal(parse(&o, "83B8F4F2-509F-382F-3C1E-E6BFE0FA1001", NULL), 0);
+	assert_string_equal(o.device, "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001");
+	assert_int_equal(parse(&o, "0000:01:00.1", NULL), 0);
+	assert_false(dev_is_mdev(o.device));
+	assert_int_equal(parse(&o, "--peer", "83b8f4f2-509f-382f-3c1e-e6bfe0fa1002",
+			       "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", NULL), 0);
+	assert_string_equal(o.peer, "83b8f4f2-509f-382f-3c1e-e6bfe0fa1002");
+	/* wrong length, misplaced dash, non-hex, braces */
+	assert_usage_error(parse(&o, "83b8f4f2-509f-382f-3c1e-e6bfe0fa100", NULL),
+			   "nor a mediated device UUID");
+	assert_usage_error(parse(&o, "83b8f4f2-509f-382f-3c1ee6bfe0fa-1001", NULL),
+			   "not a PCI address");
+	assert_usage_error(parse(&o, "83b8f4f2-509f-382f-3c1e-e6bfe0fa100g", NULL),
+			   "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx");
+	assert_usage_error(parse(&o, "{83b8f4f2-509f-382f-3c1e-e6bfe0fa1001}", NULL),
+			   "device '{83b8f4f2");
+	/* a UUID is no PF */
+	assert_usage_error(parse(&o, "--pf", "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001",
+				 "0000:01:00.1", NULL), "--pf '83b8f4f2");
+	setenv("VFIO_CONFORM_DEVICE", "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", 1);
+	assert_int_equal(parse(&o, NULL), 0);
+	assert_string_equal(o.device, "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001");
+	setenv("VFIO_CONFORM_DEVICE", "83b8f4f2-509f-382f", 1);
+	assert_usage_error(parse(&o, NULL), "nor a mediated device UUID");
+	env_reset(NULL);
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct cli_opts o;
@@ -164,7 +200,7 @@ static void test_usage_text(void **state)
 	assert_non_null(f);
 	cli_usage(f, "vfio-conform");
 	fclose(f);
-	assert_non_null(strstr(buf, "Usage: vfio-conform [options] [BDF]"));
+	assert_non_null(strstr(buf, "Usage: vfio-conform [options] [BDF|UUID]"));
 	assert_non_null(strstr(buf, "--timeout SEC"));
 	assert_non_null(strstr(buf, "VFIO_CONFORM_VF_TOKEN"));
 }
@@ -178,6 +214,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bad_arguments, env_reset),
 		cmocka_unit_test_setup(test_environment, env_reset),
 		cmocka_unit_test(test_usage_text),
+		cmocka_unit_test(test_mdev_uuid),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

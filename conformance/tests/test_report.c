@@ -268,6 +268,37 @@ static void test_json_empty_and_null_driver(void **state)
 	free(j);
 }
 
+static void test_json_mdev_device(void **state)
+{
+	struct report_meta m = meta;
+	char *j, *x;
+
+	(void)state;
+	m.dev.bdf = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001";
+	m.dev.vendor = m.dev.device = "";
+	m.dev.subsystem_vendor = m.dev.subsystem_device = "";
+	m.dev.driver = "vfio_mdev";
+	m.dev.mdev = true;
+	m.dev.mdev_type = "mtty-2";
+	m.dev.parent = "mtty";
+	j = render(report_write_json, &m, NULL, 0);
+	assert_contains(j, "  \"device\": {\n    \"kind\": \"mdev\",\n"
+			"    \"uuid\": \"83b8f4f2-509f-382f-3c1e-e6bfe0fa1001\",\n"
+			"    \"bdf\": null,\n    \"parent\": \"mtty\",\n"
+			"    \"mdev_type\": \"mtty-2\",\n    \"driver\": \"vfio_mdev\",\n"
+			"    \"is_vf\": false\n  },\n");
+	assert_null(strstr(j, "\"vendor\""));
+	free(j);
+	x = render(report_write_junit, &m, NULL, 0);
+	assert_contains(x, "<property name=\"mdev_type\" value=\"mtty-2\"/>");
+	assert_contains(x, "<property name=\"mdev_parent\" value=\"mtty\"/>");
+	free(x);
+	/* a PCI device has neither */
+	x = render(report_write_junit, &meta, NULL, 0);
+	assert_null(strstr(x, "mdev_type"));
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_junit_bail_out),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_empty_and_null_driver),
+		cmocka_unit_test(test_json_mdev_device),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

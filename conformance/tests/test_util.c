@@ -229,6 +229,7 @@ static void test_bdf(void **state)
 /* ---------------- sysfs over a fake tree ---------------- */
 
 static char g_root[64];
+static char g_mdev_root[96];
 
 static void mkfile(const char *rel, const void *data, size_t len)
 {
@@ -288,7 +289,21 @@ static int fake_sysfs_setup(void **state)
 	mklink("0000:01:00.1/driver", "../../../bus/pci/drivers/mlx5_vfio_pci");
 	mklink("0000:01:00.2/physfn", "../0000:01:00.0");
 	mklink("0000:01:00.2/driver", "../../../bus/pci/drivers/igb");
+	/* an mdev: bus entry -> the device under its parent "mtty" */
+	mkdir_rel("mtty");
+	mkdir_rel("mtty/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001");
+	mkdir_rel("mdevbus");
+	mklink("mdevbus/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001",
+	       "../mtty/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001");
+	mklink("mtty/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001/mdev_type",
+	       "../mdev_supported_types/mtty-2");
+	mklink("mtty/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001/iommu_group",
+	       "../../kernel/iommu_groups/12");
+	mklink("mtty/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001/driver",
+	       "../../bus/mdev/drivers/mtty");
+	snprintf(g_mdev_root, sizeof(g_mdev_root), "%s/mdevbus", g_root);
 	sysfs_pci_root = g_root;
+	sysfs_mdev_root = g_mdev_root;
 	return 0;
 }
 
@@ -305,6 +320,7 @@ static int fake_sysfs_teardown(void **state)
 	(void)state;
 	nftw(g_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	sysfs_pci_root = "/sys/bus/pci/devices";
+	sysfs_mdev_root = "/sys/bus/mdev/devices";
 	return 0;
 }
 
@@ -354,6 +370,40 @@ static void test_sysfs(void **state)
 	assert_true(sysfs_read_config("0000:01:00.1", cfg, sizeof(cfg)) < 0);
 }
 
+static void test_sysfs_mdev(void **state)
+{
+	const char *u = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001";
+	char buf[64], norm[BDF_LEN];
+	uint32_t v = 0;
+	int group = -1;
+
+	(void)state;
+	assert_true(mdev_uuid_normalize("83B8F4F2-509f-382f-3c1e-e6bfe0fa1001", norm));
+	assert_string_equal(norm, u);
+	assert_false(mdev_uuid_normalize("0000:01:00.0", norm));
+	assert_false(mdev_uuid_normalize("83b8f4f2-509f-382f-3c1e-e6bfe0fa10011", norm));
+	assert_false(mdev_uuid_normalize("83b8f4f2x509f-382f-3c1e-e6bfe0fa1001", norm));
+	assert_false(mdev_uuid_normalize(NULL, norm));
+	assert_true(dev_is_mdev(u));
+	assert_false(dev_is_mdev("0000:01:00.0"));
+	assert_string_equal(sysfs_dev_root(u), g_mdev_root);
+	assert_string_equal(sysfs_dev_root("0000:01:00.0"), g_root);
+	assert_true(sysfs_dev_exists(u));
+	assert_false(sysfs_dev_exists("83b8f4f2-509f-382f-3c1e-e6bfe0fa1002"));
+	assert_int_equal(sysfs_iommu_group(u, &group), 0);
+	assert_int_equal(group, 12);
+	assert_int_equal(sysfs_driver(u, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "mtty");
+	assert_int_equal(sysfs_mdev_type(u, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "mtty-2");
+	assert_int_equal(sysfs_mdev_parent(u, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "mtty");
+	/* no PCI identity */
+	assert_int_equal(sysfs_read_u32(u, "vendor", &v), -ENOENT);
+	assert_int_equal(sysfs_physfn(u, buf, sizeof(buf)), -ENOENT);
+	assert_true(sysfs_config_size(u) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +414,8 @@ int main(void)
 		cmocka_unit_test(test_uuid),
 		cmocka_unit_test(test_bdf),
 		cmocka_unit_test_setup_teardown(test_sysfs, fake_sysfs_setup, fake_sysfs_teardown),
+		cmocka_unit_test_setup_teardown(test_sysfs_mdev, fake_sysfs_setup,
+						fake_sysfs_teardown),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
