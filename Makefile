@@ -18,6 +18,8 @@ KERNELS ?= 6.12 6.1 src
 DEBIAN_KERNELS = $(filter-out src,$(KERNELS))
 KERNEL_SRC ?=
 VM_TIMEOUT ?= 900
+# Guests that `make check` runs side by side (ci/check-vm.sh -j).
+JOBS ?= $(shell nproc)
 
 SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
@@ -94,7 +96,7 @@ certify: qemu
 		tail -n 1 $(OUT)/certify/harness.txt; exit $$rc
 
 check-vm: all
-	@bash ci/check-vm.sh $(OUT)/check $(KERNELS)
+	@bash ci/check-vm.sh -j $(JOBS) $(OUT)/check $(KERNELS)
 
 check: unit fuzz-smoke check-ids check-vm
 

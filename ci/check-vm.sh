@@ -1,49 +1,166 @@
 #!/usr/bin/env bash
-# The guest runs of `make check`: every scenario on every kernel, then the
-# TAP harness over all of them (its last line is the run's verdict).
-#   ci/check-vm.sh OUT_DIR KERNEL...
+# The guest runs of `make check`: every scenario on every kernel, side by
+# side, then the TAP harness over all of them (its last line is the run's
+# verdict).
+#   ci/check-vm.sh [-j N] OUT_DIR KERNEL...
+# -j N: guests at once (default: nproc; JOBS=N in the environment too).
 # Images must exist (make images). VM_TIMEOUT bounds each guest.
+#
+# Each guest writes OUT_DIR/<kernel>-<scenario>/ (what ci/run-vm.sh writes)
+# and its runner's progress lines into OUT_DIR/<kernel>-<scenario>.log; the
+# console shows one line per guest start and end. The harness reads the run
+# folders in name order, so its output does not depend on which guest
+# finished first.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
+jobs=${JOBS:-$(nproc)}
+if [ "${1:-}" = -j ]; then
+	jobs=$2
+	shift 2
+fi
+[ $# -ge 1 ] || die "usage: $0 [-j N] OUT_DIR KERNEL..."
+[ "$jobs" -ge 1 ] 2>/dev/null || die "check-vm: -j needs a positive number, not '$jobs'"
 out=$1
 shift
 kernels=("$@")
-rm -rf "$out"
-mkdir -p "$out"
 
 # QEMU's own SR-IOV nvme model: a device nobody here wrote (issue #5).
+# shellcheck disable=SC2054 # the commas belong to QEMU's -device syntax
 NVME_ARGS=(--qemu-arg -device --qemu-arg nvme-subsys,id=nvmesubsys0
 	--endpoint "nvme,serial=refdev0001,subsys=nvmesubsys0,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=4"
 	--append refdev.pf=0x1b36:0x0010)
 
-# run KERNEL SCENARIO [run-vm args...]
-run() {
-	local k=$1 s=$2 dir=$out/$1-$2
-	shift 2
-	bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
-		--scenario "$s" --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
-	echo "$k/$s" >"$dir/label"
-}
-
-for k in "${kernels[@]}"; do
+# The matrix for one kernel: one `add KERNEL SCENARIO [run-vm args...]` per
+# guest. To add a run, add a line here. The pseudo-scenario runner-selftest
+# runs ci/runner-selftest.sh (two guests of its own, one after the other).
+matrix() {
+	local k=$1
 	# The source-built kernel (KASAN + lockdep under TCG: ~5x slower) runs
 	# what only it can show: the iommufd/cdev path, DMA logging REPORT
 	# (variant, migrate) and the detectors; the plain-vfio-pci topologies
 	# are covered by the Debian kernels.
 	if [ "$k" != src ]; then
-		run "$k" vf-vfio-pci
-		run "$k" token
-		run "$k" dma
-		run "$k" foreign-vf "${NVME_ARGS[@]}"
+		add "$k" vf-vfio-pci
+		add "$k" token
+		add "$k" dma
+		add "$k" foreign-vf "${NVME_ARGS[@]}"
 	fi
-	run "$k" pf-reset
-	run "$k" variant
-	run "$k" migrate
+	add "$k" pf-reset
+	add "$k" variant
+	add "$k" migrate
 	if [ "$k" = src ]; then
-		bash "$REPO_ROOT/ci/runner-selftest.sh" "$out/src-runner-selftest"
-		echo src/runner-selftest >"$out/src-runner-selftest/label"
+		add "$k" runner-selftest
 	fi
-done
-bash "$REPO_ROOT/ci/tap-harness.sh" "$out"/*/ | tee "$out/harness.txt"
-exit "${PIPESTATUS[0]}"
+}
+
+names=() labels=() cmds=()
+# add KERNEL SCENARIO [ARGS...]: queue one guest run (ARGS go to run-vm.sh)
+add() {
+	names+=("$1-$2")
+	labels+=("$1/$2")
+	cmds+=("$(printf '%q ' "$@")")
+}
+
+# run_one KERNEL SCENARIO [ARGS...]: one guest (runs in a background job)
+run_one() {
+	local k=$1 s=$2 dir=$out/$1-$2
+	shift 2
+	if [ "$s" = runner-selftest ]; then
+		bash "$REPO_ROOT/ci/runner-selftest.sh" "$dir"
+	else
+		bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
+			--scenario "$s" --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
+	fi
+	echo "$k/$s" >"$dir/label"
+}
+
+# Durations of the last run (BUILD_DIR/check-vm-times: "name seconds"): the
+# longest guests start first, so that they do not end the run alone.
+times_file=$BUILD_DIR/check-vm-times
+declare -A cost=()
+load_costs() {
+	local name secs
+	[ -f "$times_file" ] || return 0
+	while read -r name secs; do
+		cost[$name]=$secs
+	done <"$times_file"
+}
+
+# start order: known-long first, unknown ones (no figure yet) before all
+start_order() {
+	local i
+	for i in "${!names[@]}"; do
+		printf '%s %s\n' "${cost[${names[$i]}]:-999999}" "$i"
+	done | sort -s -k1,1nr | cut -d' ' -f2
+}
+
+declare -A job_of=() began=()
+running=0 finished=0 failed_runs=0
+
+start_job() {
+	local i=$1 name=${names[$1]}
+	eval "run_one ${cmds[$i]}" >"$out/$name.log" 2>&1 &
+	job_of[$!]=$i
+	began[$i]=$SECONDS
+	running=$((running + 1))
+	log check "start ${labels[$i]}"
+}
+
+# reap: wait for any one guest, report it, remember its duration
+reap() {
+	local pid i name label status took
+	wait -n -p pid
+	i=${job_of[$pid]}
+	unset "job_of[$pid]"
+	running=$((running - 1))
+	finished=$((finished + 1))
+	name=${names[$i]} label=${labels[$i]}
+	took=$((SECONDS - ${began[$i]}))
+	cost[$name]=$took
+	status=$(cat "$out/$name/status" 2>/dev/null || echo "no status (see $out/$name.log)")
+	if [ "$status" = ok ]; then
+		log check "done  $label in ${took}s ($finished/${#names[@]})"
+	else
+		failed_runs=$((failed_runs + 1))
+		log check "FAIL  $label in ${took}s: $status ($finished/${#names[@]}; $out/$name.log)"
+	fi
+}
+
+save_costs() {
+	local name
+	for name in "${!cost[@]}"; do
+		printf '%s %s\n' "$name" "${cost[$name]}"
+	done | sort >"$times_file.tmp" 2>/dev/null && mv "$times_file.tmp" "$times_file"
+}
+
+main() {
+	local k i t0=$SECONDS
+	rm -rf "$out"
+	mkdir -p "$out"
+	for k in "${kernels[@]}"; do
+		matrix "$k"
+	done
+	# Decide the accelerator once, before guests race to probe it.
+	if [ ${#kernels[@]} -gt 0 ]; then
+		bash "$REPO_ROOT/ci/probe-kvm.sh" "${kernels[0]}" \
+			"$BUILD_DIR/guest/initramfs-${kernels[0]}.cpio.gz" >/dev/null
+	fi
+	load_costs
+	log check "${#names[@]} guest runs, $jobs at a time; runner logs in $out/<run>.log"
+	for i in $(start_order); do
+		while [ "$running" -ge "$jobs" ]; do
+			reap
+		done
+		start_job "$i"
+	done
+	while [ "$running" -gt 0 ]; do
+		reap
+	done
+	save_costs
+	log check "all ${#names[@]} guest runs ended in $((SECONDS - t0))s ($failed_runs not ok)"
+	bash "$REPO_ROOT/ci/tap-harness.sh" "$out"/*/ | tee "$out/harness.txt"
+	return "${PIPESTATUS[0]}"
+}
+
+main
