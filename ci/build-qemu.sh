@@ -112,19 +112,28 @@ build() {
 }
 
 main() {
+	# One QEMU tree and build serve every checkout on this host: hold the
+	# lock while refdev is copied in, built and the binary taken out.
+	exec 9>"$QCACHE/.lock"
+	flock 9
 	fetch_source
-	local key
+	local key bin
 	key=$(hash_inputs "${HW_FILES[@]}" "$0" <(echo "$QVER"))
-	integrate_refdev
-	configure_once
-	if [ -x "$QBUILD/qemu-system-x86_64" ] && [ "$(cat "$QBUILD/.refdev-inputs" 2>/dev/null)" = "$key" ]; then
+	bin=$QCACHE/bin/qemu-system-x86_64-$key
+	if [ -x "$bin" ]; then
 		log qemu "up to date (QEMU $QVER, inputs $key)"
 	else
+		integrate_refdev
+		configure_once
 		build
-		echo "$key" >"$QBUILD/.refdev-inputs"
+		mkdir -p "$QCACHE/bin"
+		cp "$QBUILD/qemu-system-x86_64" "$bin.tmp"
+		mv "$bin.tmp" "$bin"
 		log qemu "built QEMU $QVER with refdev (inputs $key)"
 	fi
-	ln -sfn "$QBUILD/qemu-system-x86_64" "$BUILD_DIR/qemu-system-x86_64"
+	# Each set of inputs keeps its own binary: checkouts with different
+	# device sources can run guests side by side.
+	ln -sfn "$bin" "$BUILD_DIR/qemu-system-x86_64"
 }
 
 main "$@"
