@@ -491,3 +491,28 @@ int report_json_file(const char *path, const struct report_meta *m,
 {
 	return write_file(path, report_write_json, m, r, n);
 }
+
+/* ---------------- requirement levels ---------------- */
+
+const char *conform_level_name(enum conform_level l)
+{
+	switch (l) {
+	case CONFORM_MUST:
+		return "MUST";
+	case CONFORM_SHOULD:
+		return "SHOULD";
+	case CONFORM_INFO:
+		return "INFO";
+	}
+	return "MUST";
+}
+
+int conform_req_level(const struct conform_req *tab, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; tab && i < n; i++)
+		if (!strcmp(tab[i].id, id))
+			return (int)tab[i].level;
+	return -1;
+}

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "reqs.h"
 #include "runner.h"
 
 struct report_device {
