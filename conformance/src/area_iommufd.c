@@ -22,6 +22,8 @@
 
 #define RING_IOVA	0x70000000ull
 #define BUF_IOVA	0x70100000ull
+/* a BIND_IOMMUFD flag no kernel defines */
+#define BIND_FLAG_UNDEFINED	(1u << 31)
 
 struct ifd {
 	int iommufd;
@@ -225,8 +227,10 @@ static void test_bind_bad_args(void **state)
 
 	(void)state;
 	ifd_open(&f);
-	rc = bind(&f, f.iommufd, 1, sizeof(struct vfio_device_bind_iommufd));
-	conform_check(rc == -EINVAL, "BIND_IOMMUFD with flags 1: %s, expected EINVAL", errname(rc));
+	/* bit 0 is VFIO_DEVICE_BIND_FLAG_TOKEN since 7.x; bit 31 is undefined everywhere */
+	rc = bind(&f, f.iommufd, BIND_FLAG_UNDEFINED, sizeof(struct vfio_device_bind_iommufd));
+	conform_check(rc == -EINVAL, "BIND_IOMMUFD with flags 0x%x (undefined): %s, expected "
+		      "EINVAL", BIND_FLAG_UNDEFINED, errname(rc));
 	rc = bind(&f, f.iommufd, 0, 8);
 	conform_check(rc == -EINVAL, "BIND_IOMMUFD with argsz 8: %s, expected EINVAL", errname(rc));
 	rc = bind(&f, -1, 0, sizeof(struct vfio_device_bind_iommufd));
