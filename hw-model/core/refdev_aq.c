@@ -258,6 +258,9 @@ static struct cpl cmd_save(struct refdev_dev *d, struct refdev_vf *vf,
 	if ((kind == REFDEV_SAVE_FULL || kind == REFDEV_SAVE_FINAL) &&
 	    vf->state != REFDEV_VF_STOP)
 		return fail(REFDEV_AQ_S_INVALID_STATE, 0);
+	/* DEV-REINIT-002: a delta on top of an invalidated base is useless */
+	if ((kind == REFDEV_SAVE_DELTA || kind == REFDEV_SAVE_FINAL) && vf->reinit)
+		return fail(REFDEV_AQ_S_REINIT, 0);
 	need = refdev_stream_size(vf->func.sram_changed, kind);
 	if (c->len < need)
 		return fail(REFDEV_AQ_S_BUFFER_SMALL, need);
@@ -268,6 +271,8 @@ static struct cpl cmd_save(struct refdev_dev *d, struct refdev_vf *vf,
 	if (!host_write(d, c->addr, d->buf, len))
 		return fail(REFDEV_AQ_S_DMA_ERROR, 0);
 	vf->func.sram_changed = 0;	/* STR-005: the next delta starts here */
+	if (kind == REFDEV_SAVE_FULL || kind == REFDEV_SAVE_INITIAL)
+		vf->reinit = false;	/* a new base went out */
 	return ok(len, 0);
 }
 
@@ -404,7 +409,8 @@ static struct cpl cmd_vf(struct refdev_dev *d, struct refdev_vf *vf,
 	case REFDEV_AQ_VF_RESET:
 		return cmd_vf_reset(d, vf);
 	default:	/* REFDEV_AQ_VF_QUERY */
-		return ok(vf->state, vf->dirty.on);
+		return ok(vf->state, (vf->dirty.on ? REFDEV_QUERY_DIRTY_ON : 0) |
+				     (vf->reinit ? REFDEV_QUERY_REINIT : 0));
 	}
 }
 

@@ -79,6 +79,7 @@ bool refdev_vf_flr(struct refdev_dev *d, struct refdev_vf *vf)
 	refdev_dma_reset(&vf->dma);
 	refdev_dirty_stop(&vf->dirty);
 	vf->base_loaded = false;
+	vf->reinit = false;	/* DEV-REINIT-003: power-on state */
 	return true;
 }
 
@@ -182,14 +183,26 @@ void refdev_dev_raise(struct refdev_func *f, unsigned int vector)
 
 uint32_t refdev_dev_reg_read(struct refdev_func *f, uint64_t reg)
 {
+	if (f->is_vf && reg == REFDEV_REG_VF_REINIT)
+		return refdev_func_vf(f)->reinit_count;
 	if (f->is_vf)
 		return refdev_dma_reg_read(refdev_func_vf(f), reg);
 	return refdev_aq_reg_read(f->dev, reg);
 }
 
+/* DEV-REINIT-001: a reconfiguration invalidates what pre-copy sent. */
+static void vf_reinit(struct refdev_vf *vf)
+{
+	vf->reinit = true;
+	vf->reinit_count++;
+	vf->func.sram_changed = ~0ull;
+}
+
 void refdev_dev_reg_write(struct refdev_func *f, uint64_t reg, uint32_t val)
 {
-	if (f->is_vf)
+	if (f->is_vf && reg == REFDEV_REG_VF_REINIT)
+		vf_reinit(refdev_func_vf(f));
+	else if (f->is_vf)
 		refdev_dma_reg_write(f->dev, refdev_func_vf(f), reg, val);
 	else
 		refdev_aq_reg_write(f->dev, reg, val);

@@ -47,6 +47,8 @@ struct refdev_vf {
 	bool present;			/* a host VF object is attached */
 	uint8_t state;			/* enum refdev_vf_state */
 	bool base_loaded;		/* STR-010 ORDER: FULL/INITIAL loaded since STOP */
+	bool reinit;			/* DEV-REINIT-002: base save needed */
+	uint32_t reinit_count;		/* DEV-REINIT-001 */
 	struct refdev_dma dma;
 	struct refdev_dirty dirty;
 };

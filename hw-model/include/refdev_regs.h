@@ -74,6 +74,9 @@
 #define REFDEV_DMA_STATUS_PAUSED	(1u << 2)	/* suspended by the PF */
 #define REFDEV_DMA_STATUS_ERRCODE_SHIFT	8		/* enum refdev_dma_err */
 
+/* VF re-initialisation (DEV-REINIT-*), VF BAR0 */
+#define REFDEV_REG_VF_REINIT		0x140	/* W: re-initialise; R: count since VF creation */
+
 #define REFDEV_DMA_RING_MAX		1024
 #define REFDEV_DMA_MAX_LEN		(1u << 20)	/* per descriptor */
 #define REFDEV_DMA_IRQ_VECTOR		0
@@ -168,6 +171,10 @@ enum refdev_aq_opcode {
 	REFDEV_AQ_VF_QUERY = 0x0c,	/* ADM-012: suspend state, dirty state */
 };
 
+/* ADM-012 VF_QUERY result1 bits */
+#define REFDEV_QUERY_DIRTY_ON		(1u << 0)
+#define REFDEV_QUERY_REINIT		(1u << 1)	/* DEV-REINIT-002 pending */
+
 enum refdev_aq_status {
 	REFDEV_AQ_S_OK = 0x0000,
 	REFDEV_AQ_S_INVALID_OPCODE = 0x0001,
@@ -179,6 +186,7 @@ enum refdev_aq_status {
 	REFDEV_AQ_S_STREAM_INVALID = 0x0007,	/* result0 = enum refdev_stream_err */
 	REFDEV_AQ_S_BUSY = 0x0008,		/* dirty tracking already on, ... */
 	REFDEV_AQ_S_ABORTED = 0x0009,		/* AQ disabled or PF reset */
+	REFDEV_AQ_S_REINIT = 0x000a,		/* DEV-REINIT-002: save INITIAL or FULL first */
 	REFDEV_AQ_S_INJECTED = 0x00ff,		/* default injected failure */
 };
 

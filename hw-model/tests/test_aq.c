@@ -271,6 +271,81 @@ static void adm_005_save_errors(void **state)
 	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE, 1, REFDEV_SAVE_DELTA, 0, 0, PF_BUF, 8192), 0);
 }
 
+/* VF_QUERY result1: DEV-REINIT-002 pending bit. */
+static bool reinit_pending(struct afx *a, uint16_t vf)
+{
+	struct aq_res r = aq_do(a->fx, &a->drv, REFDEV_AQ_VF_QUERY, vf, 0, 0, 0, 0, 0);
+
+	assert_int_equal(r.status, 0);
+	return r.result1 & REFDEV_QUERY_REINIT;
+}
+
+/* DEV-REINIT-001..003: the trigger, the refused deltas, what clears it. */
+static void reinit_001_003(void **state)
+{
+	A;
+	struct refdev_func *vf0 = fake_vf(fx, 0);
+
+	assert_int_equal(rd32(vf0, REFDEV_REG_VF_REINIT), 0);
+	assert_false(reinit_pending(a, 0));
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE, 0, REFDEV_SAVE_INITIAL, 0, 0, PF_BUF, 8192), 0);
+	fx->d->vf[0].func.sram_changed = 0;
+	wr32(vf0, REFDEV_REG_VF_REINIT, 0x1234);
+	assert_int_equal(rd32(vf0, REFDEV_REG_VF_REINIT), 1);
+	assert_true(reinit_pending(a, 0));
+	assert_false(reinit_pending(a, 1));	/* per VF */
+	assert_int_equal(fx->d->vf[0].func.sram_changed, ~0ull);
+	/* narrower writes are dropped (DEV-REG-008) */
+	refdev_mmio_write(vf0, REFDEV_BAR_REGS, REFDEV_REG_VF_REINIT, 2, 1);
+	assert_int_equal(rd32(vf0, REFDEV_REG_VF_REINIT), 1);
+	/* deltas refused, nothing written, the mask kept; sizes still answered */
+	memset(fake_mem(fx, 0) + PF_BUF, 0xee, 64);
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE, 0, REFDEV_SAVE_DELTA, 0, 0, PF_BUF, 8192),
+			 REFDEV_AQ_S_REINIT);
+	assert_int_equal(fake_mem(fx, 0)[PF_BUF], 0xee);
+	assert_int_equal(fx->d->vf[0].func.sram_changed, ~0ull);
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_STATE_SIZE, 0, REFDEV_SAVE_DELTA, 0, 0, 0, 0), 0);
+	/* P2P still takes MMIO: the event can happen there */
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SUSPEND, 0, 1, 0, 0, 0, 0), 0);
+	wr32(vf0, REFDEV_REG_VF_REINIT, 0);
+	assert_int_equal(rd32(vf0, REFDEV_REG_VF_REINIT), 2);
+	/* STOP drops it (ADM-002); FINAL refused too */
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0), 0);
+	wr32(vf0, REFDEV_REG_VF_REINIT, 0);
+	assert_int_equal(rd32(vf0, REFDEV_REG_VF_REINIT), 2);
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE, 0, REFDEV_SAVE_FINAL, 0, 0, PF_BUF, 8192),
+			 REFDEV_AQ_S_REINIT);
+	/* an INITIAL save is the new base: deltas work again */
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE, 0, REFDEV_SAVE_INITIAL, 0, 0, PF_BUF, 8192), 0);
+	assert_false(reinit_pending(a, 0));
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE, 0, REFDEV_SAVE_FINAL, 0, 0, PF_BUF, 8192), 0);
+	/* a FULL save clears it as well */
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_RESUME, 0, 0, 0, 0, 0, 0), 0);
+	wr32(vf0, REFDEV_REG_VF_REINIT, 0);
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0), 0);
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE, 0, REFDEV_SAVE_FULL, 0, 0, PF_BUF, 8192), 0);
+	assert_false(reinit_pending(a, 0));
+	/* an FLR (host or VF_RESET) clears it; the count stays */
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_RESUME, 0, 0, 0, 0, 0, 0), 0);
+	wr32(vf0, REFDEV_REG_VF_REINIT, 0);
+	refdev_dev_vf_flr(fx->d, 0);
+	assert_false(reinit_pending(a, 0));
+	assert_int_equal(rd32(vf0, REFDEV_REG_VF_REINIT), 4);
+	wr32(vf0, REFDEV_REG_VF_REINIT, 0);
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_RESET, 0, 0, 0, 0, 0, 0), 0);
+	assert_false(reinit_pending(a, 0));
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE, 0, REFDEV_SAVE_DELTA, 0, 0, PF_BUF, 8192), 0);
+	/* the PF has no such register */
+	wr32(PF, REFDEV_REG_VF_REINIT, 1);
+	assert_int_equal(rd32(PF, REFDEV_REG_VF_REINIT), 0);
+	assert_false(reinit_pending(a, 1));
+	/* a new VF starts at 0 */
+	refdev_dev_vf_detach(fx->d, 0);
+	assert_non_null(refdev_dev_vf_attach(fx->d, 0, &fx->fn[1]));
+	assert_int_equal(rd32(fake_vf(fx, 0), REFDEV_REG_VF_REINIT), 0);
+	assert_false(reinit_pending(a, 0));
+}
+
 /* ADM-006: LOAD error paths (INVALID_STATE, STREAM_INVALID, DMA_ERROR). */
 static void adm_006_load_errors(void **state)
 {
@@ -690,6 +765,7 @@ int main(void)
 		T(adm_004_state_size),
 		T(adm_005_save_errors),
 		T(adm_006_load_errors),
+		T(reinit_001_003),
 		T(adm_007_009_dirty_status),
 		T(adm_010_vf_reset),
 		T(adm_011_fault_inject_params),
