@@ -15,8 +15,9 @@
 struct refdev_migf {
 	struct file *filp;
 	struct refdev_vfio *rdev;
-	struct mutex lock;	/* everything below */
+	struct mutex lock;	/* disabled (the reset path takes it) */
 	bool disabled;		/* session over: I/O fails with -ENODEV */
+	struct mutex io_lock;	/* everything below; never in the reset path */
 	u8 *buf;
 	size_t cap;
 	size_t len;		/* valid bytes in buf */

@@ -33,15 +33,30 @@
 
 /* ---- the migration files ----------------------------------------------- */
 
+/*
+ * Locking. The reset path ends a session from reset_done(), under vfio-pci's
+ * memory_lock, so what it takes (migf->lock) is held only to flip
+ * `disabled`: never across a user copy (a copy can fault on a mapped BAR,
+ * which takes memory_lock under mmap_lock) nor an admin command. Everything
+ * else of the file, the buffer included, is under migf->io_lock, which the
+ * reset path never takes. The buffer lives until the file is released, so a
+ * session ended in the middle of an I/O only makes the next one fail.
+ */
 static void refdev_migf_disable(struct refdev_migf *migf)
 {
 	mutex_lock(&migf->lock);
 	migf->disabled = true;
-	kvfree(migf->buf);
-	migf->buf = NULL;
-	migf->len = 0;
-	migf->off = 0;
 	mutex_unlock(&migf->lock);
+}
+
+static bool refdev_migf_disabled(struct refdev_migf *migf)
+{
+	bool disabled;
+
+	mutex_lock(&migf->lock);
+	disabled = migf->disabled;
+	mutex_unlock(&migf->lock);
+	return disabled;
 }
 
 /* End the data transfer session(s): the user's fds now fail with -ENODEV. */
@@ -63,7 +78,8 @@ static int refdev_migf_release(struct inode *inode, struct file *filp)
 {
 	struct refdev_migf *migf = filp->private_data;
 
-	refdev_migf_disable(migf);
+	kvfree(migf->buf);
+	mutex_destroy(&migf->io_lock);
 	mutex_destroy(&migf->lock);
 	kfree(migf);
 	return 0;
@@ -79,8 +95,8 @@ static ssize_t refdev_save_read(struct file *filp, char __user *ubuf,
 	if (pos)
 		return -ESPIPE;
 
-	mutex_lock(&migf->lock);
-	if (migf->disabled) {
+	mutex_lock(&migf->io_lock);
+	if (refdev_migf_disabled(migf)) {
 		ret = -ENODEV;
 		goto out;
 	}
@@ -102,7 +118,7 @@ static ssize_t refdev_save_read(struct file *filp, char __user *ubuf,
 	migf->pos += n;
 	ret = n;
 out:
-	mutex_unlock(&migf->lock);
+	mutex_unlock(&migf->io_lock);
 	return ret;
 }
 
@@ -126,10 +142,10 @@ static long refdev_precopy_info(struct refdev_vfio *rdev,
 		ret = -EINVAL;
 		goto out_state;
 	}
-	mutex_lock(&migf->lock);
-	if (migf->disabled) {
+	mutex_lock(&migf->io_lock);
+	if (refdev_migf_disabled(migf)) {
 		/* a file of an earlier session: the device is fine */
-		mutex_unlock(&migf->lock);
+		mutex_unlock(&migf->io_lock);
 		ret = -ENODEV;
 		goto out_state;
 	}
@@ -140,7 +156,7 @@ static long refdev_precopy_info(struct refdev_vfio *rdev,
 				      migf->initial_end - migf->pos : 0;
 		info->dirty_bytes = migf->len - migf->off - info->initial_bytes;
 	}
-	mutex_unlock(&migf->lock);
+	mutex_unlock(&migf->io_lock);
 	if (ret)
 		refdev_enter_error(rdev, ret);
 out_state:
@@ -207,6 +223,7 @@ static struct refdev_migf *refdev_migf_create(struct refdev_vfio *rdev,
 	migf->rdev = rdev;
 	migf->last_kind = U16_MAX;
 	mutex_init(&migf->lock);
+	mutex_init(&migf->io_lock);
 
 	migf->filp = anon_inode_getfile("refdev_vfio_mig",
 					saving ? &refdev_save_fops :
@@ -215,6 +232,7 @@ static struct refdev_migf *refdev_migf_create(struct refdev_vfio *rdev,
 	if (IS_ERR(migf->filp)) {
 		ret = PTR_ERR(migf->filp);
 		kvfree(migf->buf);
+		mutex_destroy(&migf->io_lock);
 		mutex_destroy(&migf->lock);
 		kfree(migf);
 		return ERR_PTR(ret);
@@ -348,8 +366,8 @@ static int refdev_save_final(struct refdev_vfio *rdev)
 	if (ret)
 		return ret;
 
-	mutex_lock(&migf->lock);
-	if (migf->disabled) {
+	mutex_lock(&migf->io_lock);
+	if (refdev_migf_disabled(migf)) {
 		ret = -ENODEV;
 		goto out;
 	}
@@ -359,7 +377,7 @@ static int refdev_save_final(struct refdev_vfio *rdev)
 		migf->precopy = false;
 	}
 out:
-	mutex_unlock(&migf->lock);
+	mutex_unlock(&migf->io_lock);
 	return ret;
 }
 #endif
@@ -464,8 +482,8 @@ static ssize_t refdev_resume_write(struct file *filp, const char __user *ubuf,
 	if (pos)
 		return -ESPIPE;
 
-	mutex_lock(&migf->lock);
-	if (migf->disabled) {
+	mutex_lock(&migf->io_lock);
+	if (refdev_migf_disabled(migf)) {
 		done = -ENODEV;
 		goto out;
 	}
@@ -487,7 +505,7 @@ static ssize_t refdev_resume_write(struct file *filp, const char __user *ubuf,
 		count -= n;
 	}
 out:
-	mutex_unlock(&migf->lock);
+	mutex_unlock(&migf->io_lock);
 	return done;
 }
 
@@ -502,7 +520,7 @@ static int refdev_resume_finish(struct refdev_vfio *rdev)
 
 	if (WARN_ON(!migf))
 		return -EINVAL;
-	mutex_lock(&migf->lock);
+	mutex_lock(&migf->io_lock);
 	if (migf->err)
 		ret = migf->err;
 	else if (!migf->final_held || migf->len != migf->want)
@@ -516,7 +534,7 @@ static int refdev_resume_finish(struct refdev_vfio *rdev)
 #endif
 	if (ret)
 		migf->err = ret;
-	mutex_unlock(&migf->lock);
+	mutex_unlock(&migf->io_lock);
 	return ret;
 }
 
@@ -755,10 +773,10 @@ static int refdev_get_data_size(struct vfio_device *vdev,
 	mutex_lock(&rdev->state_mutex);
 	migf = rdev->saving_migf;
 	if (migf) {
-		mutex_lock(&migf->lock);
+		mutex_lock(&migf->io_lock);
 		unread = migf->len - migf->off;
 		kind = migf->precopy ? REFDEV_SAVE_FINAL : U32_MAX;
-		mutex_unlock(&migf->lock);
+		mutex_unlock(&migf->io_lock);
 	}
 #ifdef REFDEV_MUTANT_WRONG_DATA_SIZE
 	/* BUG: counts what is buffered, forgets what the device still holds */
