@@ -79,13 +79,39 @@ static int bind(struct ifd *f, int iommufd, uint32_t flags, uint32_t argsz)
 	return rc;
 }
 
+/* BIND_IOMMUFD with VFIO_DEVICE_BIND_FLAG_TOKEN and the token at uuid */
+static int bind_token(struct ifd *f, const void *uuid)
+{
+	struct vfio_device_bind_iommufd b = {
+		.argsz = sizeof(b),
+		.flags = VFIO_DEVICE_BIND_FLAG_TOKEN,
+		.iommufd = f->iommufd,
+		.token_uuid_ptr = (uint64_t)(uintptr_t)uuid,
+	};
+	int rc = ioctl(f->dev, VFIO_DEVICE_BIND_IOMMUFD, &b) ? -errno : 0;
+
+	if (!rc)
+		f->devid = b.out_devid;
+	return rc;
+}
+
+/*
+ * Bind; in the token topology with the suite token (REQ-IOMMUFD-007).  A
+ * kernel without VFIO_DEVICE_BIND_FLAG_TOKEN refuses the flag (EINVAL):
+ * then bind without it.
+ */
 static void bind_ok(struct ifd *f)
 {
-	int rc = bind(f, f->iommufd, 0, sizeof(struct vfio_device_bind_iommufd));
+	uint8_t uuid[16];
+	int rc = -EINVAL;
 
+	if (conform_use_token() && !uuid_parse_str(conform_env.token, uuid))
+		rc = bind_token(f, uuid);
+	if (rc == -EINVAL)
+		rc = bind(f, f->iommufd, 0, sizeof(struct vfio_device_bind_iommufd));
 	if (rc == -EACCES && conform_use_token())
-		conform_skip("BIND_IOMMUFD refused (EACCES): this kernel's cdev path takes no "
-			     "VF token");
+		conform_skip("BIND_IOMMUFD refused (EACCES) and VFIO_DEVICE_BIND_FLAG_TOKEN "
+			     "refused: this kernel's cdev path takes no VF token");
 	conform_check(!rc, "VFIO_DEVICE_BIND_IOMMUFD: %s", errname(rc));
 }
 
@@ -338,6 +364,164 @@ static void test_dma(void **state)
 	ifd_close(&f);
 }
 
+/* ---- VF token over the cdev (VFIO_DEVICE_BIND_FLAG_TOKEN) ---- */
+
+/* Set the PF's VF token through its group (the VF's cdev stays unbound). */
+static void pf_token_set(const char *token)
+{
+	struct vfio_container c;
+	char err[VFIO_ERR_LEN] = "";
+	int rc;
+
+	conform_check_rc(vfio_container_init(&c, err, sizeof(err)), "%s", err);
+	rc = vfio_pf_set_vf_token(&c, conform_env.pf, token, err, sizeof(err));
+	vfio_container_fini(&c);
+	conform_check(!rc, "setting the VF token on PF %s: %s", conform_env.pf, err);
+}
+
+static void test_bind_token_matrix(void **state)
+{
+	uint8_t right[16], wrong[16];
+	struct ifd f;
+	int rc;
+
+	(void)state;
+	if (!conform_use_token())
+		conform_skip("not the VF token topology (no --pf, or the PF is not on a vfio "
+			     "driver)");
+	conform_check(!uuid_parse_str(conform_env.token, right), "bad suite token %s",
+		      conform_env.token);
+	memcpy(wrong, right, sizeof(wrong));
+	wrong[15] ^= 0x01;
+	pf_token_set(conform_env.token);
+	ifd_open(&f);
+	rc = bind_token(&f, wrong);
+	if (rc == -EINVAL)
+		conform_skip("BIND_IOMMUFD refuses VFIO_DEVICE_BIND_FLAG_TOKEN (EINVAL): the "
+			     "running kernel (or the VF's driver) has no VF token on the cdev path");
+	conform_check(rc != 0, "BIND_IOMMUFD of the VF with a wrong VF token succeeded");
+	print_message("wrong token: %s\n", errname(rc));
+	rc = bind(&f, f.iommufd, 0, sizeof(struct vfio_device_bind_iommufd));
+	conform_check(rc != 0, "BIND_IOMMUFD of the VF without a VF token succeeded while the "
+		      "PF is on vfio-pci");
+	print_message("no token: %s\n", errname(rc));
+	rc = bind_token(&f, right);
+	conform_check(!rc, "BIND_IOMMUFD of the VF with the PF's VF token: %s", errname(rc));
+	ifd_close(&f);
+}
+
+static void test_bind_token_null(void **state)
+{
+	struct ifd f;
+	int rc;
+
+	(void)state;
+	ifd_open(&f);
+	rc = bind_token(&f, NULL);
+	conform_check(rc != 0, "BIND_IOMMUFD with VFIO_DEVICE_BIND_FLAG_TOKEN and a NULL "
+		      "token_uuid_ptr succeeded");
+	print_message("NULL token pointer: %s\n", errname(rc));
+	bind_ok(&f);	/* the failure left the fd bindable */
+	ifd_close(&f);
+}
+
+/* ---- PASID flags on a device without PASID ---- */
+
+#define PCI_EXT_CAP_ID_PASID	0x1b
+
+/* SKIP unless the host sees no PASID capability on the device. */
+static void need_no_pasid(void)
+{
+	uint8_t cfg[4096];
+	ssize_t n;
+	uint32_t off = 0x100, h;
+	unsigned int guard = 0;
+
+	if (dev_is_mdev(conform_env.bdf))
+		conform_skip("mediated device: no PCI config space to look for PASID");
+	n = sysfs_read_config(conform_env.bdf, cfg, sizeof(cfg));
+	if (n < 0x104)
+		conform_skip("no extended config space (%zd bytes): no PASID capability "
+			     "possible, and none to check", n);
+	while (off >= 0x100 && off + 4 <= (uint32_t)n && guard++ < 512) {
+		memcpy(&h, cfg + off, 4);
+		if ((h & 0xffff) == PCI_EXT_CAP_ID_PASID)
+			conform_skip("the device has a PASID capability at 0x%x", off);
+		off = (h >> 20) & 0xffc;
+		if (!off)
+			break;
+	}
+}
+
+static int attach_pasid(struct ifd *f, uint32_t pasid, uint32_t pt)
+{
+	struct vfio_device_attach_iommufd_pt a = {
+		.argsz = sizeof(a), .flags = VFIO_DEVICE_ATTACH_PASID, .pt_id = pt, .pasid = pasid,
+	};
+
+	return ioctl(f->dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a) ? -errno : 0;
+}
+
+static int detach_pasid(struct ifd *f, uint32_t pasid)
+{
+	struct vfio_device_detach_iommufd_pt a = {
+		.argsz = sizeof(a), .flags = VFIO_DEVICE_DETACH_PASID, .pasid = pasid,
+	};
+
+	return ioctl(f->dev, VFIO_DEVICE_DETACH_IOMMUFD_PT, &a) ? -errno : 0;
+}
+
+static void test_pasid_attach(void **state)
+{
+	struct ifd f;
+	int rc;
+
+	(void)state;
+	need_no_pasid();
+	ready(&f);
+	rc = attach_pasid(&f, 1, f.ioas);
+	conform_check(rc != 0, "ATTACH_IOMMUFD_PT with VFIO_DEVICE_ATTACH_PASID (PASID 1) "
+		      "succeeded on a device without a PASID capability");
+	print_message("ATTACH_PASID: %s\n", errname(rc));
+	rc = attach(&f, f.ioas);
+	conform_check(!rc, "ATTACH_IOMMUFD_PT(IOAS) after the refused PASID attach: %s",
+		      errname(rc));
+	ifd_close(&f);
+}
+
+static void test_pasid_detach(void **state)
+{
+	struct dma_buf ring = { 0 }, buf = { 0 };
+	struct vfio_dev d;
+	struct pers_dev p;
+	struct ifd f;
+	uint8_t *m;
+	int rc;
+
+	(void)state;
+	need_no_pasid();
+	ready(&f);
+	as_vfio_dev(&f, &d);
+	rc = detach_pasid(&f, 1);
+	print_message("DETACH_PASID of PASID 1 (never attached): %s\n", errname(rc));
+	need_dma(&d, &p);
+	ring.va = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	buf.va = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	conform_check(ring.va != MAP_FAILED && buf.va != MAP_FAILED, "mmap");
+	memset(ring.va, 0, 0x1000);
+	ring = (struct dma_buf){ .va = ring.va, .iova = RING_IOVA, .len = 0x1000 };
+	conform_check_rc(ioas_map(&f, ring.va, RING_IOVA, 0x1000), "IOMMU_IOAS_MAP ring");
+	conform_check_rc(ioas_map(&f, buf.va, BUF_IOVA, 0x2000), "IOMMU_IOAS_MAP buffer");
+	m = buf.va;
+	memset(m, 0x5a, 0x1000);
+	memset(m + 0x1000, 0, 0x1000);
+	conform_check(!p.ops->do_dma(&p, &ring, BUF_IOVA, BUF_IOVA + 0x1000, 0x1000, 5000),
+		      "DMA through the IOAS after DETACH_PASID (%s): %s", errname(rc), p.why);
+	conform_check(!memcmp(m, m + 0x1000, 0x1000), "DMA destination differs from the source "
+		      "after DETACH_PASID: the device's own attachment was removed");
+	ifd_close(&f);
+}
+
 #define NF CONFORM_F_NO_FIXTURE
 static const struct conform_test tests[] = {
 	{ "iommufd/bind-ioas-attach-and-use", { "REQ-IOMMUFD-001" }, test_bind_attach, NF, 0 },
@@ -348,6 +532,13 @@ static const struct conform_test tests[] = {
 	{ "iommufd/group-open-while-bound-rejected", { "REQ-IOMMUFD-005" }, test_group_busy, NF, 0 },
 	{ "iommufd/hot-reset-info-reports-devid", { "REQ-IOMMUFD-006" }, test_hot_reset_info_devid, NF, 0 },
 	{ "iommufd/device-dma-through-ioas", { "REQ-IOMMUFD-001" }, test_dma, NF, 0 },
+	{ "iommufd/bind-token-matrix", { "REQ-IOMMUFD-007" }, test_bind_token_matrix, NF, 0 },
+	{ "iommufd/bind-token-null-pointer-rejected", { "REQ-IOMMUFD-008" },
+	  test_bind_token_null, NF, 0 },
+	{ "iommufd/pasid-attach-without-pasid-rejected", { "REQ-IOMMUFD-009" },
+	  test_pasid_attach, NF, 0 },
+	{ "iommufd/pasid-detach-keeps-device-attached", { "REQ-IOMMUFD-010" },
+	  test_pasid_detach, NF, 0 },
 };
 
 CONFORM_AREA(conform_area_iommufd, "iommufd", tests);

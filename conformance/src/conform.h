@@ -82,7 +82,10 @@ bool conform_use_token(void);
 	}
 
 extern const struct conform_area conform_area_info;
+extern const struct conform_area conform_area_info_fdinfo;
+extern const struct conform_area conform_area_feature;
 extern const struct conform_area conform_area_region;
+extern const struct conform_area conform_area_region_mmap;
 extern const struct conform_area conform_area_config;
 extern const struct conform_area conform_area_token;
 extern const struct conform_area conform_area_device;
@@ -94,6 +97,8 @@ extern const struct conform_area conform_area_migration_data;
 extern const struct conform_area conform_area_resume;
 extern const struct conform_area conform_area_dirty;
 extern const struct conform_area conform_area_iommufd;
+extern const struct conform_area conform_area_iommu;
+extern const struct conform_area conform_area_dmabuf;
 
 /* suite.c: all tests in registry order */
 size_t suite_tests(const struct conform_test **out, size_t max);

@@ -62,6 +62,10 @@ struct personality {
 	int (*scratch_read)(struct pers_dev *p, uint32_t *v);
 	int (*scratch_write)(struct pers_dev *p, uint32_t v);
 	uint32_t scratch_reset_val;
+	/* Where SCRATCH lives, for direct stores through a BAR mapping (the
+	 * mmap tests store only there); scratch_direct false: nowhere. */
+	bool scratch_direct;
+	uint32_t scratch_bar, scratch_off;
 	/*
 	 * Whether the device can do DMA at all (0) or -EOPNOTSUPP with the
 	 * reason (e.g. the model has no DMA engine yet).

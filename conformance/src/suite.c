@@ -7,7 +7,10 @@
 
 static const struct conform_area *const areas[] = {
 	&conform_area_info,
+	&conform_area_info_fdinfo,
 	&conform_area_region,
+	&conform_area_region_mmap,
+	&conform_area_feature,
 	&conform_area_config,
 	&conform_area_token,
 	&conform_area_device,
@@ -18,6 +21,8 @@ static const struct conform_area *const areas[] = {
 	&conform_area_migration_data,
 	&conform_area_resume,
 	&conform_area_dirty,
+	&conform_area_iommu,
+	&conform_area_dmabuf,
 	&conform_area_iommufd,
 };
 
