@@ -20,6 +20,8 @@
  *                  needs (e.g. LOAD while running, REPORT without START);
  *      -ENOSPC     BUFFER_SMALL;
  *      -EBUSY      BUSY (e.g. a second DIRTY_START);
+ *      -ESTALE     REINIT: the VF re-initialised (DEV-REINIT-002), a DELTA
+ *                  or FINAL save needs a new INITIAL or FULL base first;
  *      -EIO        any other device failure (DMA_ERROR, injected status,
  *                  admin queue FATAL).
  *  - copy data through DMA buffers the PF driver allocates and maps for the
@@ -105,5 +107,7 @@ int refdev_vf_fault_inject(struct refdev_vf *vf, u32 fault, u64 count,
 			   u64 param, bool any_vf);
 /* ADM-012: *@suspend = 0 running, 1 P2P, 2 STOP; *@dirty_on. */
 int refdev_vf_query(struct refdev_vf *vf, u32 *suspend, bool *dirty_on);
+/* ADM-012 result1 bit 1: a re-initialisation awaits a base save (DEV-REINIT-002). */
+int refdev_vf_reinit_pending(struct refdev_vf *vf, bool *pending);
 
 #endif /* REFDEV_CORE_API_H */

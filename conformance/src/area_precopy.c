@@ -2,7 +2,8 @@
 /*
  * precopy/...: the PRE_COPY contract (VFIO_MIG_GET_PRECOPY_INFO, the
  * temporary end of stream, STOP_COPY after PRE_COPY) and the
- * VFIO_DEVICE_FEATURE_MIG_DATA_SIZE query (SPEC.md REQ-PRECOPY-*).
+ * VFIO_DEVICE_FEATURE_MIG_DATA_SIZE query, the PRECOPY_INFOv2 opt-in and
+ * VFIO_PRECOPY_INFO_REINIT (SPEC.md REQ-PRECOPY-*).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -264,6 +265,267 @@ static void test_data_size_bound(void **state)
 		      "produced %zu", (unsigned long long)sz_run, n);
 }
 
+
+/* ---- PRECOPY_INFOv2 and VFIO_PRECOPY_INFO_REINIT (REQ-PRECOPY-009..014) ---- */
+
+#define V2_FEATURE	VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2
+
+/* PRECOPY_INFO passing flags_in; the whole answer in *out. */
+static int precopy_info_in(int fd, uint32_t flags_in, struct vfio_precopy_info *out)
+{
+	struct vfio_precopy_info p = { .argsz = sizeof(p), .flags = flags_in };
+
+	if (ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &p))
+		return -errno;
+	*out = p;
+	return 0;
+}
+
+/* The kernel offers the opt-in (PROBE with SET), else SKIP with its answer. */
+static void need_precopy_v2(struct vfio_dev *d)
+{
+	int rc;
+
+	need_precopy(d);
+	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+			  V2_FEATURE, NULL, 0);
+	if (rc)
+		conform_skip("kernel has no VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 "
+			     "(PROBE|SET: %s)", errname(rc));
+}
+
+static void precopy_v2_opt_in(struct vfio_dev *d)
+{
+	int rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_SET | V2_FEATURE, NULL, 0);
+
+	conform_check(!rc, "SET VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2: %s", errname(rc));
+}
+
+/* The personality's re-initialisation event, else SKIP. */
+static void need_reinit(struct vfio_dev *d, struct pers_dev *p)
+{
+	need_pers(d, p);
+	if (!p->ops->reinit)
+		conform_skip("personality %s has no re-initialisation event", p->ops->name);
+}
+
+static void do_reinit(struct pers_dev *p)
+{
+	int rc = p->ops->reinit(p);
+
+	if (rc == -EOPNOTSUPP)
+		conform_skip("%s", p->why);
+	conform_check(!rc, "re-initialising the device: %s", p->why);
+}
+
+/* Read PRE_COPY data to the temporary end; appends to *buf. */
+static void drain_to_enomsg(int fd, uint8_t **buf, size_t *len)
+{
+	int rc = drain_precopy(fd, buf, len);
+
+	conform_check(rc == -ENOMSG, "PRE_COPY read after %zu bytes: %s, expected ENOMSG",
+		      *len, rc ? errname(rc) : "0 (end of stream)");
+}
+
+/* Read to the temporary end until the device is idle (initial_bytes and
+ * dirty_bytes 0), so that what follows is the re-initialisation only. */
+static void drain_to_idle(int fd, uint8_t **buf, size_t *len)
+{
+	struct vfio_precopy_info in = { 0 };
+	int rounds = 0;
+
+	do {
+		drain_to_enomsg(fd, buf, len);
+		conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO");
+	} while ((in.initial_bytes || in.dirty_bytes) && ++rounds < 16);
+	conform_check(!in.initial_bytes && !in.dirty_bytes, "device not idle in PRE_COPY after "
+		      "16 rounds (initial %llu dirty %llu)", (unsigned long long)in.initial_bytes,
+		      (unsigned long long)in.dirty_bytes);
+}
+
+/* Read exactly n bytes of PRE_COPY data; appends to *buf. */
+static void read_n(int fd, uint8_t **buf, size_t *len, uint64_t n)
+{
+	uint8_t chunk[4096];
+	ssize_t got;
+
+	while (n) {
+		got = read_some(fd, chunk, n < sizeof(chunk) ? (size_t)n : sizeof(chunk));
+		conform_check(got > 0, "read with %llu reported bytes left: %s",
+			      (unsigned long long)n, got ? errname((int)got) : "EOF");
+		*buf = realloc(*buf, *len + (size_t)got);
+		conform_check(*buf != NULL, "out of memory");
+		memcpy(*buf + *len, chunk, (size_t)got);
+		*len += (size_t)got;
+		n -= (uint64_t)got;
+	}
+}
+
+/* STOP_COPY to the end, then load the session's whole stream back into d
+ * over another state; the state before STOP_COPY must come back. */
+static void finish_and_resume(struct vfio_dev *d, struct pers_dev *p, int fd,
+			      uint8_t **buf, size_t *len)
+{
+	struct pers_state a, b;
+	int rc;
+
+	conform_check(!p->ops->read_state(p, &a), "reading device state: %s", p->why);
+	mig_go(d, VFIO_DEVICE_STATE_STOP_COPY);
+	rc = drain_precopy(fd, buf, len);
+	conform_check(rc == 0, "STOP_COPY read: %s, expected end of stream", errname(rc));
+	mig_go(d, VFIO_DEVICE_STATE_STOP);
+	mig_go(d, VFIO_DEVICE_STATE_RUNNING);
+	conform_check(!p->ops->set_state(p, 0x7e57), "setting device state: %s", p->why);
+	mig_go(d, VFIO_DEVICE_STATE_STOP);
+	fd = mig_go(d, VFIO_DEVICE_STATE_RESUMING);
+	conform_check(fd >= 0, "STOP -> RESUMING returned no data fd");
+	conform_check_rc(mig_write_all(fd, *buf, *len, 0), "writing the session's stream");
+	rc = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
+	close(fd);
+	conform_check(!rc, "RESUMING -> STOP with the session's stream (%zu bytes, with the "
+		      "re-initialisation): %s", *len, errname(rc));
+	mig_go(d, VFIO_DEVICE_STATE_RUNNING);
+	conform_check(!p->ops->read_state(p, &b), "reading device state: %s", p->why);
+	conform_check(pers_state_equal(&a, &b, p->why, sizeof(p->why)),
+		      "state after loading the session: %s", p->why);
+}
+
+static void test_v2_opt_in(void **state)
+{
+	struct vfio_dev *d = CONFORM_DEV(state);
+	int rc;
+
+	need_precopy_v2(d);
+	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | V2_FEATURE, NULL, 0);
+	conform_check(!rc, "PROBE of MIG_PRECOPY_INFOv2: %s (PROBE|SET succeeded)", errname(rc));
+	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
+			  V2_FEATURE, NULL, 0);
+	conform_check(rc, "PROBE|GET of MIG_PRECOPY_INFOv2 succeeded: the feature is SET only");
+	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_GET | V2_FEATURE, NULL, 0);
+	conform_check(rc, "GET of MIG_PRECOPY_INFOv2 succeeded: the feature is SET only");
+	precopy_v2_opt_in(d);
+	precopy_v2_opt_in(d);	/* again: still on */
+	rc = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
+	conform_check(rc >= 0, "RUNNING -> PRE_COPY after the opt-in returned no data fd");
+	conform_check_rc(vfio_precopy_info(rc, NULL, NULL), "PRECOPY_INFO after the opt-in");
+	close(rc);
+}
+
+static void test_v1_flags(void **state)
+{
+	struct vfio_dev *d = CONFORM_DEV(state);
+	struct vfio_precopy_info in = { 0 };
+	uint8_t chunk[512];
+	int fd, i;
+
+	need_precopy(d);
+	fd = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
+	conform_check(fd >= 0, "no data fd");
+	for (i = 0; i < 64; i++) {
+		conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO");
+		conform_check(in.flags == 0, "PRECOPY_INFO without the v2 opt-in returned flags "
+			      "0x%x (passed 0)", in.flags);
+		if (read_some(fd, chunk, sizeof(chunk)) <= 0)
+			break;
+	}
+	close(fd);
+}
+
+static void test_v2_flags_output(void **state)
+{
+	struct vfio_dev *d = CONFORM_DEV(state);
+	struct vfio_precopy_info in = { 0 };
+	uint8_t chunk[512];
+	int fd, i;
+
+	need_precopy_v2(d);
+	precopy_v2_opt_in(d);
+	fd = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
+	conform_check(fd >= 0, "no data fd");
+	for (i = 0; i < 64; i++) {
+		conform_check_rc(precopy_info_in(fd, 0xffffffffu, &in), "PRECOPY_INFO");
+		conform_check(!(in.flags & ~(uint32_t)VFIO_PRECOPY_INFO_REINIT),
+			      "PRECOPY_INFO after the v2 opt-in returned flags 0x%x for 0xffffffff "
+			      "passed in: flags is an output (only REINIT is defined)", in.flags);
+		if (read_some(fd, chunk, sizeof(chunk)) <= 0)
+			break;
+	}
+	close(fd);
+}
+
+static void test_reinit_reported(void **state)
+{
+	struct vfio_dev *d = CONFORM_DEV(state);
+	struct vfio_precopy_info in = { 0 };
+	uint64_t prev;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	struct pers_dev p;
+	int fd;
+
+	need_precopy_v2(d);
+	need_reinit(d, &p);
+	precopy_v2_opt_in(d);
+	fd = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
+	conform_check(fd >= 0, "no data fd");
+	drain_to_idle(fd, &buf, &len);
+	prev = 0;
+	do_reinit(&p);
+	conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO after the re-initialisation");
+	print_message("after %zu bytes and a re-initialisation: flags 0x%x initial_bytes %llu "
+		      "dirty_bytes %llu\n", len, in.flags, (unsigned long long)in.initial_bytes,
+		      (unsigned long long)in.dirty_bytes);
+	conform_check(in.flags & VFIO_PRECOPY_INFO_REINIT,
+		      "the device re-initialised (personality %s) but PRECOPY_INFO has no "
+		      "VFIO_PRECOPY_INFO_REINIT (flags 0x%x)", p.ops->name, in.flags);
+	conform_check(in.initial_bytes > prev, "REINIT with initial_bytes %llu (was %llu): no new "
+		      "initial data", (unsigned long long)in.initial_bytes,
+		      (unsigned long long)prev);
+	conform_check(in.dirty_bytes == 0, "REINIT with dirty_bytes %llu: dirty_bytes is reset to "
+		      "zero", (unsigned long long)in.dirty_bytes);
+	prev = in.initial_bytes;
+	read_n(fd, &buf, &len, prev);
+	conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO");
+	conform_check(in.initial_bytes == 0, "initial_bytes %llu after reading the %llu new "
+		      "initial bytes", (unsigned long long)in.initial_bytes,
+		      (unsigned long long)prev);
+	finish_and_resume(d, &p, fd, &buf, &len);
+	close(fd);
+	free(buf);
+}
+
+static void test_reinit_without_opt_in(void **state)
+{
+	struct vfio_dev *d = CONFORM_DEV(state);
+	struct vfio_precopy_info in = { 0 };
+	uint64_t prev;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	struct pers_dev p;
+	int fd;
+
+	need_precopy(d);
+	need_reinit(d, &p);
+	fd = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
+	conform_check(fd >= 0, "no data fd");
+	drain_to_idle(fd, &buf, &len);
+	prev = 0;
+	do_reinit(&p);
+	conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO after the re-initialisation");
+	print_message("without the opt-in, after a re-initialisation: flags 0x%x initial_bytes "
+		      "%llu dirty_bytes %llu\n", in.flags, (unsigned long long)in.initial_bytes,
+		      (unsigned long long)in.dirty_bytes);
+	conform_check(in.flags == 0, "REINIT reported without the v2 opt-in (flags 0x%x)",
+		      in.flags);
+	conform_check(in.initial_bytes <= prev, "initial_bytes grew from %llu to %llu without "
+		      "the v2 opt-in", (unsigned long long)prev,
+		      (unsigned long long)in.initial_bytes);
+	drain_to_enomsg(fd, &buf, &len);
+	finish_and_resume(d, &p, fd, &buf, &len);
+	close(fd);
+	free(buf);
+}
+
 static const struct conform_test tests[] = {
 	{ "precopy/info-only-in-pre-copy-states", { "REQ-PRECOPY-001", "REQ-PRECOPY-008" }, test_info_states, 0, 0 },
 	{ "precopy/initial-bytes-decrease-as-read", { "REQ-PRECOPY-002" }, test_initial_decreases, 0, 0 },
@@ -272,6 +534,11 @@ static const struct conform_test tests[] = {
 	{ "precopy/leaving-pre-copy-ends-session", { "REQ-PRECOPY-005" }, test_running_ends_session, 0, 0 },
 	{ "precopy/mig-data-size-in-every-state", { "REQ-PRECOPY-006" }, test_data_size_states, 0, 0 },
 	{ "precopy/mig-data-size-bounds-stop-copy", { "REQ-PRECOPY-007" }, test_data_size_bound, 0, 0 },
+	{ "precopy/info-v2-opt-in", { "REQ-PRECOPY-009" }, test_v2_opt_in, 0, 0 },
+	{ "precopy/info-v1-flags-without-opt-in", { "REQ-PRECOPY-010" }, test_v1_flags, 0, 0 },
+	{ "precopy/info-v2-flags-are-output", { "REQ-PRECOPY-011" }, test_v2_flags_output, 0, 0 },
+	{ "precopy/reinit-reported-after-opt-in", { "REQ-PRECOPY-012", "REQ-PRECOPY-013", "REQ-PRECOPY-014" }, test_reinit_reported, 0, 0 },
+	{ "precopy/reinit-not-reported-without-opt-in", { "REQ-PRECOPY-010", "REQ-PRECOPY-012", "REQ-PRECOPY-014" }, test_reinit_without_opt_in, 0, 0 },
 };
 
 CONFORM_AREA(conform_area_precopy, "precopy", tests);

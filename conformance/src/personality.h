@@ -100,6 +100,16 @@ struct personality {
 	bool p2p_stops_all_dma;
 	/* The state a reset leaves: 0 if s is it, else -EINVAL with why. */
 	int (*check_reset_state)(struct pers_dev *p, const struct pers_state *s);
+	/*
+	 * Optional (NULL: the device has no such event): make the running
+	 * device re-initialise its migration state, so that what PRE_COPY
+	 * already sent no longer describes it (vfio.h VFIO_PRECOPY_INFO_REINIT:
+	 * "new initial data ... from device reconfiguration during migration").
+	 * Called in PRE_COPY. Guarantee on 0: the driver has new initial data
+	 * for the session; user-visible state (read_state) is unchanged.
+	 * -EOPNOTSUPP with why: this device (model) has no such event.
+	 */
+	int (*reinit)(struct pers_dev *p);
 };
 
 struct pers_dev {

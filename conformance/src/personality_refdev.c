@@ -327,6 +327,28 @@ static int refdev_corrupt_stream(enum pers_corrupt how, uint8_t *buf, size_t len
 	return -EOPNOTSUPP;
 }
 
+/* DEV-REINIT-001: a VF_REINIT write; its count tells a model that has it. */
+static int refdev_reinit(struct pers_dev *p)
+{
+	uint32_t before = 0, after = 0;
+	int rc;
+
+	if (!p->is_vf) {
+		snprintf(p->why, sizeof(p->why), "refdev re-initialisation is a VF event (DEV-REINIT-010)");
+		return -EOPNOTSUPP;
+	}
+	if ((rc = rd(p, REFDEV_REG_VF_REINIT, &before)) ||
+	    (rc = wr(p, REFDEV_REG_VF_REINIT, 1)) ||
+	    (rc = rd(p, REFDEV_REG_VF_REINIT, &after)))
+		return rc;
+	if (after != before + 1) {
+		snprintf(p->why, sizeof(p->why), "this refdev model has no VF_REINIT register "
+			 "(DEV-REINIT-010: count %u -> %u)", before, after);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 const struct personality pers_refdev = {
 	.strict_stream = true,
 	.corrupt_stream = refdev_corrupt_stream,
@@ -347,4 +369,5 @@ const struct personality pers_refdev = {
 	.set_state = refdev_set_state,
 	.read_state = refdev_read_state,
 	.check_reset_state = refdev_check_reset_state,
+	.reinit = refdev_reinit,
 };

@@ -315,8 +315,21 @@ int refdev_vf_query(struct refdev_vf *vf, u32 *suspend, bool *dirty_on)
 	ret = refdev_vf_cmd(vf, &cmd, &cpl);
 	if (!ret) {
 		*suspend = cpl.result0;
-		*dirty_on = cpl.result1 & 1;
+		*dirty_on = cpl.result1 & REFDEV_QUERY_DIRTY_ON;
 	}
 	return ret;
 }
 EXPORT_SYMBOL_GPL(refdev_vf_query);
+
+int refdev_vf_reinit_pending(struct refdev_vf *vf, bool *pending)
+{
+	struct refdev_aq_cmd cmd = { .opcode = REFDEV_AQ_VF_QUERY };
+	struct refdev_aq_cpl cpl;
+	int ret;
+
+	ret = refdev_vf_cmd(vf, &cmd, &cpl);
+	if (!ret)
+		*pending = cpl.result1 & REFDEV_QUERY_REINIT;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_reinit_pending);

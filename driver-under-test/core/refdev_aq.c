@@ -71,6 +71,8 @@ int refdev_aq_status_errno(u16 status)
 		return -EBUSY;
 	case REFDEV_AQ_S_ABORTED:
 		return -ECANCELED;
+	case REFDEV_AQ_S_REINIT:
+		return -ESTALE;
 	default:		/* DMA_ERROR, INJECTED, unknown */
 		return -EIO;
 	}

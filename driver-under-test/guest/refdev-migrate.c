@@ -14,7 +14,9 @@
  *    RUNNING_P2P (a doorbell rung there must not run: P2P quiesces DMA)
  *    -> STOP_COPY; all data is read.
  *    A PRE_COPY session aborted to RUNNING must end its fd; STOP_COPY ->
- *    PRE_COPY must be refused.
+ *    PRE_COPY must be refused. In PRE_COPY, A re-initialises (DEV-REINIT-001):
+ *    the driver must put a new INITIAL on the stream and, after the
+ *    PRECOPY_INFOv2 opt-in where the kernel has it, report REINIT.
  * 3. B: a copy of the data with one byte flipped must be refused at
  *    RESUMING -> STOP (then B is reset). STOP -> RESUMING, the data is
  *    written in odd-sized pieces -> STOP.
@@ -85,6 +87,7 @@ static const char *const tests[] = {
 	"migration-data/precopy-abort-ends-session",
 	"migration-data/precopy-initial",
 	"migration-data/precopy-dirty-bytes",
+	"migration-data/precopy-reinit",
 	"migration-data/p2p-quiesces-dma",
 	"migration-data/stop-copy-read",
 	"migration-data/data-size",
@@ -769,6 +772,39 @@ static void precopy_abort(struct ctx *c)
 	close(fd);
 }
 
+/*
+ * DEV-REINIT-001/002: A re-initialises at the temporary end of its data. The
+ * new INITIAL is reported as REINIT with initial_bytes after the v2 opt-in,
+ * as dirty_bytes without it (initial_bytes must not grow); either way it is
+ * read here and B must load it (resume-to-stop, sram-matches).
+ */
+static void precopy_reinit(struct ctx *c)
+{
+	struct vfio_precopy_info info;
+	bool v2, enomsg, ok;
+	ssize_t n;
+	int ret;
+
+	v2 = !feature(&c->a, VFIO_DEVICE_FEATURE_SET |
+			     VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, NULL, 0);
+	wr32(&c->a, REFDEV_REG_VF_REINIT, 1);
+	ret = precopy_info(c->saving_fd, &info);
+	n = drain(c->saving_fd, &c->data, true, &enomsg);
+	if (v2)
+		ok = (info.flags & VFIO_PRECOPY_INFO_REINIT) && !info.dirty_bytes &&
+		     n == (ssize_t)info.initial_bytes;
+	else
+		ok = !info.flags && !info.initial_bytes &&
+		     n == (ssize_t)info.dirty_bytes;
+	tap_check("migration-data/precopy-reinit", !ret && ok && n > 0 && enomsg,
+		  "REQ: DEV-REINIT-001, DEV-REINIT-002",
+		  "%s: info %s flags %#x initial %llu dirty %llu, read %zd, ENOMSG %d",
+		  v2 ? "after the PRECOPY_INFOv2 opt-in" : "no PRECOPY_INFOv2 here",
+		  ret ? strerror(-ret) : "ok", info.flags,
+		  (unsigned long long)info.initial_bytes,
+		  (unsigned long long)info.dirty_bytes, n, enomsg);
+}
+
 static void precopy_phase(struct ctx *c)
 {
 	struct vfio_precopy_info info;
@@ -783,6 +819,8 @@ static void precopy_phase(struct ctx *c)
 		tap("migration-data/precopy-initial", T_SKIP,
 		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
 		tap("migration-data/precopy-dirty-bytes", T_SKIP,
+		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
+		tap("migration-data/precopy-reinit", T_SKIP,
 		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
 		return;
 	}
@@ -823,6 +861,7 @@ static void precopy_phase(struct ctx *c)
 			  (unsigned long long)idle.initial_bytes,
 			  (unsigned long long)idle.dirty_bytes);
 	}
+	precopy_reinit(c);
 }
 
 /* Quiesce A (PRE_COPY_P2P or RUNNING_P2P), then ring a doorbell. */

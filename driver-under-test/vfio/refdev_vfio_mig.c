@@ -6,6 +6,10 @@
  * self-describing (STR-001 total_len):
  *   STOP_COPY alone:      FULL
  *   with PRE_COPY:        INITIAL, DELTA..., FINAL
+ * A re-initialisation of the VF (SPEC DEV-REINIT-*) puts a new INITIAL
+ * where the next DELTA would go: INITIAL, DELTA..., INITIAL, DELTA...,
+ * FINAL. With PRECOPY_INFOv2 the user learns it from
+ * VFIO_PRECOPY_INFO_REINIT; without, the new base counts as dirty bytes.
  * Saving streams are produced by the arcs and by VFIO_MIG_GET_PRECOPY_INFO,
  * never by read(), so read() only copies bytes. Resuming loads INITIAL and
  * DELTA streams as they complete and keeps the FULL or FINAL stream, which
@@ -123,17 +127,32 @@ out:
 }
 
 #ifdef VFIO_MIG_GET_PRECOPY_INFO
-static int refdev_save_delta(struct refdev_vfio *rdev, struct refdev_migf *migf);
+static int refdev_save_delta(struct refdev_vfio *rdev, struct refdev_migf *migf,
+			     bool *reinit);
+
+/* The user opted in to VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 (REINIT). */
+static bool refdev_precopy_v2(struct refdev_vfio *rdev)
+{
+#ifdef REFDEV_HAVE_PRECOPY_INFO_V2
+	return rdev->core.vdev.precopy_info_v2;
+#else
+	return false;
+#endif
+}
 
 /*
  * initial_bytes: what is left of the INITIAL stream; dirty_bytes: the rest.
  * Once everything was read, a DELTA save picks up what the VF changed since;
- * an empty one is dropped, so both reach 0 while the VF is idle.
+ * an empty one is dropped, so both reach 0 while the VF is idle. After a
+ * re-initialisation the save is a new INITIAL: with v2 it restarts
+ * initial_bytes and the answer carries REINIT (dirty_bytes 0); without v2
+ * initial_bytes must not grow, so it is reported as dirty_bytes.
  */
 static long refdev_precopy_info(struct refdev_vfio *rdev,
 				struct refdev_migf *migf,
 				struct vfio_precopy_info *info)
 {
+	bool reinit = false;
 	long ret = 0;
 
 	mutex_lock(&rdev->state_mutex);
@@ -150,7 +169,13 @@ static long refdev_precopy_info(struct refdev_vfio *rdev,
 		goto out_state;
 	}
 	if (migf->off == migf->len)
-		ret = refdev_save_delta(rdev, migf);
+		ret = refdev_save_delta(rdev, migf, &reinit);
+	if (!ret && reinit && refdev_precopy_v2(rdev)) {
+		migf->initial_end = migf->pos + migf->len - migf->off;
+#ifdef VFIO_PRECOPY_INFO_REINIT
+		info->flags |= VFIO_PRECOPY_INFO_REINIT;
+#endif
+	}
 	if (!ret) {
 		info->initial_bytes = migf->pos < migf->initial_end ?
 				      migf->initial_end - migf->pos : 0;
@@ -172,12 +197,19 @@ static long refdev_save_ioctl(struct file *filp, unsigned int cmd,
 	struct vfio_precopy_info info;
 	long ret;
 
+#ifdef REFDEV_HAVE_PRECOPY_INFO_V2
+	/* v1: flags stay as passed (bug-compatible); v2: cleared, an output */
+	ret = vfio_check_precopy_ioctl(&migf->rdev->core.vdev, cmd, arg, &info);
+	if (ret)
+		return ret;
+#else
 	if (cmd != VFIO_MIG_GET_PRECOPY_INFO)
 		return -ENOTTY;
 	if (copy_from_user(&info, (void __user *)arg, minsz))
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
+#endif
 
 	ret = refdev_precopy_info(migf->rdev, migf, &info);
 	if (ret)
@@ -310,13 +342,35 @@ static void refdev_save_commit(struct refdev_migf *migf, u32 added)
 	migf->len += added;
 }
 
+#ifdef VFIO_MIGRATION_PRE_COPY
+/*
+ * A re-initialised VF refuses deltas (-ESTALE, DEV-REINIT-002): a new
+ * INITIAL base goes first. *@reinit tells whether that happened.
+ */
+static int refdev_save_base_again(struct refdev_vfio *rdev,
+				  struct refdev_migf *migf, bool *reinit)
+{
+	u32 added;
+	int ret;
+
+	*reinit = true;
+	ret = refdev_save_append(rdev, migf, REFDEV_SAVE_INITIAL, &added);
+	if (!ret)
+		refdev_save_commit(migf, added);
+	return ret;
+}
+#endif
+
 #ifdef VFIO_MIG_GET_PRECOPY_INFO
-static int refdev_save_delta(struct refdev_vfio *rdev, struct refdev_migf *migf)
+static int refdev_save_delta(struct refdev_vfio *rdev, struct refdev_migf *migf,
+			     bool *reinit)
 {
 	u32 added;
 	int ret;
 
 	ret = refdev_save_append(rdev, migf, REFDEV_SAVE_DELTA, &added);
+	if (ret == -ESTALE)
+		return refdev_save_base_again(rdev, migf, reinit);
 	if (ret)
 		return ret;
 	/* an empty DELTA is dropped: the save still restarted the mask */
@@ -357,6 +411,7 @@ static struct file *refdev_save_start(struct refdev_vfio *rdev, u32 kind)
 static int refdev_save_final(struct refdev_vfio *rdev)
 {
 	struct refdev_migf *migf = rdev->saving_migf;
+	bool reinit;
 	u32 added;
 	int ret;
 
@@ -372,6 +427,13 @@ static int refdev_save_final(struct refdev_vfio *rdev)
 		goto out;
 	}
 	ret = refdev_save_append(rdev, migf, REFDEV_SAVE_FINAL, &added);
+	if (ret == -ESTALE) {
+		/* re-initialised after the last pre-copy save */
+		ret = refdev_save_base_again(rdev, migf, &reinit);
+		if (!ret)
+			ret = refdev_save_append(rdev, migf, REFDEV_SAVE_FINAL,
+						 &added);
+	}
 	if (!ret) {
 		refdev_save_commit(migf, added);
 		migf->precopy = false;
@@ -402,9 +464,11 @@ static int refdev_resume_check_hdr(struct refdev_migf *migf)
 
 	switch (kind) {
 	case REFDEV_SAVE_FULL:
-	case REFDEV_SAVE_INITIAL:
 		if (last != U16_MAX)
-			return -EINVAL;	/* a base only starts a session */
+			return -EINVAL;	/* a FULL base only starts a session */
+		break;
+	case REFDEV_SAVE_INITIAL:
+		/* starts a session, or a new base after a re-initialisation */
 		break;
 	case REFDEV_SAVE_DELTA:
 	case REFDEV_SAVE_FINAL:
@@ -757,6 +821,22 @@ static int refdev_get_state(struct vfio_device *vdev,
 }
 
 #ifdef REFDEV_HAVE_MIG_DATA_SIZE
+/* A re-initialisation not saved yet puts an INITIAL before the FINAL. */
+static int refdev_add_reinit_size(struct refdev_vfio *rdev, u32 *size)
+{
+	bool pending;
+	u32 initial;
+	int ret;
+
+	ret = refdev_vf_reinit_pending(rdev->vf, &pending);
+	if (ret || !pending)
+		return ret;
+	ret = refdev_vf_state_size(rdev->vf, REFDEV_SAVE_INITIAL, &initial);
+	if (!ret)
+		*size += initial;
+	return ret;
+}
+
 /*
  * Bytes the STOP_COPY phase would produce from here: what is still unread
  * plus the FINAL delta in a pre-copy session, else a FULL save.
@@ -784,6 +864,8 @@ static int refdev_get_data_size(struct vfio_device *vdev,
 #endif
 	if (kind != U32_MAX)
 		ret = refdev_vf_state_size(rdev->vf, kind, &size);
+	if (!ret && kind == REFDEV_SAVE_FINAL)
+		ret = refdev_add_reinit_size(rdev, &size);
 	if (!ret)
 		*stop_copy_length = unread + size;
 	refdev_state_mutex_unlock(rdev);
