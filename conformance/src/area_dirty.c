@@ -244,15 +244,24 @@ static void test_double_start(void **state)
 	int rc;
 
 	need_logging(d);
-	conform_check_rc(log_start1(d->fd, BUF_IOVA, 4 * PG, NULL), "first START");
+	rc = log_start1(d->fd, BUF_IOVA, 4 * PG, NULL);
+	if (rc)
+		conform_skip_prereq("REQ-DIRTY-002", "DMA_LOGGING_START of one aligned range: %s",
+				    errname(rc));
 	rc = log_start1(d->fd, BUF_IOVA + 0x100000, 4 * PG, NULL);
 	print_message("second START: %s\n", errname(rc));
-	conform_check(rc != 0, "a second START while logging succeeded");
-	conform_check_rc(log_stop(d->fd), "STOP");
-	rc = log_start1(d->fd, BUF_IOVA, 4 * PG, NULL);
-	conform_check(!rc, "START after STOP: %s", errname(rc));
 	log_stop(d->fd);
+	/*
+	 * INFO (REQ-DIRTY-008): "Another start is not allowed in the meantime."
+	 * binds the caller; the in-tree drivers refuse it.
+	 */
+	conform_check(rc != 0, "a second START while logging succeeded (in-tree drivers "
+		      "refuse it; vfio.h: \"Another start is not allowed in the meantime\" "
+		      "binds the caller)");
 }
+
+#define STOP_Q VFIO_H("A single call to start device DMA logging can be issued and a " \
+		       "matching stop should follow at the end")
 
 static void test_stop_without_start(void **state)
 {
@@ -263,12 +272,12 @@ static void test_stop_without_start(void **state)
 	rc = log_stop(d->fd);
 	print_message("STOP without START: %s\n", errname(rc));
 	rc = log_start1(d->fd, BUF_IOVA, 4 * PG, NULL);
-	conform_check(!rc, "START after a STOP without START: %s", errname(rc));
+	conform_check(!rc, "START after a STOP without START: %s" STOP_Q, errname(rc));
 	conform_check_rc(log_stop(d->fd), "STOP");
 	rc = log_stop(d->fd);
 	print_message("second STOP: %s\n", errname(rc));
 	rc = log_start1(d->fd, BUF_IOVA, 4 * PG, NULL);
-	conform_check(!rc, "START after two STOPs: %s", errname(rc));
+	conform_check(!rc, "START after START, STOP, STOP: %s" STOP_Q, errname(rc));
 	log_stop(d->fd);
 }
 

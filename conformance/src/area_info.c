@@ -8,8 +8,7 @@
 #include <sys/ioctl.h>
 #include <linux/pci_regs.h>
 
-#include "conform.h"
-#include "pci_cfg.h"
+#include "area_util.h"
 
 #define INFO_V1_SIZE	offsetofend(struct vfio_device_info, num_irqs)
 
@@ -96,8 +95,10 @@ static void test_argsz_too_small(void **state)
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		rc = get_info_argsz(d->fd, sizes[i], &info);
-		conform_check(rc == -EINVAL, "GET_INFO with argsz %u: expected EINVAL, got %s",
-			      sizes[i], rc ? strerror(-rc) : "success");
+		conform_check(rc != 0, "GET_INFO with argsz %u succeeded"
+			      VFIO_H("It's *always* the caller's responsibility to indicate "
+				     "the size of the structure passed by setting argsz"), sizes[i]);
+		print_message("argsz %u: %s\n", sizes[i], errname(rc));
 	}
 }
 
@@ -132,7 +133,8 @@ static void test_reset_flag_flr(void **state)
 			     (uint32_t)devcap);
 	conform_check(d->info.flags & VFIO_DEVICE_FLAGS_RESET,
 		      "function advertises FLR (DevCap 0x%08x) but "
-		      "VFIO_DEVICE_FLAGS_RESET is clear (flags 0x%x)",
+		      "VFIO_DEVICE_FLAGS_RESET is clear (flags 0x%x)"
+		      VFIO_H("VFIO_DEVICE_FLAGS_RESET /* Device supports reset */"),
 		      (uint32_t)devcap, d->info.flags);
 }
 
@@ -146,11 +148,17 @@ static void test_reset_flag_matches_host(void **state)
 	conform_skip_if_mdev(d->bdf, "no sysfs reset attribute: the parent driver "
 			     "emulates reset");
 	sysfs_read_attr(d->bdf, "reset_method", methods, sizeof(methods));
-	conform_check(host == vfio,
-		      "VFIO_DEVICE_FLAGS_RESET is %s but the host %s reset this function "
-		      "(sysfs reset attribute %s, reset_method: %s)",
-		      vfio ? "set" : "clear", host ? "can" : "cannot",
+	print_message("VFIO_DEVICE_FLAGS_RESET %s, host sysfs reset attribute %s "
+		      "(reset_method: %s)\n", vfio ? "set" : "clear",
 		      host ? "present" : "absent", methods);
+	/*
+	 * One direction only: the attribute exists on function 0 of a
+	 * multi-function device whose only reset (bus) then fails, where
+	 * vfio-pci rightly leaves the flag clear (REQ-INFO-008, INFO).
+	 */
+	conform_check(!vfio || host,
+		      "VFIO_DEVICE_FLAGS_RESET is set but the host cannot reset this function "
+		      "(no sysfs reset attribute); vfio-pci sets it only when a reset works");
 }
 
 static void test_caps_chain(void **state)
@@ -197,7 +205,7 @@ static const struct conform_test tests[] = {
 	{ "info/num-irqs", { "REQ-INFO-004" }, test_num_irqs, 0, 0 },
 	{ "info/argsz-too-small-rejected", { "REQ-INFO-005" }, test_argsz_too_small, 0, 0 },
 	{ "info/reset-flag-flr", { "REQ-INFO-006" }, test_reset_flag_flr, 0, 0 },
-	{ "info/reset-flag-matches-host", { "REQ-INFO-006" },
+	{ "info/reset-flag-matches-host", { "REQ-INFO-008" },
 	  test_reset_flag_matches_host, 0, 0 },
 	{ "info/caps-chain", { "REQ-INFO-007" }, test_caps_chain, 0, 0 },
 };

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <linux/iommufd.h>
 
@@ -51,6 +52,25 @@ static void find_cdev(const char *bdf, char *out, size_t len)
 	closedir(dir);
 }
 
+/*
+ * No vfio-dev node: a device not bound to a VFIO driver has none whatever
+ * the kernel; only a VFIO device without one means CONFIG_VFIO_DEVICE_CDEV
+ * is off.
+ */
+static void skip_no_cdev(const char *bdf)
+{
+	char drv[64] = "no driver";
+	struct stat st;
+
+	if (!dev_is_mdev(bdf) && (sysfs_driver(bdf, drv, sizeof(drv)) || !driver_is_vfio(drv)))
+		conform_skip("%s is bound to %s, not to a VFIO driver: no VFIO device cdev",
+			     bdf, drv);
+	if (stat("/dev/vfio/devices", &st))
+		conform_skip("no /dev/vfio/devices: kernel without CONFIG_VFIO_DEVICE_CDEV");
+	conform_skip("no VFIO device cdev for %s (no %s/%s/vfio-dev, although "
+		     "/dev/vfio/devices exists)", bdf, sysfs_dev_root(bdf), bdf);
+}
+
 /* open /dev/iommu and the cdev (not bound), or SKIP with the reason */
 static void ifd_open(struct ifd *f)
 {
@@ -61,9 +81,7 @@ static void ifd_open(struct ifd *f)
 			     strerror(errno));
 	find_cdev(conform_env.bdf, f->cdev, sizeof(f->cdev));
 	if (!f->cdev[0])
-		conform_skip("no VFIO device cdev for %s (no %s/%s/vfio-dev: "
-			     "CONFIG_VFIO_DEVICE_CDEV off)", conform_env.bdf, sysfs_dev_root(conform_env.bdf),
-			     conform_env.bdf);
+		skip_no_cdev(conform_env.bdf);
 	f->dev = open(f->cdev, O_RDWR | O_CLOEXEC);
 	conform_check(f->dev >= 0, "open %s: %s", f->cdev, strerror(errno));
 }

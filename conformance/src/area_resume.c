@@ -80,6 +80,7 @@ static void reject(struct vfio_dev *d, const struct saved *good, const uint8_t *
 
 static void need_strict(struct vfio_dev *d, struct pers_dev *p)
 {
+	need_migration(d);
 	need_pers(d, p);
 	if (!p->ops->strict_stream)
 		conform_skip("personality %s does not promise a checked stream", p->ops->name);

@@ -47,6 +47,26 @@ static void token_pick_vf(struct token_ctx *t)
 		conform_skip("VF %s is bound to %s, not to a vfio driver", t->vf, drv);
 }
 
+/*
+ * No --pf: say why the token area cannot run.  A device that is neither a
+ * VF nor an SR-IOV PF has no VF token at all; only an SR-IOV function
+ * lacks a PF argument.
+ */
+static void skip_no_pf(const char *bdf)
+{
+	char pf[BDF_LEN];
+
+	if (dev_is_mdev(bdf))
+		conform_skip("mediated device: no SR-IOV, no VF token");
+	if (!sysfs_physfn(bdf, pf, sizeof(pf)))
+		conform_skip("device is a VF of %s, but no PF given (--pf %s or "
+			     "VFIO_CONFORM_PF)", pf, pf);
+	if (sysfs_attr_exists(bdf, "sriov_totalvfs"))
+		conform_skip("device is an SR-IOV PF, but no PF given (--pf %s or "
+			     "VFIO_CONFORM_PF)", bdf);
+	conform_skip("device has no SR-IOV (not a VF, no sriov_totalvfs): no VF token");
+}
+
 static void token_prereq(struct token_ctx *t)
 {
 	char drv[64], err[VFIO_ERR_LEN];
@@ -54,7 +74,7 @@ static void token_prereq(struct token_ctx *t)
 
 	memset(t, 0, sizeof(*t));
 	if (!conform_env.pf)
-		conform_skip("no PF given (--pf or VFIO_CONFORM_PF)");
+		skip_no_pf(conform_env.bdf);
 	snprintf(t->pf, sizeof(t->pf), "%s", conform_env.pf);
 	if (sysfs_driver(t->pf, drv, sizeof(drv)))
 		conform_skip("PF %s is not bound to a driver", t->pf);

@@ -8,6 +8,8 @@
 #define CONFORM_AREA_UTIL_H
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +20,30 @@
 #include "vfio_ops.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The sentence a check rests on, appended to its FAIL message (SPEC.md 2:
+ * every FAIL quotes its source), e.g.
+ *   conform_check(ok, "count %u" VFIO_H("Unimplemented IRQ types return a count of zero"), n);
+ */
+#define VFIO_H(sentence)	" -- vfio.h: \"" sentence "\""
+#define SRC_Q(src, sentence)	" -- " src ": \"" sentence "\""
+
+/*
+ * One deviation, one failure: SKIP a test whose first step is another
+ * requirement's check when that step failed; the test of `req` reports it.
+ */
+static inline void __attribute__((format(printf, 2, 3), noreturn))
+conform_skip_prereq(const char *req, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	conform_skip("prerequisite %s failed: %s", req, what);
+}
 
 /* The device's personality, or SKIP "no personality for vvvv:dddd". */
 static inline void need_pers(struct vfio_dev *d, struct pers_dev *p)
@@ -84,6 +110,21 @@ static inline int mig_go(struct vfio_dev *d, uint32_t s)
 	return fd;
 }
 
+/*
+ * SET_STATE as a test's preparation: a refused arc is REQ-MIG-004's
+ * (migration/arc-*), so the test SKIPs behind it.
+ */
+static inline int mig_go_prereq(struct vfio_dev *d, uint32_t s)
+{
+	uint32_t from = mig_state_now(d);
+	int fd = -1, rc = vfio_mig_set_state(d->fd, s, &fd);
+
+	if (rc)
+		conform_skip_prereq("REQ-MIG-004", "MIG_DEVICE_STATE SET %s (from %s): %s",
+				    mig_state_name(s), mig_state_name(from), errname(rc));
+	return fd;
+}
+
 static inline void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -97,6 +138,24 @@ static inline void need_reset_flag(struct vfio_dev *d)
 	if (!(d->info.flags & VFIO_DEVICE_FLAGS_RESET))
 		conform_skip("device does not support VFIO_DEVICE_RESET (no "
 			     "VFIO_DEVICE_FLAGS_RESET)");
+}
+
+static const char *const area_irq_names[] = { "INTx", "MSI", "MSI-X", "ERR", "REQ" };
+
+/*
+ * GET_IRQ_INFO of an index this test needs; a failure is REQ-IRQ-001's
+ * (irq/info-all-indexes), so the test SKIPs behind it.
+ */
+static inline struct vfio_irq_info irq_info_prereq(struct vfio_dev *d, uint32_t index)
+{
+	struct vfio_irq_info ii;
+	int rc = vfio_irq_info(d->fd, index, &ii);
+
+	if (rc)
+		conform_skip_prereq("REQ-IRQ-001", "GET_IRQ_INFO(%s): %s",
+				    index < NELEM(area_irq_names) ? area_irq_names[index] : "?",
+				    errname(rc));
+	return ii;
 }
 
 #endif /* CONFORM_AREA_UTIL_H */
