@@ -10,7 +10,7 @@
 #include <string.h>
 #include <linux/pci_regs.h>
 
-#include "conform.h"
+#include "area_util.h"
 #include "pci_cfg.h"
 
 #define DECODE_BITS	(PCI_COMMAND_IO | PCI_COMMAND_MEMORY)
@@ -84,7 +84,8 @@ static void test_ids_match_sysfs(void **state)
 		}
 		vfio = cfg_rd(d, f->off, f->size) >> f->shift;
 		host = sysfs_u32(d->bdf, f->attr);
-		conform_check(vfio == host, "%s: 0x%x through VFIO, 0x%x in sysfs",
+		conform_check(vfio == host, "%s: 0x%x through VFIO, 0x%x in sysfs"
+			      VFIO_H("VFIO_PCI_CONFIG_REGION_INDEX") " (the function's PCI config space)",
 			      f->attr, vfio, host);
 	}
 }
@@ -118,7 +119,8 @@ static void test_vf_ids_match_pf(void **state)
 	device = cfg_rd(d, PCI_DEVICE_ID, 2);
 	print_message("VF %04x:%04x; PF %s vendor 0x%04x, SR-IOV VF Device ID 0x%04x "
 		      "(capability at 0x%03x)\n", vendor, device, pf, pf_vendor, vf_did, pos);
-	conform_check(vendor == pf_vendor, "VF Vendor ID 0x%04x through VFIO, PF's is 0x%04x",
+	conform_check(vendor == pf_vendor, "VF Vendor ID 0x%04x through VFIO, PF's is 0x%04x"
+		      PCI_REF("PCI SR-IOV 3.4.1.1", "a VF's Vendor ID is the PF's; software reads it from the PF"),
 		      vendor, pf_vendor);
 	conform_check(device == vf_did, "VF Device ID 0x%04x through VFIO, the PF's SR-IOV "
 		      "VF Device ID is 0x%04x", device, vf_did);
@@ -198,13 +200,16 @@ static uint64_t region_size(const struct vfio_dev *d, uint32_t index)
 	return ri.size;
 }
 
+#define RESTORE_Q PCI_REF("PCI Local Bus 6.2.5.1", "BAR sizing: save, write all 1's, " \
+			  "read back, restore the original value")
+
 static void check_restored(const struct bar_probe *p)
 {
 	unsigned int h;
 
 	for (h = 0; h < (p->is64 ? 2u : 1u); h++)
 		conform_check(p->after[h] == p->orig[h],
-			      "BAR%u: 0x%08x before sizing, 0x%08x after restoring it",
+			      "BAR%u: 0x%08x before sizing, 0x%08x after restoring it" RESTORE_Q,
 			      p->idx + h, p->orig[h], p->after[h]);
 }
 
@@ -214,7 +219,7 @@ static unsigned int check_sizes(const struct vfio_dev *d, const struct bar_scan 
 	uint64_t rsize;
 
 	conform_check(s->cmd_after == s->cmd_before,
-		      "command register 0x%04x before sizing, 0x%04x after",
+		      "command register 0x%04x before sizing, 0x%04x after" RESTORE_Q,
 		      s->cmd_before, s->cmd_after);
 	for (i = 0; i < s->n; i++) {
 		const struct bar_probe *p = &s->p[i];
@@ -225,7 +230,7 @@ static unsigned int check_sizes(const struct vfio_dev *d, const struct bar_scan 
 			      p->is_io ? "I/O" : "memory", p->is64 ? " 64-bit" : "",
 			      (unsigned long long)p->size, (unsigned long long)rsize);
 		conform_check(p->size == rsize, "BAR%u: sizing through config gives 0x%llx, "
-			      "REGION_INFO says 0x%llx", p->idx, (unsigned long long)p->size,
+			      "REGION_INFO says 0x%llx" RESTORE_Q, p->idx, (unsigned long long)p->size,
 			      (unsigned long long)rsize);
 		if (p->is64)
 			conform_check(region_size(d, p->idx + 1) == 0,
@@ -276,10 +281,12 @@ static void test_bar_restore(void **state)
 		after[i] = cfg_rd(d, bar_off(i), 4);
 	after[PCI_BAR_COUNT] = cfg_rd(d, PCI_ROM_ADDRESS, 4);
 	print_message("ROM BAR: 0x%08x, sized 0x%08x\n", before[PCI_BAR_COUNT], rom_mask);
-	conform_check(s.cmd_after == s.cmd_before, "command register 0x%04x before, 0x%04x after",
+	conform_check(s.cmd_after == s.cmd_before, "command register 0x%04x before, 0x%04x after"
+		      PCI_REF("PCI Local Bus 6.2.5.1", "the original value is restored after sizing"),
 		      s.cmd_before, s.cmd_after);
 	for (i = 0; i <= PCI_BAR_COUNT; i++)
-		conform_check(before[i] == after[i], "%s%u: 0x%08x before sizing, 0x%08x after",
+		conform_check(before[i] == after[i], "%s%u: 0x%08x before sizing, 0x%08x after"
+			      PCI_REF("PCI Local Bus 6.2.5.1", "the original value is restored after sizing"),
 			      i < PCI_BAR_COUNT ? "BAR" : "ROM BAR", i < PCI_BAR_COUNT ? i : 0,
 			      before[i], after[i]);
 }
@@ -332,7 +339,8 @@ static void test_readonly_ids(void **state)
 			bad_after = after;
 		}
 	}
-	conform_check(!bad, "%s changed from 0x%x to 0x%x when written", bad ? bad : "",
+	conform_check(!bad, "%s changed from 0x%x to 0x%x when written"
+		      PCI_REF("PCI Local Bus 6.2.1", "these header registers are read-only"), bad ? bad : "",
 		      bad_before, bad_after);
 }
 
@@ -367,7 +375,8 @@ static void test_cap_lists(void **state)
 	}
 	free(cfg);
 	print_message("%u capabilities, %u extended capabilities\n", nstd, next);
-	conform_check(!bad, "capability list: %s", err);
+	conform_check(!bad, "capability list: %s"
+		      PCI_REF("PCI Local Bus 6.7", "capabilities form a linked list"), err);
 }
 
 static const struct conform_test tests[] = {

@@ -134,7 +134,7 @@ static void test_reset_flag_flr(void **state)
 	conform_check(d->info.flags & VFIO_DEVICE_FLAGS_RESET,
 		      "function advertises FLR (DevCap 0x%08x) but "
 		      "VFIO_DEVICE_FLAGS_RESET is clear (flags 0x%x)"
-		      VFIO_H("VFIO_DEVICE_FLAGS_RESET /* Device supports reset */"),
+		      VFIO_H("Device supports reset"),
 		      (uint32_t)devcap, d->info.flags);
 }
 

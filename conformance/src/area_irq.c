@@ -221,7 +221,7 @@ static void test_info_out_of_range(void **state)
 	for (i = 0; i < NELEM(bad); i++) {
 		rc = vfio_irq_info(d->fd, bad[i], &ii);
 		conform_check(rc != 0, "GET_IRQ_INFO(index %u >= num_irqs %u) succeeded"
-			      VFIO_H("num_irqs; /* Max IRQ index + 1 */"), bad[i], d->info.num_irqs);
+			      VFIO_H("Max IRQ index + 1"), bad[i], d->info.num_irqs);
 		print_message("index %u: %s\n", bad[i], errname(rc));
 	}
 }
@@ -343,7 +343,7 @@ static void test_set_bad_index(void **state)
 		rc = vfio_set_irqs(d->fd, bad[i], 0, 0,
 				   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
 		conform_check(rc != 0, "SET_IRQS(index %u, num_irqs %u) succeeded"
-			      VFIO_H("num_irqs; /* Max IRQ index + 1 */"), bad[i], d->info.num_irqs);
+			      VFIO_H("Max IRQ index + 1"), bad[i], d->info.num_irqs);
 		print_message("index %u: %s\n", bad[i], errname(rc));
 	}
 }

@@ -129,7 +129,7 @@ static void test_index_out_of_range(void **state)
 			continue;	/* wrapped */
 		rc = vfio_region_info_fixed(d->fd, idx[i], &ri);
 		conform_check(rc != 0, "REGION_INFO(index %u, num_regions %u) succeeded"
-			      VFIO_H("num_regions; /* Max region index + 1 */"), idx[i], n);
+			      VFIO_H("Max region index + 1"), idx[i], n);
 		print_message("index %u: %s\n", idx[i], errname(rc));
 	}
 }
@@ -175,7 +175,7 @@ static void check_region_flags(uint32_t i, const struct vfio_region_info *ri)
 	if (i == VFIO_PCI_ROM_REGION_INDEX)
 		conform_check(!(f & VFIO_REGION_INFO_FLAG_WRITE),
 			      "ROM region advertises WRITE (flags 0x%x)"
-			      SRC_Q("PCI Local Bus 6.2.5.2", "read-only"), f);
+			      PCI_REF("PCI Local Bus 6.2.5.2", "the expansion ROM is read-only"), f);
 }
 
 static void test_flags_consistent(void **state)
@@ -230,7 +230,8 @@ static void test_config_size(void **state)
 
 	conform_check(size >= PCI_CFG_SIZE_LEGACY && size <= PCI_CFG_SIZE_EXPRESS,
 		      "config region size 0x%llx outside 256..4096"
-		      SRC_Q("PCI Local Bus 6.1", "256 bytes of configuration space"),
+		      PCI_REF("PCI Local Bus 6.1", "a function has 256 bytes of configuration space; "
+			"PCIe Base 7.2: 4096"),
 		      (unsigned long long)size);
 	conform_check_rc(vfio_region_read(d->fd, &d->cfg, 0, cfg, sizeof(cfg)),
 			 "reading 256 bytes of the config region");
@@ -240,7 +241,9 @@ static void test_config_size(void **state)
 	if (pcie && host >= PCI_CFG_SIZE_EXPRESS)
 		conform_check(size == PCI_CFG_SIZE_EXPRESS,
 			      "PCI Express function with 4096 bytes of config space on the host, "
-			      "but the config region has 0x%llx bytes", (unsigned long long)size);
+			      "but the config region has 0x%llx bytes"
+			      PCI_REF("PCIe Base 7.2", "a PCI Express function has 4096 bytes of "
+				      "configuration space"), (unsigned long long)size);
 }
 
 static void test_bar_sizes_pow2(void **state)
@@ -257,7 +260,7 @@ static void test_bar_sizes_pow2(void **state)
 			continue;
 		conform_check(ri->size == 0 || is_pow2_u64(ri->size),
 			      "%s%u region size 0x%llx is not a power of two"
-			      SRC_Q("PCI Local Bus 6.2.5.1", "power of 2"),
+			      PCI_REF("PCI Local Bus 6.2.5.1", "a BAR decodes a power-of-two sized range"),
 			      i == VFIO_PCI_ROM_REGION_INDEX ? "ROM " : "BAR",
 			      i == VFIO_PCI_ROM_REGION_INDEX ? 0 : i,
 			      (unsigned long long)ri->size);
@@ -316,7 +319,7 @@ static bool probe_read_beyond(const struct vfio_dev *d, const struct regions *r,
 		n = pread(d->fd, buf, 4, (off_t)(ri->offset + ri->size + gaps[g]));
 		conform_check(n <= 0, "region %u (size 0x%llx): a 4-byte read at size + 0x%llx "
 			      "returned %zd bytes"
-			      VFIO_H("size; /* Region size (bytes) */"), i, (unsigned long long)ri->size,
+			      VFIO_H("Region size (bytes)"), i, (unsigned long long)ri->size,
 			      (unsigned long long)gaps[g], n);
 	}
 	return true;
@@ -340,7 +343,7 @@ static bool probe_write_beyond(const struct vfio_dev *d, const struct regions *r
 		n = pwrite(d->fd, zero, sizeof(zero), (off_t)(ri->offset + ri->size + gaps[g]));
 		conform_check(n <= 0, "region %u (size 0x%llx): a 4-byte write at size + 0x%llx "
 			      "returned %zd bytes"
-			      VFIO_H("size; /* Region size (bytes) */"), i, (unsigned long long)ri->size,
+			      VFIO_H("Region size (bytes)"), i, (unsigned long long)ri->size,
 			      (unsigned long long)gaps[g], n);
 	}
 	return true;
@@ -363,7 +366,7 @@ static bool probe_read_straddle(const struct vfio_dev *d, const struct regions *
 	n = pread(d->fd, buf, 8, (off_t)(ri->offset + ri->size - 4));
 	conform_check(n <= 4, "region %u (size 0x%llx): an 8-byte read at size - 4 "
 		      "returned %zd bytes (at most 4 lie inside)"
-		      VFIO_H("size; /* Region size (bytes) */"), i,
+		      VFIO_H("Region size (bytes)"), i,
 		      (unsigned long long)ri->size, n);
 	print_message("region %u: 8-byte read across the end: %s\n", i,
 		      n < 0 ? strerror(errno) : n == 4 ? "short (4)" : "other");
@@ -388,7 +391,7 @@ static bool probe_write_straddle(const struct vfio_dev *d, const struct regions 
 	n = pwrite(d->fd, buf, 8, (off_t)(ri->offset + ri->size - 4));
 	conform_check(n <= 4, "region %u (size 0x%llx): an 8-byte write at size - 4 "
 		      "returned %zd bytes (at most 4 lie inside)"
-		      VFIO_H("size; /* Region size (bytes) */"), i,
+		      VFIO_H("Region size (bytes)"), i,
 		      (unsigned long long)ri->size, n);
 	print_message("region %u: 8-byte write across the end: %s\n", i,
 		      n < 0 ? strerror(errno) : n == 4 ? "short (4)" : "other");
@@ -436,7 +439,7 @@ static void test_read_last_dword(void **state)
 		n = pread(d->fd, buf, len, (off_t)(ri->offset + pos));
 		conform_check(n == (ssize_t)len, "region %u (size 0x%llx): reading %zu bytes at "
 			      "0x%llx returned %zd (%s)"
-			      VFIO_H("VFIO_REGION_INFO_FLAG_READ /* Region supports read */"),
+			      VFIO_H("Region supports read"),
 			      i, (unsigned long long)ri->size, len, (unsigned long long)pos, n,
 			      n < 0 ? strerror(errno) : "short");
 		probed++;

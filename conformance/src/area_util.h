@@ -27,7 +27,8 @@
  *   conform_check(ok, "count %u" VFIO_H("Unimplemented IRQ types return a count of zero"), n);
  */
 #define VFIO_H(sentence)	" -- vfio.h: \"" sentence "\""
-#define SRC_Q(src, sentence)	" -- " src ": \"" sentence "\""
+/* The PCI specifications are cited by section with what they say, not quoted. */
+#define PCI_REF(section, what)	" -- " section ": " what
 
 /*
  * One deviation, one failure: SKIP a test whose first step is another
@@ -100,13 +101,18 @@ static inline uint32_t mig_state_now(struct vfio_dev *d)
 	return s;
 }
 
+#define TRANSITION_Q VFIO_H("The kernel migration driver must fully transition the " \
+			    "device to the new state value before the operation returns")
+#define DATA_FD_Q VFIO_H("If the new_state starts a new data transfer session then the " \
+			 "FD associated with that session is returned in data_fd")
+
 /* SET_STATE that must work; returns the data fd (or -1). */
 static inline int mig_go(struct vfio_dev *d, uint32_t s)
 {
 	int fd = -1, rc = vfio_mig_set_state(d->fd, s, &fd);
 
-	conform_check(!rc, "MIG_DEVICE_STATE SET %s (from %s): %s", mig_state_name(s),
-		      mig_state_name(mig_state_now(d)), errname(rc));
+	conform_check(!rc, "MIG_DEVICE_STATE SET %s (from %s): %s" TRANSITION_Q,
+		      mig_state_name(s), mig_state_name(mig_state_now(d)), errname(rc));
 	return fd;
 }
 

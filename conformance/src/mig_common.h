@@ -67,11 +67,11 @@ static inline void mig_reach(struct vfio_dev *d, uint64_t flags, uint32_t target
 	}
 	r->fd = mig_go(d, target);
 	now = mig_state_now(d);
-	conform_check(now == target, "SET %s from %s: the device reports %s",
+	conform_check(now == target, "SET %s from %s: the device reports %s" TRANSITION_Q,
 		      mig_state_name(target), mig_state_name(from), mig_state_name(now));
 	conform_check((r->fd >= 0) == mig_returns_fd(from, target, flags),
-		      "SET %s from %s: data_fd %d", mig_state_name(target), mig_state_name(from),
-		      r->fd);
+		      "SET %s from %s: data_fd %d" DATA_FD_Q, mig_state_name(target),
+		      mig_state_name(from), r->fd);
 	if (r->fd >= 0)
 		r->session = target;
 }
@@ -91,11 +91,12 @@ static inline void mig_check_fd_dead(int fd, uint32_t session, const char *what)
 
 	if (session == VFIO_DEVICE_STATE_RESUMING) {
 		n = write(fd, b, 1);
-		conform_check(n < 0, "%s the RESUMING data fd still accepted write() (%zd)",
-			      what, n);
+		conform_check(n < 0, "%s the RESUMING data fd still accepted write() (%zd)"
+			      VFIO_H("Leaving RESUMING terminates a data transfer session"), what, n);
 	} else {
 		n = read(fd, b, sizeof(b));
-		conform_check(n <= 0, "%s the saving data fd still returned %zd bytes", what, n);
+		conform_check(n <= 0, "%s the saving data fd still returned %zd bytes"
+			      VFIO_H("will terminate a data transfer session"), what, n);
 	}
 }
 
