@@ -154,7 +154,7 @@ static void test_reset_flag_matches_host(void **state)
 	/*
 	 * One direction only: the attribute exists on function 0 of a
 	 * multi-function device whose only reset (bus) then fails, where
-	 * vfio-pci rightly leaves the flag clear (REQ-INFO-008, INFO).
+	 * vfio-pci rightly leaves the flag clear (REQ-INFO-009, INFO).
 	 */
 	conform_check(!vfio || host,
 		      "VFIO_DEVICE_FLAGS_RESET is set but the host cannot reset this function "
@@ -205,7 +205,7 @@ static const struct conform_test tests[] = {
 	{ "info/num-irqs", { "REQ-INFO-004" }, test_num_irqs, 0, 0 },
 	{ "info/argsz-too-small-rejected", { "REQ-INFO-005" }, test_argsz_too_small, 0, 0 },
 	{ "info/reset-flag-flr", { "REQ-INFO-006" }, test_reset_flag_flr, 0, 0 },
-	{ "info/reset-flag-matches-host", { "REQ-INFO-008" },
+	{ "info/reset-flag-matches-host", { "REQ-INFO-009" },
 	  test_reset_flag_matches_host, 0, 0 },
 	{ "info/caps-chain", { "REQ-INFO-007" }, test_caps_chain, 0, 0 },
 };
