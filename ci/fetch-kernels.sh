@@ -2,16 +2,27 @@
 # Fetch Debian's guest kernels without installing them on the host:
 # `apt-get download` + `dpkg -x` into $REFDEV_CACHE/kernels/<kver>/.
 #
-#   ci/fetch-kernels.sh [6.1] [6.12]     (default: both)
+#   ci/fetch-kernels.sh [6.1] [6.12] [7.3]     (default: all three)
 #
 # Resolves the newest Debian kernel of each series at run time (6.1 via the
-# bookworm `linux-image-amd64` metapackage, 6.12 via `linux-image-6.12-amd64`),
-# prints the exact versions, and writes $BUILD_DIR/kernels.env:
-#   KVER_6_1=6.1.0-NN-amd64   KDIR_6_1=<cache dir>   (and the same for 6_12)
+# bookworm `linux-image-amd64` metapackage, 6.12 via `linux-image-6.12-amd64`,
+# 7.x: the newest linux-image-7.x.N+deb13-amd64 of Debian's newer suites,
+# read through ci/apt-newer.sh), prints the exact versions, and writes
+# $BUILD_DIR/kernels.env:
+#   KVER_6_1=6.1.0-NN-amd64   KDIR_6_1=<cache dir>   (and the same for 6_12, 7_3)
 # Each kernel dir has: root/ (unpacked image + headers, modules.dep built),
 # vmlinux (ELF, for PVH boot), headers -> the kbuild dir for out-of-tree modules.
+#
+# 7.x differs: linux-image-<kver> is a metapackage (the kernel is in
+# linux-binary-<kver>, modules in linux-modules-<kver>, System.map and config
+# in linux-base-<kver>, all under /usr/lib/modules/<kver>/), and its kbuild
+# binaries need glibc >= 2.38: headers/ is instead a tree prepared from
+# linux-source-<series> of the same version with the packaged config
+# (olddefconfig + modules_prepare) and the packaged Module.symvers.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=ci/linux-source.sh
+. "$(dirname "$0")/linux-source.sh"
 
 KCACHE=$REFDEV_CACHE/kernels
 LOGDIR=$KCACHE/logs
@@ -27,7 +38,12 @@ resolve_image() {
 	case "$1" in
 	6.1) dep_of linux-image-amd64 '^linux-image-6\.1\.[0-9]+-[0-9]+-amd64$' ;;
 	6.12) dep_of linux-image-6.12-amd64 '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' ;;
-	*) die "unknown kernel series $1 (6.1 or 6.12)" ;;
+	7.*)
+		apt_newer_update
+		apt_newer apt-cache pkgnames "linux-image-$1." |
+			grep -E "^linux-image-${1/./\\.}\.[0-9]+\+deb13-amd64\$" | sort -V | tail -n 1
+		;;
+	*) die "unknown kernel series $1 (6.1, 6.12 or 7.x)" ;;
 	esac
 }
 
@@ -58,6 +74,8 @@ fetch_one() {
 	kdir=$KCACHE/$kver
 	if [ -f "$kdir/.done" ]; then
 		log kernel "$series: $kver (cached)"
+	elif [ "${series%%.*}" -ge 7 ]; then
+		fetch_split "$series" "$kver" "$kdir"
 	else
 		log kernel "$series: downloading $image and its headers"
 		rm -rf "$kdir"
@@ -82,6 +100,46 @@ fetch_one() {
 	log kernel "$series: using $image, Debian package version $(cat "$kdir/pkgversion")"
 }
 
+# fetch_split SERIES KVER KDIR: a 7.x kernel (split packages, see the top).
+fetch_split() {
+	local series=$1 kver=$2 kdir=$3 deb mods
+	log kernel "$series: downloading linux-binary/modules/base/headers-$kver"
+	rm -rf "$kdir"
+	mkdir -p "$kdir/debs" "$kdir/root" "$kdir/hdr"
+	(cd "$kdir/debs" && run_logged "$LOGDIR/download-$kver.log" apt_newer apt-get download \
+		"linux-binary-$kver" "linux-modules-$kver" "linux-base-$kver" "linux-headers-$kver")
+	basename "$kdir"/debs/linux-binary-"$kver"_*.deb | cut -d_ -f2 >"$kdir/pkgversion"
+	for deb in "$kdir"/debs/linux-{binary,modules,base}-*.deb; do
+		dpkg -x "$deb" "$kdir/root"
+	done
+	dpkg -x "$kdir"/debs/linux-headers-"$kver"_*.deb "$kdir/hdr"
+	# Debian 12's depmod -b (and our image builder) look in ROOT/lib/modules.
+	ln -sfn usr/lib "$kdir/root/lib"
+	mods=$kdir/root/usr/lib/modules/$kver
+	log kernel "$series: depmod and vmlinux extraction"
+	run_logged "$LOGDIR/depmod-$kver.log" depmod -b "$kdir/root" "$kver"
+	extract_vmlinux "$mods/vmlinuz" "$kdir/vmlinux" || die "no ELF vmlinux found inside $mods/vmlinuz"
+	prepare_tree "$series" "$kver" "$kdir"
+	rm -rf "$kdir/debs" "$kdir/hdr"
+	touch "$kdir/.done"
+}
+
+# prepare_tree SERIES KVER KDIR: KDIR/build, an object tree of the same
+# version's linux-source with the packaged config, ready for M= builds.
+prepare_tree() {
+	local series=$1 kver=$2 kdir=$3 src obj=$kdir/build
+	src=$(linux_source_tree "$series" "$(cat "$kdir/pkgversion")")
+	log kernel "$series: preparing $obj for out-of-tree modules (packaged config, modules_prepare)"
+	mkdir -p "$obj"
+	cp "$kdir/root/usr/lib/modules/$kver/config" "$obj/.config"
+	run_logged "$LOGDIR/prepare-$kver.log" make -C "$src" O="$obj" olddefconfig
+	run_logged "$LOGDIR/prepare-$kver.log" make -C "$src" O="$obj" KERNELRELEASE="$kver" -j"$(nproc)" modules_prepare
+	cp "$kdir/hdr/usr/src/linux-headers-$kver/Module.symvers" "$obj/Module.symvers"
+	[ "$(cat "$obj/include/config/kernel.release")" = "$kver" ] ||
+		die "prepared tree names itself $(cat "$obj/include/config/kernel.release"), not $kver"
+	ln -sfn "$obj" "$kdir/headers"
+}
+
 # The headers package includes the -common Makefile by absolute /usr/src
 # path; point it into our unpacked root so Kbuild works without installing.
 fix_headers() {
@@ -102,7 +160,7 @@ fix_headers() {
 
 main() {
 	local series=("$@")
-	[ ${#series[@]} -gt 0 ] || series=(6.1 6.12)
+	[ ${#series[@]} -gt 0 ] || series=(6.1 6.12 7.3)
 	rm -f "$BUILD_DIR/kernels.env.tmp"
 	for s in "${series[@]}"; do
 		fetch_one "$s"

@@ -5,6 +5,7 @@
 #
 #   linux_source_tree 7.3     -> $REFDEV_CACHE/kbuild/src-7.3.4-1~bpo13+1
 #   linux_source_tree 7       -> the newest linux-source-7.x Debian has
+#   linux_source_tree 7.3 7.3.4-1~bpo13+1   -> exactly that package version
 #
 # The .deb comes from the project's private apt configuration (trixie,
 # trixie-backports, sid: ci/apt-newer.sh), once: a .deb already in
@@ -36,30 +37,34 @@ linux_source_series() {
 	echo "$found"
 }
 
-# linux_source_deb SERIES: path of the newest linux-source-SERIES .deb,
-# downloaded through the private apt configuration when none is cached.
+# linux_source_deb SERIES [VERSION]: path of the linux-source-SERIES .deb
+# (the newest cached one, or exactly VERSION), downloaded through the
+# private apt configuration when none is cached.
 linux_source_deb() {
-	local series=$1 deb
+	local series=$1 version=${2:-} deb pattern
+	pattern="linux-source-${series}_${version:-*}_*.deb"
+	[ -z "$version" ] || pattern=$(printf '%s' "$pattern" | sed 's/[~+]/?/g')
 	mkdir -p "$LINUX_SOURCE_DL"
-	deb=$(find "$LINUX_SOURCE_DL" -maxdepth 1 -name "linux-source-${series}_*.deb" | sort -V | tail -n 1)
+	deb=$(find "$LINUX_SOURCE_DL" -maxdepth 1 -name "$pattern" | sort -V | tail -n 1)
 	if [ -z "$deb" ]; then
 		apt_newer_update
-		log kernel "downloading linux-source-$series"
+		log kernel "downloading linux-source-$series${version:+ $version}"
 		mkdir -p "$REFDEV_CACHE/kbuild/logs"
 		(cd "$LINUX_SOURCE_DL" && run_logged "$REFDEV_CACHE/kbuild/logs/download-$series.log" \
-			apt_newer apt-get download "linux-source-$series") || return 1
-		deb=$(find "$LINUX_SOURCE_DL" -maxdepth 1 -name "linux-source-${series}_*.deb" | sort -V | tail -n 1)
+			apt_newer apt-get download "linux-source-$series${version:+=$version}") || return 1
+		deb=$(find "$LINUX_SOURCE_DL" -maxdepth 1 -name "$pattern" | sort -V | tail -n 1)
 	fi
 	[ -n "$deb" ] || die "linux-source-$series: download gave no .deb"
 	echo "$deb"
 }
 
-# linux_source_tree SERIES: unpack linux-source-SERIES once (atomically:
-# a half-unpacked tree is never seen by a parallel caller); prints its path.
+# linux_source_tree SERIES [VERSION]: unpack linux-source-SERIES once
+# (atomically: a half-unpacked tree is never seen by a parallel caller);
+# prints its path.
 linux_source_tree() {
 	local series deb ver tree tmp
 	series=$(linux_source_series "$1") || return 1
-	deb=$(linux_source_deb "$series") || return 1
+	deb=$(linux_source_deb "$series" "${2:-}") || return 1
 	ver=$(basename "$deb" | cut -d_ -f2)
 	tree=$REFDEV_CACHE/kbuild/src-$ver
 	(
@@ -80,6 +85,6 @@ linux_source_tree() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -euo pipefail
-	[ $# = 1 ] || die "usage: ci/linux-source.sh SERIES (e.g. 7.3, or 7 for the newest 7.x)"
-	linux_source_tree "$1"
+	[ $# -ge 1 ] || die "usage: ci/linux-source.sh SERIES [VERSION] (e.g. 7.3, or 7 for the newest 7.x)"
+	linux_source_tree "$@"
 fi

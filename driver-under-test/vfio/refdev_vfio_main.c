@@ -204,6 +204,15 @@ static void refdev_vfio_release_dev(struct vfio_device *vdev)
 	vfio_pci_core_release_dev(vdev);
 }
 
+/*
+ * vfio_device_ops: everything vfio-pci sets, with our open/close/init/release.
+ * compat/ops-check.sh fails the build when the target kernel's struct has a
+ * member that is neither set below nor named here as left NULL on purpose:
+ *   dma_unmap: for drivers without a real IOMMU (emulated mdev); our DMA
+ *              goes through the IOMMU.
+ */
+#define REFDEV_OPS_UNSET "dma_unmap"
+
 static const struct vfio_device_ops refdev_vfio_ops = {
 	.name = "refdev-vfio-pci",
 	.init = refdev_vfio_init_dev,
@@ -217,6 +226,14 @@ static const struct vfio_device_ops refdev_vfio_ops = {
 	.mmap = vfio_pci_core_mmap,
 	.request = vfio_pci_core_request,
 	.match = vfio_pci_core_match,
+#ifdef REFDEV_HAVE_MATCH_TOKEN_UUID
+	/* 6.17: vfio_pci_core_match() calls it unconditionally */
+	.match_token_uuid = vfio_pci_core_match_token_uuid,
+#endif
+#ifdef REFDEV_HAVE_GET_REGION_INFO_CAPS
+	/* 6.19: VFIO_DEVICE_GET_REGION_INFO no longer reaches ->ioctl */
+	.get_region_info_caps = vfio_pci_ioctl_get_region_info,
+#endif
 #ifdef REFDEV_HAVE_IOMMUFD_OPS
 	.bind_iommufd = vfio_iommufd_physical_bind,
 	.unbind_iommufd = vfio_iommufd_physical_unbind,
@@ -224,6 +241,10 @@ static const struct vfio_device_ops refdev_vfio_ops = {
 #endif
 #ifdef REFDEV_HAVE_IOMMUFD_DETACH_IOAS
 	.detach_ioas = vfio_iommufd_physical_detach_ioas,
+#endif
+#ifdef REFDEV_HAVE_IOMMUFD_PASID_OPS
+	.pasid_attach_ioas = vfio_iommufd_physical_pasid_attach_ioas,
+	.pasid_detach_ioas = vfio_iommufd_physical_pasid_detach_ioas,
 #endif
 };
 
