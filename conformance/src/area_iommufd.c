@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,19 @@ static void skip_no_cdev(const char *bdf)
 		     "/dev/vfio/devices exists)", bdf, sysfs_dev_root(bdf), bdf);
 }
 
+/* Set the PF's VF token through its group (the VF's cdev stays unbound). */
+static void pf_token_set(const char *token)
+{
+	struct vfio_container c;
+	char err[VFIO_ERR_LEN] = "";
+	int rc;
+
+	conform_check_rc(vfio_container_init(&c, err, sizeof(err)), "%s", err);
+	rc = vfio_pf_set_vf_token(&c, conform_env.pf, token, err, sizeof(err));
+	vfio_container_fini(&c);
+	conform_check(!rc, "setting the VF token on PF %s: %s", conform_env.pf, err);
+}
+
 /* open /dev/iommu and the cdev (not bound), or SKIP with the reason */
 static void ifd_open(struct ifd *f)
 {
@@ -82,6 +96,8 @@ static void ifd_open(struct ifd *f)
 	find_cdev(conform_env.bdf, f->cdev, sizeof(f->cdev));
 	if (!f->cdev[0])
 		skip_no_cdev(conform_env.bdf);
+	if (conform_use_token())
+		pf_token_set(conform_env.token);	/* what bind_ok() passes */
 	f->dev = open(f->cdev, O_RDWR | O_CLOEXEC);
 	conform_check(f->dev >= 0, "open %s: %s", f->cdev, strerror(errno));
 }
@@ -384,19 +400,6 @@ static void test_dma(void **state)
 
 /* ---- VF token over the cdev (VFIO_DEVICE_BIND_FLAG_TOKEN) ---- */
 
-/* Set the PF's VF token through its group (the VF's cdev stays unbound). */
-static void pf_token_set(const char *token)
-{
-	struct vfio_container c;
-	char err[VFIO_ERR_LEN] = "";
-	int rc;
-
-	conform_check_rc(vfio_container_init(&c, err, sizeof(err)), "%s", err);
-	rc = vfio_pf_set_vf_token(&c, conform_env.pf, token, err, sizeof(err));
-	vfio_container_fini(&c);
-	conform_check(!rc, "setting the VF token on PF %s: %s", conform_env.pf, err);
-}
-
 static void test_bind_token_matrix(void **state)
 {
 	uint8_t right[16], wrong[16];
@@ -411,8 +414,7 @@ static void test_bind_token_matrix(void **state)
 		      conform_env.token);
 	memcpy(wrong, right, sizeof(wrong));
 	wrong[15] ^= 0x01;
-	pf_token_set(conform_env.token);
-	ifd_open(&f);
+	ifd_open(&f);	/* sets the PF's VF token */
 	rc = bind_token(&f, wrong);
 	if (rc == -EINVAL)
 		conform_skip("BIND_IOMMUFD refuses VFIO_DEVICE_BIND_FLAG_TOKEN (EINVAL): the "
@@ -540,6 +542,157 @@ static void test_pasid_detach(void **state)
 	ifd_close(&f);
 }
 
+/* ---- IOAS map/unmap semantics (the selftests' cases, iommufd side) ---- */
+
+#define MAP_IOVA	0x58000000ull
+
+static int ioas_unmap(struct ifd *f, uint64_t iova, uint64_t len, uint64_t *out)
+{
+	struct iommu_ioas_unmap u = {
+		.size = sizeof(u), .ioas_id = f->ioas, .iova = iova, .length = len,
+	};
+	int rc = ioctl(f->iommufd, IOMMU_IOAS_UNMAP, &u) ? -errno : 0;
+
+	if (out)
+		*out = u.length;
+	return rc;
+}
+
+static void ioas_unmap_expect(struct ifd *f, uint64_t iova, uint64_t len, uint64_t want)
+{
+	uint64_t got = 0;
+	int rc = ioas_unmap(f, iova, len, &got);
+
+	conform_check(!rc, "IOMMU_IOAS_UNMAP iova 0x%llx length 0x%llx: %s",
+		      (unsigned long long)iova, (unsigned long long)len, errname(rc));
+	conform_check(got == want, "IOMMU_IOAS_UNMAP iova 0x%llx length 0x%llx returns 0x%llx "
+		      "bytes, expected 0x%llx", (unsigned long long)iova,
+		      (unsigned long long)len, (unsigned long long)got,
+		      (unsigned long long)want);
+}
+
+static void *anon_map(size_t len)
+{
+	void *va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	conform_check(va != MAP_FAILED, "mmap %zu bytes: %s", len, strerror(errno));
+	return va;
+}
+
+static void test_ioas_map_unmap(void **state)
+{
+	const uint64_t p = (uint64_t)sysconf(_SC_PAGESIZE), big = 2u << 20;
+	struct ifd f;
+	uint64_t got = 0;
+	uint8_t *va;
+	int rc, i;
+
+	(void)state;
+	ready(&f);
+	va = anon_map(big);
+	conform_check_rc(ioas_map(&f, va, MAP_IOVA, p), "IOMMU_IOAS_MAP one page");
+	ioas_unmap_expect(&f, MAP_IOVA, p, p);
+	rc = ioas_unmap(&f, MAP_IOVA, p, NULL);
+	conform_check(rc != 0, "IOMMU_IOAS_UNMAP of a range no longer mapped succeeded");
+	conform_check_rc(ioas_map(&f, va, MAP_IOVA, big), "IOMMU_IOAS_MAP 2 MiB");
+	rc = ioas_unmap(&f, MAP_IOVA, big / 2, NULL);
+	conform_check(rc != 0, "IOMMU_IOAS_UNMAP of half a mapping succeeded (splitting is "
+		      "not allowed)");
+	ioas_unmap_expect(&f, MAP_IOVA, big, big);
+	for (i = 0; i < 3; i++)
+		conform_check_rc(ioas_map(&f, va + i * p, MAP_IOVA + i * 0x100000ull, p),
+				 "IOMMU_IOAS_MAP page %d", i);
+	rc = ioas_unmap(&f, 0, UINT64_MAX, &got);
+	conform_check(!rc, "IOMMU_IOAS_UNMAP 0..U64_MAX: %s", errname(rc));
+	conform_check(got == 3 * p, "IOMMU_IOAS_UNMAP 0..U64_MAX returns 0x%llx bytes, expected "
+		      "0x%llx (three pages mapped)", (unsigned long long)got,
+		      (unsigned long long)(3 * p));
+	conform_check_rc(ioas_map(&f, va, MAP_IOVA, p), "IOMMU_IOAS_MAP after unmapping all");
+	munmap(va, big);
+	ifd_close(&f);
+}
+
+static void test_ioas_bad_args(void **state)
+{
+	const uint64_t p = (uint64_t)sysconf(_SC_PAGESIZE);
+	const struct {
+		const char *what;
+		uint64_t va_off, iova, len;
+	} bad[] = {
+		{ "an unaligned IOVA", 0, MAP_IOVA + 0x10, p },
+		{ "length 0", 0, MAP_IOVA, 0 },
+		{ "an IOVA range that wraps", 0, ~0ull & ~(p - 1), 2 * p },
+		{ "an overlap with a mapping", 0, MAP_IOVA + 5 * p, 2 * p },
+		{ "a range inside a mapping", 0, MAP_IOVA + 4 * p, p },
+	};
+	unsigned int i;
+	struct ifd f;
+	uint8_t *va;
+	int rc;
+
+	(void)state;
+	ready(&f);
+	va = anon_map(8 * p);
+	conform_check_rc(ioas_map(&f, va, MAP_IOVA + 4 * p, 2 * p), "IOMMU_IOAS_MAP");
+	for (i = 0; i < NELEM(bad); i++) {
+		rc = ioas_map(&f, va + bad[i].va_off, bad[i].iova, bad[i].len);
+		conform_check(rc != 0, "IOMMU_IOAS_MAP (fixed IOVA) with %s succeeded",
+			      bad[i].what);
+		print_message("IOMMU_IOAS_MAP with %s: %s\n", bad[i].what, errname(rc));
+	}
+	rc = ioas_unmap(&f, MAP_IOVA + 4 * p, 0, NULL);
+	conform_check(rc != 0, "IOMMU_IOAS_UNMAP of length 0 succeeded");
+	ioas_unmap_expect(&f, MAP_IOVA + 4 * p, 2 * p, 2 * p);
+	munmap(va, 8 * p);
+	ifd_close(&f);
+}
+
+static void test_ioas_bar_map(void **state)
+{
+	struct vfio_region_info ri;
+	struct vfio_dev d;
+	struct ifd f;
+	uint32_t i;
+	void *va;
+	int rc;
+
+	(void)state;
+	ready(&f);
+	as_vfio_dev(&f, &d);
+	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++)
+		if (!vfio_region_info_fixed(d.fd, i, &ri) &&
+		    (ri.flags & VFIO_REGION_INFO_FLAG_MMAP) && ri.size >= 0x1000)
+			break;
+	if (i > VFIO_PCI_BAR5_REGION_INDEX)
+		conform_skip("no mmap-able BAR of at least 4 KiB");
+	conform_check_rc(vfio_dev_enable_memory(&d), "enabling memory decode");
+	va = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, (off_t)ri.offset);
+	conform_check(va != MAP_FAILED, "mmap BAR region %u: %s", i, strerror(errno));
+	rc = ioas_map(&f, va, MAP_IOVA, 0x1000);
+	print_message("IOMMU_IOAS_MAP of a BAR mmap: %s\n", errname(rc));
+	conform_check(rc != 0, "IOMMU_IOAS_MAP of the mmap of BAR region %u succeeded (iommufd "
+		      "pins no VM_PFNMAP memory; the kernel selftests expect a failure)", i);
+	munmap(va, 0x1000);
+	ifd_close(&f);
+}
+
+static void test_detach_reattach(void **state)
+{
+	struct vfio_device_detach_iommufd_pt dt = { .argsz = sizeof(dt) };
+	struct ifd f;
+	int rc;
+
+	(void)state;
+	ready(&f);
+	rc = ioctl(f.dev, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt) ? -errno : 0;
+	conform_check(!rc, "DETACH_IOMMUFD_PT of the attached device: %s", errname(rc));
+	rc = attach(&f, f.ioas);
+	conform_check(!rc, "ATTACH_IOMMUFD_PT(IOAS %u) after DETACH: %s", f.ioas, errname(rc));
+	rc = attach(&f, UINT32_MAX);
+	conform_check(rc != 0, "ATTACH_IOMMUFD_PT to id 0x%x (no object) succeeded", UINT32_MAX);
+	ifd_close(&f);
+}
+
 #define NF CONFORM_F_NO_FIXTURE
 static const struct conform_test tests[] = {
 	{ "iommufd/bind-ioas-attach-and-use", { "REQ-IOMMUFD-001" }, test_bind_attach, NF, 0 },
@@ -557,6 +710,10 @@ static const struct conform_test tests[] = {
 	  test_pasid_attach, NF, 0 },
 	{ "iommufd/pasid-detach-keeps-device-attached", { "REQ-IOMMUFD-010" },
 	  test_pasid_detach, NF, 0 },
+	{ "iommufd/detach-and-reattach", { "REQ-IOMMUFD-014" }, test_detach_reattach, NF, 0 },
+	{ "iommufd/ioas-map-unmap", { "REQ-IOMMUFD-011" }, test_ioas_map_unmap, NF, 0 },
+	{ "iommufd/ioas-bad-arguments-rejected", { "REQ-IOMMUFD-012" }, test_ioas_bad_args, NF, 0 },
+	{ "iommufd/ioas-bar-map-refused", { "REQ-IOMMUFD-013" }, test_ioas_bar_map, NF, 0 },
 };
 
 CONFORM_AREA(conform_area_iommufd, "iommufd", tests);

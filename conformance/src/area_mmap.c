@@ -339,31 +339,69 @@ static void set_memory(struct vfio_dev *d, bool on)
 	conform_check_rc(vfio_cfg_write(d, PCI_COMMAND, 2, cmd), "Command write 0x%04x", cmd);
 }
 
-static void test_mmap_memory_disable(void **state)
+/*
+ * Clear Command.MEM, load through the first mapping of d, set it again and
+ * check the mapping works; returns the signal the load raised (0: none).
+ */
+static int memory_disable_load(struct vfio_dev *d, const char *who)
 {
-	struct vfio_dev *d = CONFORM_DEV(state);
-	char pf[BDF_LEN];
 	struct maps m;
 	struct area *a;
 	uint32_t v = 0;
 	int sig;
 
-	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode");
+	conform_check_rc(vfio_dev_enable_memory(d), "%s: enabling memory decode", who);
 	map_all(d, &m);
 	a = &m.a[0];
-	conform_check(!load32(a->va, &v), "load with memory decode on faulted");
+	conform_check(!load32(a->va, &v), "%s: load with memory decode on faulted", who);
 	set_memory(d, false);
 	sig = load32(a->va, &v);
 	set_memory(d, true);
-	if (!sig && !dev_is_mdev(d->bdf) && !sysfs_physfn(d->bdf, pf, sizeof(pf)))
-		conform_skip("SR-IOV VF: its memory decode is the PF's VF MSE, the VF's "
-			     "Command.MEM does not gate it (the mapping stays valid)");
-	conform_check(sig == SIGBUS, "load through the mapping of region %u with "
-		      "Command.MEM clear: %s, expected SIGBUS", a->index,
-		      sig ? strsignal(sig) : "no fault");
 	/* decode back on: the mapping works again (fails on a fault) */
 	(void)compare_dword(d, a, 0);
+	print_message("%s: load of region %u with Command.MEM clear: %s\n", who, a->index,
+		      sig ? strsignal(sig) : "no fault");
 	unmap_all(&m);
+	return sig;
+}
+
+/*
+ * The PF of the token topology, opened with the suite token in the VF's
+ * container (the fixture put the PF's group there to set the token), or SKIP.
+ */
+static void open_pf(struct vfio_dev *vf, struct vfio_dev *pf)
+{
+	char err[VFIO_ERR_LEN] = "";
+	int rc;
+
+	if (!conform_use_token())
+		conform_skip("SR-IOV VF: its memory decode is the PF's VF MSE, the VF's "
+			     "Command.MEM does not gate it (the mapping stays valid); no PF on "
+			     "vfio-pci given (--pf) to check instead");
+	rc = vfio_dev_open(pf, vf->ctr, conform_env.pf, conform_env.token, err, sizeof(err));
+	conform_check(!rc, "opening PF %s: %s", conform_env.pf, err);
+}
+
+static void test_mmap_memory_disable(void **state)
+{
+	struct vfio_dev *d = CONFORM_DEV(state);
+	struct vfio_dev pf;
+	char pfname[BDF_LEN];
+	int sig;
+
+	sig = memory_disable_load(d, d->bdf);
+	if (!sig && !dev_is_mdev(d->bdf) && !sysfs_physfn(d->bdf, pfname, sizeof(pfname))) {
+		/* a VF keeps its mappings (vfio-pci: no_command_memory): try the PF */
+		open_pf(d, &pf);
+		sig = memory_disable_load(&pf, conform_env.pf);
+		vfio_dev_close(&pf);
+		conform_check(sig == SIGBUS, "PF %s: load through a BAR mapping with Command.MEM "
+			      "clear: %s, expected SIGBUS", conform_env.pf,
+			      sig ? strsignal(sig) : "no fault");
+		return;
+	}
+	conform_check(sig == SIGBUS, "load through a BAR mapping with Command.MEM clear: %s, "
+		      "expected SIGBUS", sig ? strsignal(sig) : "no fault");
 }
 
 static void test_mmap_after_reset(void **state)
