@@ -108,7 +108,9 @@ static void test_probe(void **state)
 	need_dmabuf(d);
 	rc = ioctl(d->fd, VFIO_DEVICE_FEATURE, &f) ? -errno : 0;
 	conform_check(rc != 0, "PROBE | SET of VFIO_DEVICE_FEATURE_DMA_BUF succeeded (the "
-		      "feature is GET only)");
+		      "feature is GET only, rc %d)" VFIO_H("Probing a feature will return success if the "
+		      "feature is supported and all of the optionally indicated GET/SET methods "
+		      "are supported."), rc);
 	print_message("PROBE | SET: %s\n", errname(rc));
 }
 
@@ -123,7 +125,9 @@ static void test_export(void **state)
 	pick_bar(d, &bar);
 	r[0].length = pg();
 	fd = dmabuf_get(d, bar.index, 0, r, 1);
-	conform_check(fd >= 0, "DMA_BUF of BAR %u [0x0+0x%llx]: %s", bar.index,
+	conform_check(fd >= 0, "DMA_BUF of BAR %u [0x0+0x%llx]: %s" VFIO_H("Upon "
+		      "VFIO_DEVICE_FEATURE_GET create a dma_buf fd for the regions selected."),
+		      bar.index,
 		      (unsigned long long)pg(), errname(fd));
 	conform_check(dmabuf_size(fd) == pg(), "dma-buf of one page has size 0x%llx",
 		      (unsigned long long)dmabuf_size(fd));
@@ -153,7 +157,8 @@ static void expect_refused(const char *what, int fd)
 {
 	if (fd >= 0)
 		close(fd);
-	conform_check(fd < 0, "DMA_BUF with %s succeeded (fd %d)", what, fd);
+	conform_check(fd < 0, "DMA_BUF with %s succeeded (fd %d)" VFIO_H("offset/length "
+		      "specify a slice of the region"), what, fd);
 	print_message("%s: %s\n", what, errname(fd));
 }
 

@@ -86,7 +86,8 @@ static void unmap_expect(struct vfio_dev *d, uint64_t iova, uint64_t size, uint6
 	conform_check(!rc, "UNMAP_DMA iova 0x%llx size 0x%llx: %s", (unsigned long long)iova,
 		      (unsigned long long)size, errname(rc));
 	conform_check(got == want, "UNMAP_DMA iova 0x%llx size 0x%llx reports 0x%llx bytes "
-		      "unmapped, expected 0x%llx", (unsigned long long)iova,
+		      "unmapped, expected 0x%llx" VFIO_H("The actual unmapped size is returned in "
+		      "the size field"), (unsigned long long)iova,
 		      (unsigned long long)size, (unsigned long long)got,
 		      (unsigned long long)want);
 }
@@ -123,15 +124,18 @@ static void test_unmap_all(void **state)
 	for (i = 0; i < 3; i++)
 		map_ok(d, (uint8_t *)a.va + i * pg(), IOVA_BASE + i * 0x100000ull, pg());
 	rc = dma_unmap(d, IOVA_BASE, 0, VFIO_DMA_UNMAP_FLAG_ALL, NULL);
-	conform_check(rc == -EINVAL, "UNMAP_DMA FLAG_ALL with iova 0x%llx: %s, expected EINVAL",
+	conform_check(rc == -EINVAL, "UNMAP_DMA FLAG_ALL with iova 0x%llx: %s, expected EINVAL"
+		      VFIO_H("iova and size must be 0."),
 		      IOVA_BASE, errname(rc));
 	rc = dma_unmap(d, 0, pg(), VFIO_DMA_UNMAP_FLAG_ALL, NULL);
-	conform_check(rc == -EINVAL, "UNMAP_DMA FLAG_ALL with size 0x%llx: %s, expected EINVAL",
+	conform_check(rc == -EINVAL, "UNMAP_DMA FLAG_ALL with size 0x%llx: %s, expected EINVAL"
+		      VFIO_H("iova and size must be 0."),
 		      (unsigned long long)pg(), errname(rc));
 	rc = dma_unmap(d, 0, 0, VFIO_DMA_UNMAP_FLAG_ALL, &got);
 	conform_check(!rc, "UNMAP_DMA FLAG_ALL: %s", errname(rc));
 	conform_check(got == 3 * pg(), "UNMAP_DMA FLAG_ALL reports 0x%llx bytes, expected 0x%llx "
-		      "(three pages mapped)", (unsigned long long)got,
+		      "(three pages mapped)" VFIO_H("If flags & VFIO_DMA_UNMAP_FLAG_ALL, unmap all "
+		      "addresses."), (unsigned long long)got,
 		      (unsigned long long)(3 * pg()));
 	/* everything is gone: each IOVA maps again */
 	for (i = 0; i < 3; i++)

@@ -290,7 +290,8 @@ static void test_bind_bad_args(void **state)
 	/* bit 0 is VFIO_DEVICE_BIND_FLAG_TOKEN since 7.x; bit 31 is undefined everywhere */
 	rc = bind(&f, f.iommufd, BIND_FLAG_UNDEFINED, sizeof(struct vfio_device_bind_iommufd));
 	conform_check(rc == -EINVAL, "BIND_IOMMUFD with flags 0x%x (undefined): %s, expected "
-		      "EINVAL", BIND_FLAG_UNDEFINED, errname(rc));
+		      "EINVAL" VFIO_H("Must be 0 or a bit flags of VFIO_DEVICE_BIND_*"),
+		      BIND_FLAG_UNDEFINED, errname(rc));
 	rc = bind(&f, f.iommufd, 0, 8);
 	conform_check(rc == -EINVAL, "BIND_IOMMUFD with argsz 8: %s, expected EINVAL", errname(rc));
 	rc = bind(&f, -1, 0, sizeof(struct vfio_device_bind_iommufd));
@@ -419,14 +420,18 @@ static void test_bind_token_matrix(void **state)
 	if (rc == -EINVAL)
 		conform_skip("BIND_IOMMUFD refuses VFIO_DEVICE_BIND_FLAG_TOKEN (EINVAL): the "
 			     "running kernel (or the VF's driver) has no VF token on the cdev path");
-	conform_check(rc != 0, "BIND_IOMMUFD of the VF with a wrong VF token succeeded");
+	conform_check(rc != 0, "BIND_IOMMUFD of the VF with a wrong VF token succeeded (devid %u)"
+		      VFIO_H("the VF bind must be provided the same token as "
+			     "VFIO_DEVICE_FEATURE_PCI_VF_TOKEN provided to the PF."), f.devid);
 	print_message("wrong token: %s\n", errname(rc));
 	rc = bind(&f, f.iommufd, 0, sizeof(struct vfio_device_bind_iommufd));
 	conform_check(rc != 0, "BIND_IOMMUFD of the VF without a VF token succeeded while the "
 		      "PF is on vfio-pci");
 	print_message("no token: %s\n", errname(rc));
 	rc = bind_token(&f, right);
-	conform_check(!rc, "BIND_IOMMUFD of the VF with the PF's VF token: %s", errname(rc));
+	conform_check(!rc, "BIND_IOMMUFD of the VF with the PF's VF token: %s"
+		      VFIO_H("the VF bind must be provided the same token as "
+			     "VFIO_DEVICE_FEATURE_PCI_VF_TOKEN provided to the PF."), errname(rc));
 	ifd_close(&f);
 }
 
@@ -439,7 +444,7 @@ static void test_bind_token_null(void **state)
 	ifd_open(&f);
 	rc = bind_token(&f, NULL);
 	conform_check(rc != 0, "BIND_IOMMUFD with VFIO_DEVICE_BIND_FLAG_TOKEN and a NULL "
-		      "token_uuid_ptr succeeded");
+		      "token_uuid_ptr succeeded (devid %u)" VFIO_H("Points to a 16 byte UUID"), f.devid);
 	print_message("NULL token pointer: %s\n", errname(rc));
 	bind_ok(&f);	/* the failure left the fd bindable */
 	ifd_close(&f);
@@ -538,7 +543,9 @@ static void test_pasid_detach(void **state)
 	conform_check(!p.ops->do_dma(&p, &ring, BUF_IOVA, BUF_IOVA + 0x1000, 0x1000, 5000),
 		      "DMA through the IOAS after DETACH_PASID (%s): %s", errname(rc), p.why);
 	conform_check(!memcmp(m, m + 0x1000, 0x1000), "DMA destination differs from the source "
-		      "after DETACH_PASID: the device's own attachment was removed");
+		      "after DETACH_PASID (%s): the device's own attachment was removed"
+		      VFIO_H("Remove the association of the device or a pasid of the device"),
+		      errname(rc));
 	ifd_close(&f);
 }
 
@@ -685,7 +692,8 @@ static void test_detach_reattach(void **state)
 	(void)state;
 	ready(&f);
 	rc = ioctl(f.dev, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt) ? -errno : 0;
-	conform_check(!rc, "DETACH_IOMMUFD_PT of the attached device: %s", errname(rc));
+	conform_check(!rc, "DETACH_IOMMUFD_PT of the attached device: %s"
+		      VFIO_H("Undo by VFIO_DEVICE_DETACH_IOMMUFD_PT or device fd close."), errname(rc));
 	rc = attach(&f, f.ioas);
 	conform_check(!rc, "ATTACH_IOMMUFD_PT(IOAS %u) after DETACH: %s", f.ioas, errname(rc));
 	rc = attach(&f, UINT32_MAX);

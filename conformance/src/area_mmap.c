@@ -141,7 +141,7 @@ static void map_all(struct vfio_dev *d, struct maps *m)
 
 		va = map_at(d, a->ri.offset + a->off, a->maplen);
 		conform_check(va != MAP_FAILED, "mmap of region %u [0x%llx+0x%llx] (MMAP flag "
-			      "set): %s", a->index, (unsigned long long)a->off,
+			      "set): %s" VFIO_H("Region supports mmap"), a->index, (unsigned long long)a->off,
 			      (unsigned long long)a->maplen, strerror(errno));
 		a->va = va;
 	}
@@ -176,7 +176,8 @@ static int compare_dword(struct vfio_dev *d, const struct area *a, uint64_t off)
 			 (unsigned long long)(a->off + off));
 	if (before != after)
 		return 1;
-	conform_check(mapped == before, "region %u+0x%llx: mapping reads 0x%08x, pread 0x%08x",
+	conform_check(mapped == before, "region %u+0x%llx: mapping reads 0x%08x, pread 0x%08x"
+		      VFIO_H("Region offset from start of device fd"),
 		      a->index, (unsigned long long)(a->off + off), mapped, before);
 	return 0;
 }
@@ -260,10 +261,12 @@ static void test_mmap_store_matches_pwrite(void **state)
 	conform_check_rc(p.ops->scratch_read(&p, &old), "scratch read: %s", p.why);
 	*(volatile uint32_t *)(a->va + off) = 0x6d6d6170;	/* "pamm" */
 	conform_check_rc(vfio_region_read32(d->fd, &a->ri, a->off + off, &v), "pread");
-	conform_check(v == 0x6d6d6170, "store 0x6d6d6170 through the mapping, pread 0x%08x", v);
+	conform_check(v == 0x6d6d6170, "store 0x6d6d6170 through the mapping, pread 0x%08x"
+		      VFIO_H("Region offset from start of device fd"), v);
 	conform_check_rc(vfio_region_write32(d->fd, &a->ri, a->off + off, 0x70777269), "pwrite");
 	v = *(volatile uint32_t *)(a->va + off);
-	conform_check(v == 0x70777269, "pwrite 0x70777269, the mapping reads 0x%08x", v);
+	conform_check(v == 0x70777269, "pwrite 0x70777269, the mapping reads 0x%08x"
+		      VFIO_H("Region offset from start of device fd"), v);
 	conform_check_rc(p.ops->scratch_write(&p, old), "scratch restore: %s", p.why);
 	unmap_all(&m);
 }
@@ -296,7 +299,7 @@ static void test_mmap_beyond_region(void **state)
 	len = page_up(a->ri.size);
 	va = map_at(d, a->ri.offset, len + page_size());
 	conform_check(va == MAP_FAILED, "mmap of region %u with one page more than its "
-		      "size 0x%llx succeeded", a->index, (unsigned long long)a->ri.size);
+		      "size 0x%llx succeeded" VFIO_H("Region size (bytes)"), a->index, (unsigned long long)a->ri.size);
 	if (meets_region(d, a->ri.offset + len, page_size(), a->index)) {
 		print_message("region %u: another region follows it; end probe skipped\n",
 			      a->index);
@@ -304,7 +307,7 @@ static void test_mmap_beyond_region(void **state)
 	}
 	va = map_at(d, a->ri.offset + len, page_size());
 	conform_check(va == MAP_FAILED, "mmap of the page after region %u (offset 0x%llx) "
-		      "succeeded", a->index, (unsigned long long)(a->ri.offset + len));
+		      "succeeded" VFIO_H("Region size (bytes)"), a->index, (unsigned long long)(a->ri.offset + len));
 }
 
 static void test_mmap_without_flag(void **state)
@@ -322,7 +325,7 @@ static void test_mmap_without_flag(void **state)
 			continue;
 		va = map_at(d, ri.offset, page_size());
 		conform_check(va == MAP_FAILED, "mmap of region %u (flags 0x%x, no MMAP) "
-			      "succeeded", i, ri.flags);
+			      "succeeded" VFIO_H("Region supports mmap"), i, ri.flags);
 		probed++;
 	}
 	if (!probed)
@@ -396,12 +399,14 @@ static void test_mmap_memory_disable(void **state)
 		sig = memory_disable_load(&pf, conform_env.pf);
 		vfio_dev_close(&pf);
 		conform_check(sig == SIGBUS, "PF %s: load through a BAR mapping with Command.MEM "
-			      "clear: %s, expected SIGBUS", conform_env.pf,
+			      "clear: %s, expected SIGBUS" PCI_REF("PCI Local Bus 6.2.2", "Memory Space 0 "
+			      "disables the device response"), conform_env.pf,
 			      sig ? strsignal(sig) : "no fault");
 		return;
 	}
 	conform_check(sig == SIGBUS, "load through a BAR mapping with Command.MEM clear: %s, "
-		      "expected SIGBUS", sig ? strsignal(sig) : "no fault");
+		      "expected SIGBUS" PCI_REF("PCI Local Bus 6.2.2", "Memory Space 0 disables the "
+		      "device response"), sig ? strsignal(sig) : "no fault");
 }
 
 static void test_mmap_after_reset(void **state)
@@ -426,11 +431,13 @@ static void test_mmap_after_reset(void **state)
 	conform_check(!rc, "VFIO_DEVICE_RESET: %s", errname(rc));
 	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode after reset");
 	conform_check(compare_area(d, a ? a : &m.a[0]) > 0,
-		      "no stable dword to compare after the reset");
+		      "no stable dword to compare in region %u after the reset"
+		      VFIO_H("Reset a device."), (a ? a : &m.a[0])->index);
 	if (a) {
 		conform_check(!load32(a->va + off, &v), "scratch load after reset faulted");
 		conform_check(v == p.ops->scratch_reset_val, "scratch through the mapping "
-			      "after reset 0x%08x, expected the reset value 0x%08x", v,
+			      "after reset 0x%08x, expected the reset value 0x%08x"
+			      VFIO_H("Reset a device."), v,
 			      p.ops->scratch_reset_val);
 	}
 	unmap_all(&m);
