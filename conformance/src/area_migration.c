@@ -70,8 +70,43 @@ static void test_state_running_after_open(void **state)
 
 	need_migration(d);
 	s = mig_state_now(d);
-	conform_check(s == ST_RUN, "device_state %s (%u) after open, expected RUNNING",
-		      mig_state_name(s), s);
+	conform_check(s == ST_RUN, "device_state %s (%u) after open, expected RUNNING"
+		      VFIO_H("RUNNING - The device is running normally"), mig_state_name(s), s);
+}
+
+/*
+ * REQ-MIG-002 across a close: a user that closes the device in RESUMING (a
+ * session it abandons) and opens it again finds it RUNNING.  A device that
+ * keeps the state is reset afterwards ("To abort a RESUMING session the
+ * device must be reset"), so that the run can go on.
+ */
+static void test_state_running_after_reopen(void **state)
+{
+	char err[VFIO_ERR_LEN] = "";
+	struct vfio_dev *d = NULL;
+	struct mig_reach r;
+	uint64_t flags;
+	uint32_t s;
+	int rc;
+
+	(void)state;
+	conform_check(!conform_fixture_open(&d, err, sizeof(err)), "opening the device: %s", err);
+	flags = need_migration(d);
+	mig_reach(d, flags, ST_RES, &r);
+	mig_reach_done(&r);
+	conform_fixture_close(d);
+	conform_check(!conform_fixture_open(&d, err, sizeof(err)), "opening the device again: %s",
+		      err);
+	s = mig_state_now(d);
+	if (s != ST_RUN) {
+		rc = ioctl(d->fd, VFIO_DEVICE_RESET) ? -errno : 0;
+		print_message("device_state %s after reopen; VFIO_DEVICE_RESET: %s, then %s\n",
+			      mig_state_name(s), errname(rc), mig_state_name(mig_state_now(d)));
+	}
+	conform_fixture_close(d);
+	conform_check(s == ST_RUN, "closed in RESUMING and opened again: device_state %s, "
+		      "expected RUNNING" VFIO_H("RUNNING - The device is running normally"),
+		      mig_state_name(s));
 }
 
 static void test_state_argsz(void **state)
@@ -113,6 +148,7 @@ static void arc(void **state, uint32_t from, uint32_t to)
 		conform_check(now == from, "rejected %s -> %s left the device in %s",
 			      mig_state_name(from), mig_state_name(to), mig_state_name(now));
 		mig_reach_done(&r);
+		mig_restore(d);
 		return;
 	}
 	conform_check(!rc, "SET %s -> %s (path of %d arcs): %s", mig_state_name(from),
@@ -130,6 +166,7 @@ static void arc(void **state, uint32_t from, uint32_t to)
 	if (r.fd >= 0 && !mig_session_alive(r.session, to))
 		mig_check_fd_dead(r.fd, r.session, "after leaving the session's states");
 	mig_reach_done(&r);
+	mig_restore(d);
 }
 
 #define ARC(f, t, fs, ts, name, reqs)							\
@@ -230,6 +267,7 @@ static void test_bogus_state(void **state)
 		conform_check(mig_state_now(d) == ST_RUN, "SET %u moved the device to %s", bad[i],
 			      mig_state_name(mig_state_now(d)));
 	}
+	mig_restore(d);
 }
 
 static void test_unsupported_states(void **state)
@@ -255,6 +293,7 @@ static void test_unsupported_states(void **state)
 	if (!any)
 		conform_skip("the device supports every state (flags 0x%llx)",
 			     (unsigned long long)flags);
+	mig_restore(d);
 }
 
 /* ---------------- data fd semantics ---------------- */
@@ -280,6 +319,7 @@ static void test_stop_copy_eof(void **state)
 	close(fd);
 	mig_go(d, ST_STOP);
 	mig_go(d, ST_RUN);
+	mig_restore(d);
 }
 
 static void test_saving_fd_write(void **state)
@@ -296,6 +336,7 @@ static void test_saving_fd_write(void **state)
 	n = write(fd, b, sizeof(b));
 	conform_check(n < 0, "write() to the STOP_COPY (saving) data fd returned %zd", n);
 	close(fd);
+	mig_restore(d);
 }
 
 static void test_resuming_fd_read(void **state)
@@ -312,6 +353,7 @@ static void test_resuming_fd_read(void **state)
 	n = read(fd, b, sizeof(b));
 	conform_check(n < 0, "read() from the RESUMING data fd returned %zd", n);
 	close(fd);
+	mig_restore(d);
 }
 
 static void test_fd_seek(void **state)
@@ -337,6 +379,7 @@ static void test_fd_seek(void **state)
 	n = pwrite(fd, b, sizeof(b), 0);
 	conform_check(n < 0, "pwrite() on the resuming data fd returned %zd", n);
 	close(fd);
+	mig_restore(d);
 }
 
 static void test_saving_fd_dead(void **state)
@@ -351,6 +394,7 @@ static void test_saving_fd_dead(void **state)
 	mig_go(d, ST_STOP);
 	mig_check_fd_dead(fd, ST_SCOPY, "after STOP_COPY -> STOP");
 	close(fd);
+	mig_restore(d);
 }
 
 static void test_resuming_fd_dead(void **state)
@@ -363,6 +407,7 @@ static void test_resuming_fd_dead(void **state)
 	mig_go(d, ST_STOP);
 	mig_check_fd_dead(r.fd, ST_RES, "after RESUMING -> STOP");
 	mig_reach_done(&r);
+	mig_restore(d);
 }
 
 static void reset_in(void **state, uint32_t s)
@@ -414,6 +459,8 @@ static const struct conform_test tests[] = {
 	{ "migration/feature-probe", { "REQ-MIG-001" }, test_feature_probe, 0, 0 },
 	{ "migration/feature-set-rejected", { "REQ-MIG-001" }, test_feature_set_rejected, 0, 0 },
 	{ "migration/state-running-after-open", { "REQ-MIG-002" }, test_state_running_after_open, 0, 0 },
+	{ "migration/state-running-after-reopen", { "REQ-MIG-002" }, test_state_running_after_reopen,
+	  CONFORM_F_NO_FIXTURE, 0 },
 	{ "migration/state-argsz-too-small-rejected", { "REQ-MIG-003" }, test_state_argsz, 0, 0 },
 	ARCS(A)
 	{ "migration/arc-any-to-error-rejected", R_ARC_BAD, test_to_error, 0, 0 },
