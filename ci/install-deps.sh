@@ -10,6 +10,8 @@ PACKAGES=(
 	# host toolchain and unit tests
 	build-essential make gcc pkg-config git ca-certificates
 	libcmocka-dev libpci-dev pciutils lcov
+	# the certificate's JSON Schema check (ci/validate-certificates.sh)
+	python3-jsonschema
 	clang llvm libclang-rt-14-dev
 	# QEMU 7.2 build (trimmed x86_64-softmmu)
 	dpkg-dev meson ninja-build python3 libglib2.0-dev libpixman-1-dev

@@ -10,6 +10,13 @@
 #   N passed, N failed, N skipped
 # A run counts one extra failure when its plan is missing or not met, when it
 # timed out, or when the guest kernel reported an oops/BUG/WARN.
+# "Bail out! <reason>" ends a stream early (SPEC.md 2.6: a device wedged by
+# a test, a signal, a device that cannot be opened): the tests after it are
+# reported as "not-run <run> <N> tests: <reason>", not as failures; the
+# bail-out itself counts one failure only when no test of the run failed
+# (the culprit's FAIL already stands for a wedge).
+# Every JSON certificate in a RUN_DIR is validated against the suite's
+# schema (ci/validate-certificates.sh); an invalid one counts one failure.
 # Exit status: 0 when nothing failed, 1 otherwise.
 set -uo pipefail
 
@@ -20,6 +27,7 @@ judge_tap() {
 	awk -v label="$1" '
 	{ sub(/\r$/, "") }
 	/^TAP version 13$/ { seen_version = 1; next }
+	/^Bail out!/ { if (bail == "") { bail = substr($0, 11); sub(/^ +/, "", bail) }; next }
 	/^1\.\.[0-9]+/ { if (plan != "") dup_plan = 1; plan = substr($1, 4) + 0; next }
 	/^(not )?ok [0-9]+/ {
 		n++
@@ -47,23 +55,29 @@ judge_tap() {
 	/^#/ { diag = diag "       " $0 "\n"; next }
 	END {
 		problem = ""
+		notrun = 0
 		if (!seen_version) problem = "no \"TAP version 13\" line"
 		else if (plan == "") problem = "no plan line"
 		else if (dup_plan) problem = "more than one plan"
+		else if (bail != "") {
+			notrun = plan - n
+			if (notrun > 0) printf "not-run %s %d tests: %s\n", label, notrun, bail
+			if (fail == 0) problem = "Bail out! " bail
+		}
 		else if (n != plan) problem = sprintf("plan says %d tests, %d ran", plan, n)
-		printf "COUNTS %d %d %d %s\n", pass, fail, skip, problem
+		printf "COUNTS %d %d %d %d %s\n", pass, fail, skip, notrun, problem
 	}' "$2"
 }
 
 judge_run() {
-	local dir=$1 label status pass=0 fail=0 skip=0 problem="" counts
+	local dir=$1 label status pass=0 fail=0 skip=0 notrun=0 problem="" counts
 	label=$(cat "$dir/label" 2>/dev/null || basename "$dir")
 	status=$(cat "$dir/status" 2>/dev/null || echo "no status (runner did not finish)")
 	if [ -f "$dir/tap.log" ]; then
 		judge_tap "$label" "$dir/tap.log" >"$tmp"
 		grep -v '^COUNTS ' "$tmp"
 		counts=$(grep '^COUNTS ' "$tmp")
-		read -r _ pass fail skip problem <<<"$counts"
+		read -r _ pass fail skip notrun problem <<<"$counts"
 	else
 		problem="no tap.log"
 	fi
@@ -71,12 +85,20 @@ judge_run() {
 		echo "FAIL $label TAP stream: $problem"
 		fail=$((fail + 1))
 	fi
+	if [ -n "$(find "$dir" -maxdepth 1 \( -name '*cert*.json' -o -name certificate.json \) -print -quit 2>/dev/null)" ]; then
+		if ! bash "$(dirname "$0")/validate-certificates.sh" "$dir" >"$tmp" 2>&1; then
+			echo "FAIL $label certificate does not validate against the schema"
+			grep -v '^valid ' "$tmp" | sed 's/^/       /'
+			fail=$((fail + 1))
+		fi
+	fi
 	if [ "$status" != ok ]; then
 		echo "FAIL $label run: $status"
 		[ -f "$dir/kernel-problems.txt" ] && sed 's/^/       /' "$dir/kernel-problems.txt"
 		fail=$((fail + 1))
 	fi
 	echo "# $label: $pass passed, $fail failed, $skip skipped"
+	[ "$notrun" = 0 ] || echo "# $label: $notrun not run (the stream bailed out)"
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))

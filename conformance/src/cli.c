@@ -21,6 +21,7 @@ enum {
 	OPT_JUNIT,
 	OPT_JSON,
 	OPT_PEER,
+	OPT_VERSION,
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
 	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "peer", required_argument, NULL, OPT_PEER },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -52,17 +54,27 @@ void cli_usage(FILE *f, const char *prog)
 "  --list              list tests and their requirement IDs, then exit\n"
 "  --filter GLOB       run tests whose name matches GLOB (repeatable)\n"
 "  --req ID            run tests citing requirement ID (repeatable)\n"
-"  --timeout SEC       per-test timeout in seconds (default 60)\n"
+"  --timeout SEC       per-test timeout in seconds (default 60); tests with a\n"
+"                      longer timeout of their own scale with it\n"
 "  --junit FILE        write JUnit XML to FILE\n"
 "  --json FILE         write the JSON certificate to FILE\n"
+"  --version           suite version and source revision, then exit\n"
 "  -h, --help          this help\n"
 "\n"
 "Environment: VFIO_CONFORM_DEVICE, VFIO_CONFORM_PF, VFIO_CONFORM_PEER,\n"
 "VFIO_CONFORM_VF_TOKEN\n"
 "(the VF token UUID; default " CONFORM_DEFAULT_VF_TOKEN ").\n"
-"Output: TAP 13 on stdout.  Exit status: 0 no test failed; 1 a test failed,\n"
-"the device cannot be opened through VFIO (TAP \"Bail out!\") or a report\n"
-"could not be written; 2 bad arguments.\n",
+"Output: TAP 13 on stdout; the verdict (conformant, conformant-with-warnings,\n"
+"not-conformant, incomplete) on stderr and in the JSON certificate.\n"
+"Exit status:\n"
+"  0  conformant or conformant-with-warnings, or a selection that passed\n"
+"  1  not conformant: a MUST requirement failed, or a test wedged the device\n"
+"  2  usage error: bad arguments, a device that does not exist, unwritable or\n"
+"     identical --junit/--json paths\n"
+"  3  setup error: device not on a VFIO driver, no IOMMU group, VFIO not\n"
+"     loaded, the device cannot be opened, a report could not be written\n"
+"  4  every test skipped (kselftest's KSFT_SKIP)\n"
+"  128+N  ended by signal N (SIGTERM, SIGINT): reports marked incomplete\n",
 		prog);
 }
 
@@ -150,6 +162,9 @@ static int parse_one(int c, const char *prog, FILE *err, struct cli_opts *o)
 	case OPT_LIST:
 		o->list = true;
 		return 0;
+	case OPT_VERSION:
+		o->version = true;
+		return 0;
 	case OPT_FILTER:
 		if (!optarg[0])
 			return usage_error(err, prog, "--filter needs a non-empty GLOB");
@@ -181,6 +196,38 @@ static int parse_one(int c, const char *prog, FILE *err, struct cli_opts *o)
 	default:
 		return usage_error(err, prog, "unknown option");
 	}
+}
+
+/* The long option named by "--name[=value]", or NULL. */
+static const struct option *long_opt_of(const char *arg)
+{
+	size_t len = strcspn(arg + 2, "=");
+	const struct option *lo;
+
+	for (lo = long_opts; lo->name; lo++)
+		if (strlen(lo->name) == len && !strncmp(lo->name, arg + 2, len))
+			return lo;
+	return NULL;
+}
+
+/*
+ * getopt's '?' / ':' in words: its optopt is an option's val (1000+ for
+ * long-only ones, not a character) so the message names the argument.
+ */
+static int bad_option(FILE *err, const char *prog, int c, const char *arg)
+{
+	const struct option *lo = NULL;
+
+	if (!strncmp(arg, "--", 2))
+		lo = long_opt_of(arg);
+	if (c == ':')
+		return usage_error(err, prog, "option '%s' needs an argument", arg);
+	if (lo && lo->has_arg == no_argument && strchr(arg, '='))
+		return usage_error(err, prog, "option '--%s' takes no argument ('%s')",
+				   lo->name, arg);
+	if (lo)
+		return usage_error(err, prog, "option '--%s' needs an argument", lo->name);
+	return usage_error(err, prog, "unknown option '%s'", arg);
 }
 
 static int parse_env(const char *prog, FILE *err, struct cli_opts *o)
@@ -233,14 +280,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
 	optind = 0;	/* full getopt re-initialisation (the unit tests parse often) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
-		if (c == '?') {
-			if (optopt)
-				return usage_error(err, prog, "unknown option '-%c'", optopt);
-			return usage_error(err, prog, "unknown option '%s'", argv[optind - 1]);
-		}
-		if (c == ':')
-			return usage_error(err, prog, "option '%s' needs an argument",
-					   argv[optind - 1]);
+		if (c == '?' || c == ':')
+			return bad_option(err, prog, c, argv[optind - 1]);
 		rc = parse_one(c, prog, err, o);
 		if (rc)
 			return rc;

@@ -10,10 +10,16 @@
 #include "sysfs.h"
 
 #define CLI_MAX_PATTERNS	64
-#define CLI_EXIT_USAGE		2
+/* Exit status (SPEC.md 2.6; --help).  A run ended by SIGTERM/SIGINT: 128 + signal. */
+#define CLI_EXIT_OK		0	/* conformant, with warnings, or a passing selection */
+#define CLI_EXIT_FAIL		1	/* not conformant: a MUST failed, or the device wedged */
+#define CLI_EXIT_USAGE		2	/* bad arguments, unwritable or clashing output paths */
+#define CLI_EXIT_SETUP		3	/* host setup: driver, IOMMU group, VFIO, open; reports */
+#define CLI_EXIT_SKIP		4	/* every test skipped (kselftest KSFT_SKIP) */
 
 struct cli_opts {
 	bool help;
+	bool version;
 	bool list;
 	const char *device;		/* canonical BDF or lower-case mdev UUID (in device_buf), or NULL */
 	const char *pf;			/* canonical BDF or NULL */

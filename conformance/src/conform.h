@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
 /*
- * What an area file needs: cmocka, the registry types, the device fixture,
- * and check helpers that print a useful message on failure.
+ * What an area file needs: the registry types, the device fixture, and
+ * check helpers that print a useful message on failure.
  *
- * Writing a test: a cmocka test function; `struct vfio_dev *d = *state` is
- * the device under test, freshly opened for this test (unless the test has
- * CONFORM_F_NO_FIXTURE).  Fail with conform_check()/fail_msg(); skip only
- * with conform_skip("reason") - a bare skip() is reported as a suite bug.
+ * Writing a test: `static void test_x(void **state)`; `struct vfio_dev *d =
+ * *state` is the device under test, freshly opened for this test (unless
+ * the test has CONFORM_F_NO_FIXTURE).  Fail with conform_check()/fail_msg();
+ * skip only with conform_skip("reason") (an empty reason is reported as a
+ * suite bug), or conform_skip_prereq() when a requirement the test builds
+ * on already failed.  All of them end the test (the runner's harness,
+ * runner.h); print_message() adds diagnostic lines.
  */
 #ifndef CONFORM_H
 #define CONFORM_H
@@ -14,15 +17,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "runner.h"
 #include "sysfs.h"
 #include "vfio_dev.h"
 
 #define SUITE_NAME	"vfio-conform"
-#define SUITE_VERSION	"0.2.0"
+#define SUITE_VERSION	"0.3.0"
 
 /* Fixed suite VF token; VFIO_CONFORM_VF_TOKEN overrides it. */
 #define CONFORM_DEFAULT_VF_TOKEN	"5c6a04f4-8d2b-4e4a-9a8e-72656664657f"
@@ -41,6 +44,11 @@ int conform_fixture_open(struct vfio_dev **out, char *err, size_t errlen);
 void conform_fixture_close(struct vfio_dev *d);
 int conform_fixture_setup(void **state);
 int conform_fixture_teardown(void **state);
+/* The device is in RUNNING (reset if needed and possible); see fixture.c. */
+int conform_fixture_check(struct vfio_dev *d, char *note, size_t nlen,
+			  char *err, size_t errlen);
+/* The runner's probe after a hang: opens, GET_INFO, closes. */
+int conform_fixture_probe(char *why, size_t len);
 /* Whether the fixture passes the VF token (PF given and a vfio driver). */
 bool conform_use_token(void);
 
@@ -57,6 +65,31 @@ bool conform_use_token(void);
 	} while (0)
 
 #define CONFORM_DEV(state)	((struct vfio_dev *)*(state))
+
+/*
+ * Fail the running test with a message (its location is appended);
+ * diagnostic output (TAP "#" lines before the result).  A host unit test
+ * that includes cmocka.h first keeps cmocka's (the suite never links it).
+ */
+#ifndef fail_msg
+#define fail_msg(...)		_conform_fail(__FILE__, __LINE__, __VA_ARGS__)
+#endif
+#ifndef print_message
+#define print_message(...)	conform_print(__VA_ARGS__)
+#endif
+
+/*
+ * One deviation, one failure: a test that needs what requirement `req`
+ * covers (an IRQ index with info, a feature that works), when that is
+ * broken, SKIPs "prerequisite REQ-... failed (why)" instead of failing
+ * again.  `req` must be a SPEC.md ID (the build checks every REQ-... ID).
+ */
+#define conform_skip_prereq(req, ...)					\
+	do {								\
+		char conform_why_[256];					\
+		snprintf(conform_why_, sizeof(conform_why_), __VA_ARGS__); \
+		conform_skip("prerequisite %s failed (%s)", req, conform_why_); \
+	} while (0)
 
 /* Fail with a message when cond is false. */
 #define conform_check(cond, ...)			\

@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/ioctl.h>
+
 #include "conform.h"
+#include "mig_fsm.h"
+#include "vfio_ops.h"
 
 struct conform_env conform_env;
 
@@ -75,16 +79,78 @@ void conform_fixture_close(struct vfio_dev *d)
 	free(d);
 }
 
+/*
+ * Before each test the device must be as a fresh user finds it: in RUNNING
+ * when it has migration ("To recover from ERROR VFIO_DEVICE_RESET must be
+ * used to return the device_state back to RUNNING", vfio.h).  A device left
+ * elsewhere by the previous test is reset when it offers
+ * VFIO_DEVICE_FLAGS_RESET; note[] then says so.  -1 when it did not come
+ * back (err[] says why): the run cannot go on.
+ */
+int conform_fixture_check(struct vfio_dev *d, char *note, size_t nlen,
+			  char *err, size_t errlen)
+{
+	uint32_t s = 0, s2 = 0;
+	uint64_t flags = 0;
+	int rc;
+
+	note[0] = '\0';
+	if (vfio_mig_flags(d->fd, &flags))
+		return 0;		/* no migration: no state to check */
+	rc = vfio_mig_get_state(d->fd, &s);
+	if (!rc && s == VFIO_DEVICE_STATE_RUNNING)
+		return 0;
+	if (!(d->info.flags & VFIO_DEVICE_FLAGS_RESET)) {
+		snprintf(err, errlen, "migration state %s at open, not RUNNING, and no "
+			 "VFIO_DEVICE_FLAGS_RESET to bring it back",
+			 rc ? errname(rc) : mig_state_name(s));
+		return -1;
+	}
+	if (ioctl(d->fd, VFIO_DEVICE_RESET)) {
+		snprintf(err, errlen, "migration state %s at open, not RUNNING; "
+			 "VFIO_DEVICE_RESET failed: %s",
+			 rc ? errname(rc) : mig_state_name(s), strerror(errno));
+		return -1;
+	}
+	if (vfio_mig_get_state(d->fd, &s2) || s2 != VFIO_DEVICE_STATE_RUNNING) {
+		snprintf(err, errlen, "migration state %s at open, still %s after "
+			 "VFIO_DEVICE_RESET", rc ? errname(rc) : mig_state_name(s),
+			 mig_state_name(s2));
+		return -1;
+	}
+	snprintf(note, nlen, "fixture: migration state %s at open; VFIO_DEVICE_RESET "
+		 "brought the device back to RUNNING", rc ? errname(rc) : mig_state_name(s));
+	return 0;
+}
+
 int conform_fixture_setup(void **state)
+{
+	char err[VFIO_ERR_LEN] = "", note[256];
+	struct vfio_dev *d;
+
+	if (conform_fixture_open(&d, err, sizeof(err)))
+		conform_setup_failed("%s", err);
+	if (conform_fixture_check(d, note, sizeof(note), err, sizeof(err))) {
+		conform_fixture_close(d);
+		conform_wedged("%s", err);
+	}
+	if (note[0])
+		print_message("%s\n", note);
+	*state = d;
+	return 0;
+}
+
+/* The runner's probe: can the device still be opened and answer GET_INFO? */
+int conform_fixture_probe(char *why, size_t len)
 {
 	char err[VFIO_ERR_LEN] = "";
 	struct vfio_dev *d;
 
 	if (conform_fixture_open(&d, err, sizeof(err))) {
-		fprintf(stderr, "setup: %s\n", err);
+		snprintf(why, len, "%s", err);
 		return -1;
 	}
-	*state = d;
+	conform_fixture_close(d);
 	return 0;
 }
 

@@ -11,15 +11,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include "cli.h"
 #include "conform.h"
 #include "report.h"
+#include "revision.h"	/* generated: CONFORM_SOURCE_REVISION */
+
+#define REAP_GRACE_S	5
+#define PROBE_TIMEOUT_S	15
+
+/* SIGTERM/SIGINT: the runner ends the running test's group, we report. */
+static volatile sig_atomic_t g_interrupted;
+
+static void on_signal(int sig)
+{
+	g_interrupted = sig;
+}
 
 struct dev_strings {
 	char vendor[16], device[16], subsystem_vendor[16], subsystem_device[16];
 	char driver[64];
+	char driver_version[64], driver_srcversion[64];
 	bool has_driver;
 	bool is_vf;
 	char physfn[BDF_LEN * 2];
@@ -40,6 +55,11 @@ static void read_dev_strings(const char *bdf, struct dev_strings *s)
 	sysfs_read_attr(bdf, "subsystem_device", s->subsystem_device,
 			sizeof(s->subsystem_device));
 	s->has_driver = !sysfs_driver(bdf, s->driver, sizeof(s->driver));
+	/* the driver's module: version (if it declares one) and srcversion */
+	sysfs_read_attr(bdf, "driver/module/version", s->driver_version,
+			sizeof(s->driver_version));
+	sysfs_read_attr(bdf, "driver/module/srcversion", s->driver_srcversion,
+			sizeof(s->driver_srcversion));
 	s->is_vf = !sysfs_physfn(bdf, s->physfn, sizeof(s->physfn));
 	sysfs_iommu_group(bdf, &s->group);
 	s->mdev = dev_is_mdev(bdf);
@@ -102,6 +122,72 @@ static int preflight(const char *prog, const struct cli_opts *o)
 	return 0;
 }
 
+/* Append "; what" to a list of causes. */
+static void add_cause(char *buf, size_t len, const char *what)
+{
+	size_t used = strlen(buf);
+
+	snprintf(buf + used, len - used, "%s%s", used ? "; " : "", what);
+}
+
+/*
+ * The host side, once, whatever the selection (SPEC.md 2.6): the device on
+ * a VFIO driver, an IOMMU group, the VFIO modules.  All causes found go in
+ * one line; exit 3.
+ */
+static int setup_check(const char *prog, const struct cli_opts *o)
+{
+	char drv[64], causes[768] = "", what[256];
+	bool mdev = dev_is_mdev(o->device);
+	struct stat st;
+	int group = -1;
+
+	if (sysfs_driver(o->device, drv, sizeof(drv))) {
+		snprintf(what, sizeof(what), "%s is bound to no driver (bind it to %s)",
+			 o->device, mdev ? "its mdev parent's driver" : "vfio-pci");
+		add_cause(causes, sizeof(causes), what);
+	} else if (!mdev && !driver_is_vfio(drv)) {
+		snprintf(what, sizeof(what), "%s is bound to %s, not to a VFIO driver",
+			 o->device, drv);
+		add_cause(causes, sizeof(causes), what);
+	}
+	if (sysfs_iommu_group(o->device, &group)) {
+		snprintf(what, sizeof(what), "%s has no IOMMU group (no IOMMU enabled? "
+			 "intel_iommu=on / iommu=pt)", o->device);
+		add_cause(causes, sizeof(causes), what);
+	}
+	if (stat("/dev/vfio/vfio", &st) && stat("/sys/module/vfio", &st))
+		add_cause(causes, sizeof(causes), "VFIO is not loaded (no /dev/vfio/vfio, "
+			  "no /sys/module/vfio: modprobe vfio-pci)");
+	if (!causes[0])
+		return 0;
+	fprintf(stderr, "%s: setup error: %s\n", prog, causes);
+	return CLI_EXIT_SETUP;
+}
+
+/* Output paths before the first test: writable, and not the same file. */
+static int outputs_check(const char *prog, const struct cli_opts *o)
+{
+	const char *paths[2] = { o->junit, o->json };
+	const char *names[2] = { "--junit", "--json" };
+	struct stat a, b;
+	int i, rc;
+
+	if (o->junit && o->json && (!strcmp(o->junit, o->json) ||
+	    (!stat(o->junit, &a) && !stat(o->json, &b) && a.st_dev == b.st_dev &&
+	     a.st_ino == b.st_ino)))
+		return fatal(prog, "--junit and --json name the same file (%s)", o->json);
+	for (i = 0; i < 2; i++) {
+		if (!paths[i])
+			continue;
+		rc = report_path_check(paths[i]);
+		if (rc)
+			return fatal(prog, "%s %s: cannot write there: %s", names[i], paths[i],
+				     strerror(-rc));
+	}
+	return 0;
+}
+
 /* "0x1b36" -> "1b36" for display */
 static const char *hex_id(const char *s)
 {
@@ -131,9 +217,9 @@ static char *preamble(const struct cli_opts *o, const struct dev_strings *s,
 	if (s->group >= 0)
 		snprintf(group, sizeof(group), "%d", s->group);
 	if (s->mdev) {
-		if (asprintf(&text, "%s %s, kernel %s\nmediated device %s type %s, parent %s, "
-			     "driver %s, IOMMU group %s",
-			     SUITE_NAME, SUITE_VERSION, kernel, o->device,
+		if (asprintf(&text, "%s %s (%s), kernel %s\nmediated device %s type %s, "
+			     "parent %s, driver %s, IOMMU group %s",
+			     SUITE_NAME, SUITE_VERSION, CONFORM_SOURCE_REVISION, kernel, o->device,
 			     s->mdev_type[0] ? s->mdev_type : "unknown",
 			     s->parent[0] ? s->parent : "unknown",
 			     s->has_driver ? s->driver : "none", group) < 0)
@@ -142,10 +228,11 @@ static char *preamble(const struct cli_opts *o, const struct dev_strings *s,
 		free(note);
 		return text;
 	}
-	if (asprintf(&text, "%s %s, kernel %s\ndevice %s [%s:%s] driver %s, "
+	if (asprintf(&text, "%s %s (%s), kernel %s\ndevice %s [%s:%s] driver %s%s%s, "
 		     "IOMMU group %s%s%s%s%s",
-		     SUITE_NAME, SUITE_VERSION, kernel, o->device, hex_id(s->vendor),
-		     hex_id(s->device), s->has_driver ? s->driver : "none", group,
+		     SUITE_NAME, SUITE_VERSION, CONFORM_SOURCE_REVISION, kernel, o->device,
+		     hex_id(s->vendor), hex_id(s->device), s->has_driver ? s->driver : "none",
+		     s->driver_srcversion[0] ? " srcversion " : "", s->driver_srcversion, group,
 		     s->is_vf ? ", VF of " : "", s->is_vf ? s->physfn : "",
 		     pfline ? pfline : "", note ? note : "") < 0)
 		text = NULL;
@@ -196,11 +283,14 @@ static void list_tests(const struct conform_test **sel, size_t n)
 static int write_reports(const char *prog, const struct cli_opts *o,
 			 const struct dev_strings *s, const char *kernel,
 			 const char *stamp, const char *error,
+			 const struct conform_totals *totals,
 			 const struct conform_result *res, size_t n)
 {
+	char pf_drv[64] = "";
 	struct report_meta m = {
 		.suite = SUITE_NAME,
 		.suite_version = SUITE_VERSION,
+		.source_revision = CONFORM_SOURCE_REVISION,
 		.kernel = kernel,
 		.timestamp = stamp,
 		.error = error,
@@ -211,27 +301,54 @@ static int write_reports(const char *prog, const struct cli_opts *o,
 			.subsystem_vendor = s->subsystem_vendor,
 			.subsystem_device = s->subsystem_device,
 			.driver = s->has_driver ? s->driver : NULL,
+			.driver_version = s->driver_version[0] ? s->driver_version : NULL,
+			.driver_srcversion = s->driver_srcversion[0] ? s->driver_srcversion : NULL,
+			.iommu_group = s->group,
 			.is_vf = s->is_vf,
+			.physfn = s->is_vf ? s->physfn : NULL,
 			.mdev = s->mdev,
 			.mdev_type = s->mdev_type[0] ? s->mdev_type : NULL,
 			.parent = s->parent[0] ? s->parent : NULL,
 		},
+		.run = {
+			.filters = o->filters,
+			.nfilters = o->nfilters,
+			.reqs = o->reqs,
+			.nreqs = o->nreqs,
+			.pf = o->pf,
+			.peer = o->peer,
+			.timeout_s = o->timeout_s,
+			.reap_grace_s = REAP_GRACE_S,
+			.probe_timeout_s = PROBE_TIMEOUT_S,
+			.root = geteuid() == 0,
+			.totals = totals,
+		},
+		.reqs = conform_reqs,
+		.nreqs = conform_nreqs,
 	};
 	int rc, ret = 0;
 
+	if (o->pf && !sysfs_driver(o->pf, pf_drv, sizeof(pf_drv)))
+		m.run.pf_driver = pf_drv;
 	if (o->junit) {
 		rc = report_junit_file(o->junit, &m, res, n);
 		if (rc) {
 			fprintf(stderr, "%s: writing %s: %s\n", prog, o->junit, strerror(-rc));
-			ret = 1;
+			ret = CLI_EXIT_SETUP;
 		}
 	}
 	if (o->json) {
 		rc = report_json_file(o->json, &m, res, n);
 		if (rc) {
 			fprintf(stderr, "%s: writing %s: %s\n", prog, o->json, strerror(-rc));
-			ret = 1;
+			ret = CLI_EXIT_SETUP;
 		}
+	}
+	if (!ret) {
+		const char *why = report_incomplete_why(&m, res, n);
+
+		fprintf(stderr, "%s: verdict: %s%s%s%s\n", prog, report_verdict(&m, res, n),
+			why[0] ? " (" : "", why, why[0] ? ")" : "");
 	}
 	return ret;
 }
@@ -256,16 +373,22 @@ static bool needs_fixture(const struct conform_test **sel, size_t n)
 }
 
 /*
- * Open the device once before forking the tests: when that cannot work,
- * one clear "Bail out!" beats the same setup failure in every test.
+ * Open the device once before forking the tests, and check it is as a
+ * fresh user finds it: when that cannot work, one clear "Bail out!" beats
+ * the same setup failure in every test.
  */
 static int trial_open(char *err, size_t errlen)
 {
+	char note[256], why[VFIO_ERR_LEN];
 	struct vfio_dev *d;
 	int rc = conform_fixture_open(&d, err, errlen);
 
-	if (!rc)
-		conform_fixture_close(d);
+	if (rc)
+		return rc;
+	rc = conform_fixture_check(d, note, sizeof(note), why, sizeof(why));
+	if (rc)
+		snprintf(err, errlen, "device not usable: %.*s", (int)(errlen > 40 ? errlen - 40 : 0), why);
+	conform_fixture_close(d);
 	return rc;
 }
 
@@ -278,7 +401,29 @@ static void bail_out(const char *prog, size_t n, const char *pre, const char *er
 	printf("Bail out! cannot open the device through VFIO: %s\n", err);
 	fflush(stdout);
 	tap_totals(stdout, &none);
-	fprintf(stderr, "%s: cannot open the device through VFIO: %s\n", prog, err);
+	fprintf(stderr, "%s: setup error: cannot open the device through VFIO: %s\n",
+		prog, err);
+}
+
+/* Exit status from the outcome (SPEC.md 2.6, --help). */
+static int exit_status(const struct conform_totals *t, const char *verdict)
+{
+	if (t->signal)
+		return 128 + t->signal;
+	if (!strcmp(verdict, "not-conformant") || t->culprit || t->end_reason[0])
+		return CLI_EXIT_FAIL;
+	if (!t->pass && !t->fail)
+		return CLI_EXIT_SKIP;
+	return CLI_EXIT_OK;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 }
 
 static int run(const char *prog, const struct cli_opts *o,
@@ -287,15 +432,22 @@ static int run(const char *prog, const struct cli_opts *o,
 	struct runner_opts ro = {
 		.tap = stdout,
 		.timeout_s = o->timeout_s,
+		.reap_grace_s = REAP_GRACE_S,
+		.probe_timeout_s = PROBE_TIMEOUT_S,
 		.setup = conform_fixture_setup,
 		.teardown = conform_fixture_teardown,
+		.probe = conform_fixture_probe,
+		.reqs = conform_reqs,
+		.nreqs = conform_nreqs,
+		.interrupted = &g_interrupted,
 	};
-	char stamp[32], *pre, err[VFIO_ERR_LEN] = "";
+	char stamp[32], *pre, *full = NULL, err[VFIO_ERR_LEN] = "";
+	struct report_meta vm = { .reqs = conform_reqs, .nreqs = conform_nreqs };
 	struct conform_result *res;
-	struct conform_totals totals;
+	struct conform_totals totals = { 0 };
 	struct dev_strings s;
 	struct utsname uts;
-	int rc;
+	int rc, wrc;
 
 	res = calloc(n, sizeof(*res));
 	if (!res)
@@ -309,16 +461,31 @@ static int run(const char *prog, const struct cli_opts *o,
 	conform_env.token = o->token;
 	conform_env.peer = o->peer;
 	pre = preamble(o, &s, uts.release);
+	if (geteuid() != 0 && asprintf(&full, "%s\nwarning: not running as root (uid %u): "
+				       "the host's config space beyond 64 bytes and some sysfs "
+				       "facts are unreadable; tests comparing with them may SKIP",
+				       pre ? pre : "", (unsigned int)geteuid()) >= 0) {
+		free(pre);
+		pre = full;
+		fprintf(stderr, "%s: warning: not running as root: some host-side checks "
+			"are weakened (see the TAP preamble)\n", prog);
+	}
+	catch_signals();
 
 	if (needs_fixture(sel, n) && trial_open(err, sizeof(err))) {
 		bail_out(prog, n, pre, err);
-		write_reports(prog, o, &s, uts.release, stamp, err, res, 0);
-		rc = 1;
+		wrc = write_reports(prog, o, &s, uts.release, stamp, err, NULL, res, 0);
+		rc = wrc ? wrc : CLI_EXIT_SETUP;
 	} else {
 		ro.preamble = pre;
-		rc = runner_run(sel, n, &ro, res, &totals);
-		if (write_reports(prog, o, &s, uts.release, stamp, NULL, res, n))
-			rc = 1;
+		runner_run(sel, n, &ro, res, &totals);
+		wrc = write_reports(prog, o, &s, uts.release, stamp, NULL, &totals, res, n);
+		vm.run.nfilters = o->nfilters;
+		vm.run.nreqs = o->nreqs;
+		vm.run.totals = &totals;
+		rc = exit_status(&totals, report_verdict(&vm, res, n));
+		if (wrc && !totals.signal)
+			rc = wrc;
 		runner_results_free(res, n);
 	}
 	free(pre);
@@ -339,6 +506,10 @@ int main(int argc, char **argv)
 		return rc;
 	if (o.help) {
 		cli_usage(stdout, prog);
+		return 0;
+	}
+	if (o.version) {
+		printf("%s %s (%s)\n", SUITE_NAME, SUITE_VERSION, CONFORM_SOURCE_REVISION);
 		return 0;
 	}
 	total = suite_count();
@@ -365,6 +536,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	rc = preflight(prog, &o);
+	if (!rc)
+		rc = outputs_check(prog, &o);
+	if (!rc)
+		rc = setup_check(prog, &o);
 	if (rc)
 		goto out;
 	signal(SIGPIPE, SIG_IGN);

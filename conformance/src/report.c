@@ -6,9 +6,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "report.h"
 
@@ -154,62 +158,165 @@ void json_string(FILE *f, const char *s)
 
 /* ---------------- requirement verdicts ---------------- */
 
+const char *req_status_name(enum req_status s)
+{
+	switch (s) {
+	case REQ_PASS:
+		return "pass";
+	case REQ_FAIL:
+		return "fail";
+	case REQ_WARN:
+		return "warn";
+	case REQ_SKIP:
+		return "skip";
+	case REQ_NOT_RUN:
+		return "not-run";
+	}
+	return "fail";
+}
+
 static int cmp_verdict(const void *a, const void *b)
 {
 	return strcmp(((const struct req_verdict *)a)->id,
 		      ((const struct req_verdict *)b)->id);
 }
 
-static enum conform_status merge(enum conform_status cur, enum conform_status t)
+/* Worse first: fail, warn, not-run, pass, skip. */
+static int rank(enum req_status s)
 {
-	if (cur == CONFORM_FAIL || t == CONFORM_FAIL)
-		return CONFORM_FAIL;
-	if (cur == CONFORM_PASS || t == CONFORM_PASS)
-		return CONFORM_PASS;
-	return CONFORM_SKIP;
+	static const int r[] = {
+		[REQ_FAIL] = 5, [REQ_WARN] = 4, [REQ_NOT_RUN] = 3, [REQ_PASS] = 2, [REQ_SKIP] = 1,
+	};
+	return r[s];
 }
 
-static size_t add_req(struct req_verdict *v, size_t used, size_t max,
-		      const char *id, enum conform_status st)
+static enum req_status from_test(enum conform_status t, enum conform_level l)
+{
+	switch (t) {
+	case CONFORM_PASS:
+		return REQ_PASS;
+	case CONFORM_SKIP:
+		return REQ_SKIP;
+	case CONFORM_NOT_RUN:
+		return REQ_NOT_RUN;
+	case CONFORM_FAIL:
+		break;
+	}
+	return l == CONFORM_MUST ? REQ_FAIL : REQ_WARN;
+}
+
+static enum conform_level level_of(const struct report_meta *m, const char *id)
+{
+	int l = m ? conform_req_level(m->reqs, m->nreqs, id) : -1;
+
+	return l < 0 ? CONFORM_MUST : (enum conform_level)l;
+}
+
+/* The row for id (added when new); NULL when out is full. */
+static struct req_verdict *row(struct req_verdict *v, size_t *used, size_t max,
+			       const struct report_meta *m, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < used; i++) {
-		if (!strcmp(v[i].id, id)) {
-			v[i].status = merge(v[i].status, st);
-			return used;
-		}
-	}
-	if (used == max)
-		return used;
-	v[used].id = id;
-	v[used].status = st;
-	return used + 1;
+	for (i = 0; i < *used; i++)
+		if (!strcmp(v[i].id, id))
+			return &v[i];
+	if (*used == max)
+		return NULL;
+	v[*used] = (struct req_verdict){ .id = id, .level = level_of(m, id),
+					 .status = REQ_NOT_RUN };
+	return &v[(*used)++];
 }
 
-size_t report_req_verdicts(const struct conform_result *r, size_t n,
-			   struct req_verdict *out, size_t max)
+size_t report_req_verdicts(const struct report_meta *m, const struct conform_result *r,
+			   size_t n, struct req_verdict *out, size_t max)
 {
+	struct req_verdict *v;
+	enum req_status st;
 	size_t i, j, used = 0;
 
-	for (i = 0; i < n; i++)
-		for (j = 0; j < CONFORM_MAX_REQS && r[i].test->reqs[j]; j++)
-			used = add_req(out, used, max, r[i].test->reqs[j], r[i].status);
+	for (i = 0; m && m->reqs && i < m->nreqs; i++)
+		row(out, &used, max, m, m->reqs[i].id);	/* not-run until cited */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < CONFORM_MAX_REQS && r[i].test->reqs[j]; j++) {
+			v = row(out, &used, max, m, r[i].test->reqs[j]);
+			if (!v)
+				continue;
+			st = from_test(r[i].status, v->level);
+			if (!v->tests++ || rank(st) > rank(v->status))
+				v->status = st;
+		}
+	}
 	qsort(out, used, sizeof(*out), cmp_verdict);
 	return used;
 }
 
-const char *report_verdict(const struct conform_result *r, size_t n)
+static bool filtered(const struct report_meta *m)
 {
-	size_t i, passed = 0;
+	return m->run.nfilters || m->run.nreqs;
+}
+
+static bool must_failed(const struct report_meta *m, const struct conform_result *r,
+			size_t n)
+{
+	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		if (r[i].status == CONFORM_FAIL)
-			return "not-conformant";
-		if (r[i].status == CONFORM_PASS)
-			passed++;
+		if (r[i].status != CONFORM_FAIL)
+			continue;
+		for (j = 0; j < CONFORM_MAX_REQS && r[i].test->reqs[j]; j++)
+			if (level_of(m, r[i].test->reqs[j]) == CONFORM_MUST)
+				return true;
+		if (!r[i].test->reqs[0])
+			return true;
 	}
-	return passed ? "conformant" : "not-conformant";
+	return false;
+}
+
+static bool any_status(const struct conform_result *r, size_t n, enum conform_status s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].status == s)
+			return true;
+	return false;
+}
+
+const char *report_incomplete_why(const struct report_meta *m,
+				  const struct conform_result *r, size_t n)
+{
+	const struct conform_totals *t = m->run.totals;
+
+	if (m->error)
+		return "the run stopped before the first test";
+	if (t && t->end_reason[0])
+		return t->end_reason;
+	if (filtered(m))
+		return "a selection (--filter/--req) of the tests ran";
+	if (!any_status(r, n, CONFORM_PASS))
+		return "no test passed";
+	return "";
+}
+
+const char *report_verdict(const struct report_meta *m, const struct conform_result *r,
+			   size_t n)
+{
+	if (must_failed(m, r, n))
+		return "not-conformant";
+	if (report_incomplete_why(m, r, n)[0])
+		return "incomplete";
+	if (any_status(r, n, CONFORM_FAIL)) {
+		size_t i, j;
+
+		/* a SHOULD broken warns; an INFO deviation alone does not */
+		for (i = 0; i < n; i++)
+			for (j = 0; r[i].status == CONFORM_FAIL && j < CONFORM_MAX_REQS &&
+			     r[i].test->reqs[j]; j++)
+				if (level_of(m, r[i].test->reqs[j]) == CONFORM_SHOULD)
+					return "conformant-with-warnings";
+	}
+	return "conformant";
 }
 
 static void count(const struct conform_result *r, size_t n, struct conform_totals *t)
@@ -222,6 +329,8 @@ static void count(const struct conform_result *r, size_t n, struct conform_total
 			t->pass++;
 		else if (r[i].status == CONFORM_SKIP)
 			t->skip++;
+		else if (r[i].status == CONFORM_NOT_RUN)
+			t->not_run++;
 		else
 			t->fail++;
 	}
@@ -267,7 +376,8 @@ static void split_name(const char *name, char *area, size_t alen, const char **t
 	*tcase = slash + 1;
 }
 
-static void junit_testcase(FILE *f, const struct conform_result *r)
+static void junit_testcase(FILE *f, const struct report_meta *m,
+			   const struct conform_result *r)
 {
 	const char *tcase;
 	char area[64];
@@ -281,17 +391,28 @@ static void junit_testcase(FILE *f, const struct conform_result *r)
 	fputs("      <properties>\n", f);
 	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j]; j++)
 		xml_property(f, "        ", "requirement", r->test->reqs[j]);
+	xml_property(f, "        ", "level",
+		     conform_level_name(runner_test_level(r->test, m->reqs, m->nreqs)));
 	fputs("      </properties>\n", f);
 	if (r->status == CONFORM_FAIL) {
 		fputs("      <failure", f);
 		xml_attr(f, "message", r->reason ? r->reason : "test failed");
-		xml_attr(f, "type", r->timed_out ? "timeout" : "failure");
+		xml_attr(f, "type", r->wedged ? "wedged" : r->timed_out ? "timeout" : "failure");
 		fputc('>', f);
 		xml_escape_text(f, r->output);
 		fputs("</failure>\n", f);
 	} else if (r->status == CONFORM_SKIP) {
 		fputs("      <skipped", f);
 		xml_attr(f, "message", r->reason ? r->reason : "");
+		fputs("/>\n", f);
+	} else if (r->status == CONFORM_NOT_RUN) {
+		char *msg = NULL;
+
+		fputs("      <skipped", f);
+		if (asprintf(&msg, "not-run: %s", r->reason ? r->reason : "") < 0)
+			msg = NULL;
+		xml_attr(f, "message", msg ? msg : "not-run");
+		free(msg);
 		fputs("/>\n", f);
 	}
 	if (r->status != CONFORM_FAIL && r->output && r->output[0]) {
@@ -306,7 +427,7 @@ static void junit_counts(FILE *f, const struct conform_totals *t, size_t n,
 			 unsigned int errors, uint64_t ms)
 {
 	fprintf(f, " tests=\"%zu\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.3f\"",
-		n + errors, t->fail, errors, t->skip, (double)ms / 1000.0);
+		n + errors, t->fail, errors, t->skip + t->not_run, (double)ms / 1000.0);
 }
 
 /* A run that bailed out: one errored pseudo test case says why. */
@@ -337,6 +458,8 @@ int report_write_junit(FILE *f, const struct report_meta *m,
 		xml_attr(f, "timestamp", m->timestamp);
 	fputs(">\n    <properties>\n", f);
 	xml_property(f, "      ", "suite_version", m->suite_version);
+	xml_property(f, "      ", "source_revision", m->source_revision);
+	xml_property(f, "      ", "verdict", report_verdict(m, r, n));
 	xml_property(f, "      ", "kernel", m->kernel);
 	xml_property(f, "      ", "device", m->dev.bdf);
 	xml_property(f, "      ", "vendor", m->dev.vendor);
@@ -351,7 +474,7 @@ int report_write_junit(FILE *f, const struct report_meta *m,
 	if (m->error)
 		junit_bail_out(f, m->error);
 	for (i = 0; i < n; i++)
-		junit_testcase(f, &r[i]);
+		junit_testcase(f, m, &r[i]);
 	fputs("  </testsuite>\n</testsuites>\n", f);
 	return ferror(f) ? -EIO : 0;
 }
@@ -373,6 +496,31 @@ static void json_kv(FILE *f, const char *indent, const char *key, const char *va
 	fputs(comma ? ",\n" : "\n", f);
 }
 
+static void json_num(FILE *f, const char *indent, const char *key, long long v, bool comma)
+{
+	json_key(f, indent, key);
+	fprintf(f, "%lld%s", v, comma ? ",\n" : "\n");
+}
+
+static void json_bool(FILE *f, const char *indent, const char *key, bool v, bool comma)
+{
+	json_key(f, indent, key);
+	fprintf(f, "%s%s", v ? "true" : "false", comma ? ",\n" : "\n");
+}
+
+static void json_strings(FILE *f, const char *const *v, size_t n)
+{
+	size_t i;
+
+	fputc('[', f);
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", f);
+		json_string(f, v[i]);
+	}
+	fputc(']', f);
+}
+
 static void json_device(FILE *f, const struct report_device *d)
 {
 	fputs("  \"device\": {\n", f);
@@ -383,26 +531,74 @@ static void json_device(FILE *f, const struct report_device *d)
 		json_kv(f, "    ", "bdf", NULL, true);
 		json_kv(f, "    ", "parent", d->parent, true);
 		json_kv(f, "    ", "mdev_type", d->mdev_type, true);
-		json_kv(f, "    ", "driver", d->driver, true);
-		fputs("    \"is_vf\": false\n  },\n", f);
-		return;
+	} else {
+		json_kv(f, "    ", "kind", "pci", true);
+		json_kv(f, "    ", "bdf", d->bdf, true);
+		json_kv(f, "    ", "vendor", d->vendor, true);
+		json_kv(f, "    ", "device", d->device, true);
+		json_kv(f, "    ", "subsystem_vendor", d->subsystem_vendor, true);
+		json_kv(f, "    ", "subsystem_device", d->subsystem_device, true);
+		json_kv(f, "    ", "physfn", d->physfn, true);
 	}
-	json_kv(f, "    ", "bdf", d->bdf, true);
-	json_kv(f, "    ", "vendor", d->vendor, true);
-	json_kv(f, "    ", "device", d->device, true);
-	json_kv(f, "    ", "subsystem_vendor", d->subsystem_vendor, true);
-	json_kv(f, "    ", "subsystem_device", d->subsystem_device, true);
 	json_kv(f, "    ", "driver", d->driver, true);
-	fprintf(f, "    \"is_vf\": %s\n  },\n", d->is_vf ? "true" : "false");
+	json_kv(f, "    ", "driver_version", d->driver_version, true);
+	json_kv(f, "    ", "driver_srcversion", d->driver_srcversion, true);
+	json_key(f, "    ", "iommu_group");
+	if (d->iommu_group >= 0)
+		fprintf(f, "%d,\n", d->iommu_group);
+	else
+		fputs("null,\n", f);
+	fprintf(f, "    \"is_vf\": %s\n  },\n", d->is_vf && !d->mdev ? "true" : "false");
 }
 
-static void json_result(FILE *f, const struct conform_result *r, bool comma)
+static void json_run(FILE *f, const struct report_meta *m)
+{
+	const struct report_run *run = &m->run;
+	const struct conform_totals *t = run->totals;
+
+	fputs("  \"run\": {\n    \"selection\": {\"filters\": ", f);
+	json_strings(f, run->filters, run->nfilters);
+	fputs(", \"requirements\": ", f);
+	json_strings(f, run->reqs, run->nreqs);
+	fprintf(f, ", \"complete\": %s},\n", filtered(m) ? "false" : "true");
+	fputs("    \"topology\": {\"pf\": ", f);
+	json_string(f, run->pf);
+	fputs(", \"pf_driver\": ", f);
+	json_string(f, run->pf_driver);
+	fputs(", \"peer\": ", f);
+	json_string(f, run->peer);
+	fputs("},\n", f);
+	fprintf(f, "    \"timeouts\": {\"test_s\": %u, \"reap_grace_s\": %u, \"probe_s\": %u},\n",
+		run->timeout_s, run->reap_grace_s, run->probe_timeout_s);
+	json_bool(f, "    ", "root", run->root, true);
+	fputs("    \"ended_early\": ", f);
+	if (t && t->end_reason[0]) {
+		fputs("{\"reason\": ", f);
+		json_string(f, t->end_reason);
+		fputs(", \"culprit\": ", f);
+		json_string(f, t->culprit ? t->culprit->name : NULL);
+		fputs(", \"signal\": ", f);
+		if (t->signal)
+			fprintf(f, "\"SIG%s\"", sigabbrev_np(t->signal));
+		else
+			fputs("null", f);
+		fputs("}\n", f);
+	} else {
+		fputs("null\n", f);
+	}
+	fputs("  },\n", f);
+}
+
+static void json_result(FILE *f, const struct report_meta *m,
+			const struct conform_result *r, bool comma)
 {
 	size_t j;
 
 	fputs("    {\n", f);
 	json_kv(f, "      ", "name", r->test->name, true);
 	json_kv(f, "      ", "status", conform_status_name(r->status), true);
+	json_kv(f, "      ", "level",
+		conform_level_name(runner_test_level(r->test, m->reqs, m->nreqs)), true);
 	json_kv(f, "      ", "reason", r->reason ? r->reason : "", true);
 	fputs("      \"requirements\": [", f);
 	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j]; j++) {
@@ -410,24 +606,34 @@ static void json_result(FILE *f, const struct conform_result *r, bool comma)
 			fputs(", ", f);
 		json_string(f, r->test->reqs[j]);
 	}
-	fprintf(f, "],\n      \"duration_ms\": %llu\n    }%s\n",
-		(unsigned long long)r->duration_ms, comma ? "," : "");
+	fputs("],\n", f);
+	json_bool(f, "      ", "timed_out", r->timed_out, true);
+	json_bool(f, "      ", "wedged", r->wedged, true);
+	json_num(f, "      ", "duration_ms", (long long)r->duration_ms, false);
+	fprintf(f, "    }%s\n", comma ? "," : "");
 }
 
-static int json_requirements(FILE *f, const struct conform_result *r, size_t n)
+static int json_requirements(FILE *f, const struct report_meta *m,
+			     const struct conform_result *r, size_t n, unsigned int *warn)
 {
-	size_t cap = n * CONFORM_MAX_REQS + 1, cnt, i;
+	size_t cap = m->nreqs + n * CONFORM_MAX_REQS + 1, cnt, i;
 	struct req_verdict *v = calloc(cap, sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
-	cnt = report_req_verdicts(r, n, v, cap);
+	cnt = report_req_verdicts(m, r, n, v, cap);
+	*warn = 0;
 	fputs("  \"requirements\": {", f);
 	for (i = 0; i < cnt; i++) {
 		fputs(i ? ",\n    " : "\n    ", f);
 		json_string(f, v[i].id);
-		fputs(": ", f);
-		json_string(f, conform_status_name(v[i].status));
+		fputs(": {\"level\": ", f);
+		json_string(f, conform_level_name(v[i].level));
+		fputs(", \"verdict\": ", f);
+		json_string(f, req_status_name(v[i].status));
+		fprintf(f, ", \"tests\": %u}", v[i].tests);
+		if (v[i].status == REQ_WARN)
+			(*warn)++;
 	}
 	fputs(cnt ? "\n  },\n" : "},\n", f);
 	free(v);
@@ -438,30 +644,75 @@ int report_write_json(FILE *f, const struct report_meta *m,
 		      const struct conform_result *r, size_t n)
 {
 	struct conform_totals t;
+	unsigned int warn = 0;
 	size_t i;
 	int rc;
 
 	count(r, n, &t);
 	fputs("{\n", f);
+	json_num(f, "  ", "format_version", REPORT_FORMAT_VERSION, true);
 	json_kv(f, "  ", "suite", m->suite, true);
 	json_kv(f, "  ", "suite_version", m->suite_version, true);
+	json_kv(f, "  ", "source_revision", m->source_revision, true);
 	json_kv(f, "  ", "kernel", m->kernel, true);
 	json_kv(f, "  ", "timestamp", m->timestamp, true);
 	json_device(f, &m->dev);
+	json_run(f, m);
 	if (m->error)
 		json_kv(f, "  ", "error", m->error, true);
 	fputs(n ? "  \"results\": [\n" : "  \"results\": [", f);
 	for (i = 0; i < n; i++)
-		json_result(f, &r[i], i + 1 < n);
+		json_result(f, m, &r[i], i + 1 < n);
 	fputs(n ? "  ],\n" : "],\n", f);
-	rc = json_requirements(f, r, n);
+	rc = json_requirements(f, m, r, n, &warn);
 	if (rc)
 		return rc;
-	fprintf(f, "  \"summary\": {\"passed\": %u, \"failed\": %u, \"skipped\": %u},\n",
-		t.pass, t.fail, t.skip);
-	json_kv(f, "  ", "verdict", m->error ? "not-conformant" : report_verdict(r, n), false);
+	fprintf(f, "  \"summary\": {\"passed\": %u, \"failed\": %u, \"skipped\": %u, "
+		"\"not_run\": %u, \"requirement_warnings\": %u},\n",
+		t.pass, t.fail, t.skip, t.not_run, warn);
+	json_kv(f, "  ", "incomplete_because", report_incomplete_why(m, r, n)[0] ?
+		report_incomplete_why(m, r, n) : NULL, true);
+	json_kv(f, "  ", "verdict", report_verdict(m, r, n), false);
 	fputs("}\n", f);
 	return ferror(f) ? -EIO : 0;
+}
+
+/* dir of path ("." when none) into buf */
+static void dir_of(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(buf, len, ".");
+	else if (slash == path)
+		snprintf(buf, len, "/");
+	else
+		snprintf(buf, len, "%.*s", (int)(slash - path), path);
+}
+
+int report_path_check(const char *path)
+{
+	char dir[4096], tmpl[4200];
+	struct stat stb;
+	int fd;
+
+	if (!stat(path, &stb) && S_ISDIR(stb.st_mode))
+		return -EISDIR;
+	if (!stat(path, &stb) && !S_ISREG(stb.st_mode)) {	/* /dev/stdout, a FIFO */
+		fd = open(path, O_WRONLY | O_NONBLOCK);
+		if (fd < 0)
+			return errno == ENXIO ? 0 : -errno;	/* a FIFO without reader yet */
+		close(fd);
+		return 0;
+	}
+	dir_of(path, dir, sizeof(dir));
+	snprintf(tmpl, sizeof(tmpl), "%s/.vfio-conform-check.XXXXXX", dir);
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	unlink(tmpl);
+	return 0;
 }
 
 static int write_file(const char *path,
@@ -469,14 +720,45 @@ static int write_file(const char *path,
 				const struct conform_result *, size_t),
 		      const struct report_meta *m, const struct conform_result *r, size_t n)
 {
-	FILE *f = fopen(path, "w");
-	int rc;
+	char dir[4096], tmp[4200];
+	struct stat stb;
+	FILE *f;
+	int fd, rc;
 
-	if (!f)
+	if (!stat(path, &stb) && !S_ISREG(stb.st_mode)) {	/* nothing to rename over */
+		f = fopen(path, "w");
+		if (!f)
+			return -errno;
+		rc = fn(f, m, r, n);
+		if (fclose(f) && !rc)
+			rc = -errno;
+		return rc;
+	}
+	dir_of(path, dir, sizeof(dir));
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir,
+		 strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
 		return -errno;
+	fchmod(fd, 0644);
+	f = fdopen(fd, "w");
+	if (!f) {
+		rc = -errno;
+		close(fd);
+		unlink(tmp);
+		return rc;
+	}
 	rc = fn(f, m, r, n);
+	if (!rc && fflush(f))
+		rc = -errno;
+	if (!rc && fsync(fileno(f)) && (errno == EIO || errno == ENOSPC || errno == EDQUOT))
+		rc = -errno;
 	if (fclose(f) && !rc)
 		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
 	return rc;
 }
 

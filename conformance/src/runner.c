@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 /*
  * vfio-conform runner: one forked child per test, TAP 13 output like
- * kselftest, per-test timeout enforced by the parent.
+ * kselftest, per-test timeout enforced by the parent, the result of each
+ * test through a status pipe the runner owns (no test framework's output
+ * is parsed).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,32 +18,30 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include "runner.h"
 
-#define DEFAULT_TIMEOUT_S	60
 #define DEFAULT_REAP_GRACE_S	5
+#define DEFAULT_PROBE_TIMEOUT_S	15
 #define POLL_SLICE_MS		50
 #define MAX_CAPTURE		(1024 * 1024)
 #define MAX_STATUS		(64 * 1024)
 #define MAX_LINE		4096
-#define MAX_REASON		512
+#define MAX_REASON		CONFORM_MAX_REASON
 #define MAX_DRAIN_READS		16
 
 /* Child exit codes (cross-checked with the "done" record) */
 #define CHILD_PASS		0
 #define CHILD_FAIL		1
 #define CHILD_SKIP		3
+#define CHILD_WEDGED		4
 
 /* ------------------------------------------------------------------ */
-/* child side                                                          */
+/* child side: the harness                                             */
 /* ------------------------------------------------------------------ */
 
 static int g_status_fd = -1;
-static conform_fn g_child_fn;
-static volatile sig_atomic_t g_body_done;
+static void *g_state;
+static int (*g_teardown)(void **state);
 
 static void sanitize_reason(char *s)
 {
@@ -55,54 +55,110 @@ static void sanitize_reason(char *s)
 		s[--len] = '\0';
 }
 
-void _conform_skip(const char *file, int line, const char *fmt, ...)
+/* One "key text" record on the status pipe (stderr outside a runner). */
+static void status_write(const char *key, const char *text)
 {
-	char msg[MAX_REASON + 8];
-	char reason[MAX_REASON];
+	char msg[MAX_REASON + 32];
+	int n = snprintf(msg, sizeof(msg), "%s %s\n", key, text);
+
+	if (n <= 0)
+		return;
+	if ((size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	if (g_status_fd < 0) {
+		fprintf(stderr, "%s", msg);
+		return;
+	}
+	if (write(g_status_fd, msg, (size_t)n) < 0)
+		_exit(125);
+}
+
+/* Teardown once (a failure inside it ends up here again), then "done". */
+static void __attribute__((noreturn)) child_finish(const char *verdict, int code)
+{
+	int (*td)(void **) = g_teardown;
+
+	g_teardown = NULL;
+	if (td)
+		td(&g_state);
+	status_write("done", verdict);
+	fflush(NULL);
+	_exit(code);
+}
+
+static void vformat(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	vsnprintf(buf, len, fmt, ap);
+	sanitize_reason(buf);
+}
+
+void _conform_fail(const char *file, int line, const char *fmt, ...)
+{
+	char msg[MAX_REASON], rec[MAX_REASON + 64];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
+	vformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	sanitize_reason(reason);
+	snprintf(rec, sizeof(rec), "%s (%s:%d)", msg[0] ? msg : "test failed", file, line);
+	status_write("fail", rec);
+	child_finish("fail", CHILD_FAIL);
+}
 
+void _conform_skip(const char *file, int line, const char *fmt, ...)
+{
+	char reason[MAX_REASON];
+	va_list ap;
+
+	(void)file;
+	(void)line;
+	va_start(ap, fmt);
+	vformat(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
 	/* An empty reason is no reason: the parent will count a FAIL. */
-	if (reason[0]) {
-		if (g_status_fd >= 0) {
-			n = snprintf(msg, sizeof(msg), "skip %s\n", reason);
-			if (n > 0 && write(g_status_fd, msg, (size_t)n) < 0)
-				perror("conform_skip: status pipe");
-		} else {
-			fprintf(stderr, "SKIP: %s\n", reason);
-		}
-	}
-	_skip(file, line);
-	abort(); /* not reached: _skip() leaves through longjmp */
+	if (reason[0])
+		status_write("skip", reason);
+	child_finish("skip", CHILD_SKIP);
 }
 
-static void child_trampoline(void **state)
+void conform_wedged(const char *fmt, ...)
 {
-	g_child_fn(state);
-	g_body_done = 1;
+	char reason[MAX_REASON];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	status_write("wedge", reason[0] ? reason : "device did not come back");
+	child_finish("wedge", CHILD_WEDGED);
 }
 
-static void child_write_done(int fd, const char *verdict)
+void conform_setup_failed(const char *fmt, ...)
 {
-	char msg[32];
-	int n = snprintf(msg, sizeof(msg), "done %s\n", verdict);
+	char reason[MAX_REASON], rec[MAX_REASON + 8];
+	va_list ap;
 
-	if (n > 0 && write(fd, msg, (size_t)n) < 0)
-		_exit(125);
+	va_start(ap, fmt);
+	vformat(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	snprintf(rec, sizeof(rec), "setup: %s", reason);
+	status_write("setupfail", rec);
+	child_finish("fail", CHILD_FAIL);
+}
+
+void conform_print(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
 }
 
 static void __attribute__((noreturn))
 child_main(const struct conform_test *t, const struct runner_opts *o,
 	   int out_w, int st_w)
 {
-	struct CMUnitTest ut;
-	int rc;
-
 	setpgid(0, 0);
 	if (dup2(out_w, STDOUT_FILENO) < 0 || dup2(out_w, STDERR_FILENO) < 0)
 		_exit(125);
@@ -110,33 +166,27 @@ child_main(const struct conform_test *t, const struct runner_opts *o,
 		close(out_w);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	setvbuf(stderr, NULL, _IONBF, 0);
+	/* the parent's handlers (a unit test framework's too) are not the test's */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
 
 	g_status_fd = st_w;
-	g_child_fn = t->fn;
-	g_body_done = 0;
-	unsetenv("CMOCKA_MESSAGE_OUTPUT");
-	unsetenv("CMOCKA_XML_FILE");
-	cmocka_set_message_output(CM_OUTPUT_STDOUT);
-
-	memset(&ut, 0, sizeof(ut));
-	ut.name = t->name;
-	ut.test_func = child_trampoline;
-	if (!(t->flags & CONFORM_F_NO_FIXTURE)) {
-		ut.setup_func = o->setup;
-		ut.teardown_func = o->teardown;
+	g_state = NULL;
+	g_teardown = NULL;
+	if (!(t->flags & CONFORM_F_NO_FIXTURE) && o->setup) {
+		if (o->setup(&g_state)) {
+			status_write("setupfail", "fixture setup failed (see the output)");
+			child_finish("fail", CHILD_FAIL);
+		}
+		g_teardown = o->teardown;
 	}
-	rc = _cmocka_run_group_tests(t->name, &ut, 1, NULL, NULL);
-
-	if (rc) {
-		child_write_done(st_w, "fail");
-		_exit(CHILD_FAIL);
-	}
-	if (g_body_done) {
-		child_write_done(st_w, "pass");
-		_exit(CHILD_PASS);
-	}
-	child_write_done(st_w, "skip");
-	_exit(CHILD_SKIP);
+	t->fn(&g_state);
+	child_finish("pass", CHILD_PASS);
 }
 
 /* ------------------------------------------------------------------ */
@@ -152,6 +202,8 @@ const char *conform_status_name(enum conform_status s)
 		return "fail";
 	case CONFORM_SKIP:
 		return "skip";
+	case CONFORM_NOT_RUN:
+		return "not-run";
 	}
 	return "fail";
 }
@@ -190,15 +242,22 @@ void tap_diag(FILE *f, const char *text)
 	}
 }
 
-void tap_reqs(FILE *f, const struct conform_test *t)
+/* "# <id> (MUST) <id> (SHOULD)"; no levels without a table */
+void tap_reqs(FILE *f, const struct conform_test *t,
+	      const struct conform_req *tab, size_t ntab)
 {
 	size_t i;
+	int lvl;
 
 	if (!t->reqs[0])
 		return;
 	fputc('#', f);
-	for (i = 0; i < CONFORM_MAX_REQS && t->reqs[i]; i++)
+	for (i = 0; i < CONFORM_MAX_REQS && t->reqs[i]; i++) {
 		fprintf(f, " %s", t->reqs[i]);
+		lvl = conform_req_level(tab, ntab, t->reqs[i]);
+		if (tab && lvl >= 0)
+			fprintf(f, " (%s)", conform_level_name((enum conform_level)lvl));
+	}
 	fputc('\n', f);
 	fflush(f);
 }
@@ -215,6 +274,7 @@ void tap_result(FILE *f, size_t num, const struct conform_result *r)
 		fprintf(f, "ok %zu %s # SKIP %s\n", num, name,
 			r->reason ? r->reason : "");
 		break;
+	case CONFORM_NOT_RUN:	/* never printed as a result: see run_end() */
 	case CONFORM_FAIL:
 	default:
 		fprintf(f, "not ok %zu %s\n", num, name);
@@ -230,134 +290,33 @@ void tap_totals(FILE *f, const struct conform_totals *t)
 	fflush(f);
 }
 
-static bool starts_with(const char *s, const char *prefix)
+/* Which levels a failing test breaks: "# fail: MUST <id>" etc. */
+static void tap_fail_levels(FILE *f, const struct conform_test *t,
+			    const struct conform_req *tab, size_t ntab)
 {
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static const char *const noise_tags[] = {
-	"[==========]", "[ RUN      ]", "[       OK ]", "[  PASSED  ]",
-	"[  FAILED  ]", "[  SKIPPED ]", NULL,
-};
-
-/* cmocka's own framing; the result line says the same thing. */
-bool runner_is_cmocka_noise(const char *line)
-{
-	const char *p;
+	static const char *const word[] = {
+		[CONFORM_MUST] = "fail", [CONFORM_SHOULD] = "warn", [CONFORM_INFO] = "info",
+	};
+	static const char *const note[] = {
+		[CONFORM_MUST] = "",
+		[CONFORM_SHOULD] = " (a warning: not held against conformance)",
+		[CONFORM_INFO] = " (vfio-pci behaviour the uAPI does not require: reported only)",
+	};
+	enum conform_level top;
 	size_t i;
+	int l;
 
-	if (!line[0])
-		return true;
-	for (i = 0; noise_tags[i]; i++)
-		if (starts_with(line, noise_tags[i]))
-			return true;
-	/* " 1 FAILED TEST(S)" and " 1 SKIPPED TEST(S)" */
-	p = line;
-	while (*p == ' ')
-		p++;
-	if (p == line || *p < '0' || *p > '9')
-		return false;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	return !strcmp(p, " FAILED TEST(S)") || !strcmp(p, " SKIPPED TEST(S)");
-}
-
-/*
- * Where cmocka's framing starts inside a line (a test that printed without
- * a final newline): "partial[       OK ] name".  NULL if nowhere past 0.
- */
-static char *noise_tag_inside(char *line)
-{
-	char *best = NULL, *p;
-	size_t i;
-
-	if (!line[0])
-		return NULL;
-	for (i = 0; noise_tags[i]; i++) {
-		p = strstr(line + 1, noise_tags[i]);
-		if (p && (!best || p < best))
-			best = p;
+	if (!tab || !t->reqs[0])
+		return;
+	top = runner_test_level(t, tab, ntab);
+	fprintf(f, "# %s:", word[top]);
+	for (i = 0; i < CONFORM_MAX_REQS && t->reqs[i]; i++) {
+		l = conform_req_level(tab, ntab, t->reqs[i]);
+		fprintf(f, " %s %s", l < 0 ? "MUST" : conform_level_name((enum conform_level)l),
+			t->reqs[i]);
 	}
-	return best;
-}
-
-static char *dup_line_rest(const char *start)
-{
-	size_t len = strcspn(start, "\n");
-
-	return strndup(start, len);
-}
-
-static const char *find_line_with_prefix(const char *text, const char *prefix)
-{
-	const char *p = text;
-
-	while (p && *p) {
-		if (starts_with(p, prefix))
-			return p;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return NULL;
-}
-
-static char *summary_location(const char *output)
-{
-	static const char tag[] = "[   LINE   ] --- ";
-	const char *l = strstr(output, tag);
-	const char *end;
-
-	if (!l)
-		return NULL;
-	l += strlen(tag);
-	end = strstr(l, ": error:");
-	if (!end || memchr(l, '\n', (size_t)(end - l)))
-		return NULL;
-	return strndup(l, (size_t)(end - l));
-}
-
-static char *summary_message(const char *output)
-{
-	static const char err_tag[] = "[  ERROR   ] --- ";
-	const char *l;
-
-	l = find_line_with_prefix(output, "setup: ");
-	if (l)
-		return dup_line_rest(l);
-	l = find_line_with_prefix(output, "ERROR: ");
-	if (l)
-		return dup_line_rest(l + strlen("ERROR: "));
-	l = find_line_with_prefix(output, err_tag);
-	if (l && !starts_with(l + strlen(err_tag), "[   LINE   ]") &&
-	    l[strlen(err_tag)] != '\n' && l[strlen(err_tag)] != '\0')
-		return dup_line_rest(l + strlen(err_tag));
-	l = find_line_with_prefix(output, "Could not run test: ");
-	if (l)
-		return dup_line_rest(l + strlen("Could not run test: "));
-	return strdup("test failed");
-}
-
-/* One line saying why a test failed, from cmocka's output. */
-char *runner_failure_summary(const char *output)
-{
-	char *msg, *loc, *res;
-
-	if (!output)
-		output = "";
-	msg = summary_message(output);
-	loc = summary_location(output);
-	if (!msg) {
-		free(loc);
-		return NULL;
-	}
-	if (!loc)
-		return msg;
-	if (asprintf(&res, "%s (%s)", msg, loc) < 0)
-		res = NULL;
-	free(msg);
-	free(loc);
-	return res ? res : strdup("test failed");
+	fprintf(f, "%s\n", note[top]);
+	fflush(f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -388,10 +347,41 @@ bool runner_test_selected(const struct conform_test *t,
 	return name_ok && req_ok;
 }
 
+enum conform_level runner_test_level(const struct conform_test *t,
+				     const struct conform_req *tab, size_t n)
+{
+	enum conform_level top = CONFORM_INFO;
+	size_t i;
+	int l;
+
+	if (!t->reqs[0])
+		return CONFORM_MUST;
+	for (i = 0; i < CONFORM_MAX_REQS && t->reqs[i]; i++) {
+		l = conform_req_level(tab, n, t->reqs[i]);
+		if (l < 0)
+			return CONFORM_MUST;
+		if ((enum conform_level)l > top)
+			top = (enum conform_level)l;
+	}
+	return top;
+}
+
+unsigned int runner_test_timeout(const struct conform_test *t, unsigned int timeout_s)
+{
+	unsigned long long s;
+
+	if (!timeout_s)
+		timeout_s = CONFORM_DEFAULT_TIMEOUT_S;
+	if (!t->timeout_s)
+		return timeout_s;
+	s = ((unsigned long long)t->timeout_s * timeout_s + CONFORM_DEFAULT_TIMEOUT_S - 1) /
+	    CONFORM_DEFAULT_TIMEOUT_S;
+	return s ? (unsigned int)s : 1;
+}
+
 /* ------------------------------------------------------------------ */
 /* parent side                                                         */
 /* ------------------------------------------------------------------ */
-
 struct capture {
 	FILE *tap;
 	char *buf;		/* filtered output kept for reports */
@@ -466,28 +456,15 @@ static void capture_keep(struct capture *c, const char *line)
 	}
 }
 
-static void capture_emit(struct capture *c, const char *line)
-{
-	if (runner_is_cmocka_noise(line))
-		return;
-	if (!c->truncated)
-		tap_diag(c->tap, line);
-	capture_keep(c, line);
-}
 
 static void capture_end_line(struct capture *c)
 {
-	char *tag;
-
 	c->line[c->llen] = '\0';
 	if (c->llen && c->line[c->llen - 1] == '\r')
 		c->line[--c->llen] = '\0';
-	tag = noise_tag_inside(c->line);
-	if (tag) {
-		capture_emit(c, tag);	/* noise: dropped */
-		*tag = '\0';
-	}
-	capture_emit(c, c->line);
+	if (!c->truncated)
+		tap_diag(c->tap, c->line);
+	capture_keep(c, c->line);
 	c->llen = 0;
 }
 
@@ -567,7 +544,15 @@ static void child_try_reap(struct child *ch)
 }
 
 /* Wait until the child exits or the deadline passes; true if it exited. */
-static bool child_wait(struct child *ch, uint64_t deadline,
+/* A SIGTERM/SIGINT handler asked the run to stop. */
+static int interrupted(const struct runner_opts *o)
+{
+	return o->interrupted ? (int)*o->interrupted : 0;
+}
+
+/* Wait until the child exits, the deadline passes or the run is
+ * interrupted; true if it exited. */
+static bool child_wait(struct child *ch, uint64_t deadline, const struct runner_opts *o,
 		       struct capture *out, struct status_buf *st)
 {
 	struct pollfd fds[2];
@@ -582,7 +567,7 @@ static bool child_wait(struct child *ch, uint64_t deadline,
 			return true;
 		}
 		now = now_ms();
-		if (now >= deadline)
+		if (now >= deadline || (o && interrupted(o)))
 			return false;
 		slice = (int)(deadline - now < POLL_SLICE_MS ? deadline - now : POLL_SLICE_MS);
 		nfds = 0;
@@ -605,9 +590,15 @@ static bool child_kill_and_reap(struct child *ch, const struct runner_opts *o,
 
 	kill_fn(-ch->pid, SIGKILL);
 	kill_fn(ch->pid, SIGKILL);
-	return child_wait(ch, now_ms() + grace * 1000ull, out, st);
+	return child_wait(ch, now_ms() + grace * 1000ull, NULL, out, st);
 }
 
+static char *dup_line_rest(const char *start)
+{
+	return strndup(start, strcspn(start, "\n"));
+}
+
+/* The last "key ..." record, or NULL. */
 static const char *status_record(const struct status_buf *st, const char *key)
 {
 	const char *found = NULL, *p = st->buf;
@@ -630,20 +621,48 @@ static char *status_value(const struct status_buf *st, const char *key)
 	return v ? dup_line_rest(v) : NULL;
 }
 
+static void set_reason(struct conform_result *r, enum conform_status s, char *owned)
+{
+	r->status = s;
+	free(r->reason);
+	r->reason = owned;
+}
+
 static void set_fail(struct conform_result *r, FILE *tap, char *reason_owned)
 {
-	r->status = CONFORM_FAIL;
-	free(r->reason);
-	r->reason = reason_owned ? reason_owned : strdup("test failed");
+	set_reason(r, CONFORM_FAIL, reason_owned ? reason_owned : strdup("test failed"));
 	tap_diag(tap, r->reason);
 }
 
-static void classify_exit(struct conform_result *r, FILE *tap,
-			  const struct child *ch, const struct status_buf *st)
+static char *fmt_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *fmt_alloc(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n < 0 ? NULL : s;
+}
+
+/* What one child's end means for the device. */
+enum outcome {
+	OUT_DONE,		/* a verdict; the device is as good as before */
+	OUT_SUSPECT,		/* timed out / unreaped: probe it */
+	OUT_SETUP_FAILED,	/* the fixture could not open it: probe it */
+	OUT_WEDGED,		/* the fixture found the device did not come back */
+	OUT_INTERRUPTED,	/* SIGTERM/SIGINT */
+};
+
+static enum outcome classify_exit(struct conform_result *r, FILE *tap,
+				  const struct child *ch, const struct status_buf *st)
 {
 	char *done = status_value(st, "done");
-	char *skip = status_value(st, "skip");
-	char *msg = NULL;
+	char *why = NULL;
+	enum outcome out = OUT_DONE;
 	int code;
 
 	if (ch->lost) {
@@ -651,41 +670,44 @@ static void classify_exit(struct conform_result *r, FILE *tap,
 		goto out;
 	}
 	if (WIFSIGNALED(ch->wstatus)) {
-		if (asprintf(&msg, "test process killed by signal %d (%s)",
-			     WTERMSIG(ch->wstatus), strsignal(WTERMSIG(ch->wstatus))) < 0)
-			msg = NULL;
-		set_fail(r, tap, msg);
+		set_fail(r, tap, fmt_alloc("test process killed by signal %d (%s)",
+					   WTERMSIG(ch->wstatus),
+					   strsignal(WTERMSIG(ch->wstatus))));
 		goto out;
 	}
 	code = WIFEXITED(ch->wstatus) ? WEXITSTATUS(ch->wstatus) : -1;
 	if (!done) {
-		if (asprintf(&msg, "test process exited with status %d before the test finished",
-			     code) < 0)
-			msg = NULL;
-		set_fail(r, tap, msg);
+		set_fail(r, tap, fmt_alloc("test process exited with status %d before the "
+					   "test finished", code));
 	} else if (!strcmp(done, "pass") && code == CHILD_PASS) {
 		r->status = CONFORM_PASS;
 	} else if (!strcmp(done, "skip") && code == CHILD_SKIP) {
-		if (skip && skip[0]) {
-			r->status = CONFORM_SKIP;
-			r->reason = skip;
-			skip = NULL;
-		} else {
+		why = status_value(st, "skip");
+		if (why && why[0])
+			set_reason(r, CONFORM_SKIP, why);
+		else
 			set_fail(r, tap, strdup("test skipped without a reason "
 						"(suite bug: use conform_skip())"));
-		}
+		if (!why || !why[0])
+			free(why);
+	} else if (!strcmp(done, "fail") && code == CHILD_FAIL &&
+		   (why = status_value(st, "setupfail"))) {
+		set_fail(r, tap, why);
+		out = OUT_SETUP_FAILED;
 	} else if (!strcmp(done, "fail") && code == CHILD_FAIL) {
-		r->status = CONFORM_FAIL;
-		r->reason = runner_failure_summary(r->output);
+		why = status_value(st, "fail");
+		set_fail(r, tap, why ? why : strdup("test failed"));
+	} else if (!strcmp(done, "wedge") && code == CHILD_WEDGED) {
+		why = status_value(st, "wedge");
+		set_reason(r, CONFORM_NOT_RUN, why ? why : strdup("device did not come back"));
+		out = OUT_WEDGED;
 	} else {
-		if (asprintf(&msg, "inconsistent test process status (done %s, exit %d)",
-			     done, code) < 0)
-			msg = NULL;
-		set_fail(r, tap, msg);
+		set_fail(r, tap, fmt_alloc("inconsistent test process status (done %s, exit %d)",
+					   done, code));
 	}
 out:
 	free(done);
-	free(skip);
+	return out;
 }
 
 static int open_pipes(int out[2], int st[2])
@@ -702,66 +724,60 @@ static int open_pipes(int out[2], int st[2])
 	return 0;
 }
 
-static unsigned int test_timeout(const struct conform_test *t, const struct runner_opts *o)
+static pid_t spawn(const struct conform_test *t, const struct runner_opts *o,
+		   struct child *ch)
 {
-	if (t->timeout_s)
-		return t->timeout_s;
-	return o->timeout_s ? o->timeout_s : DEFAULT_TIMEOUT_S;
-}
-
-static void run_one(const struct conform_test *t, const struct runner_opts *o,
-		    struct conform_result *r)
-{
-	struct capture out = { .tap = o->tap };
-	struct status_buf st = { 0 };
-	struct child ch = { .pid = -1 };
-	unsigned int timeout = test_timeout(t, o);
 	int outp[2], stp[2];
-	uint64_t start;
-	char *msg = NULL;
 
-	memset(r, 0, sizeof(*r));
-	r->test = t;
-	start = now_ms();
-	if (open_pipes(outp, stp)) {
-		set_fail(r, o->tap, strdup("runner: cannot create pipes"));
-		return;
-	}
+	if (open_pipes(outp, stp))
+		return -1;
 	fflush(NULL);
-	ch.pid = fork();
-	if (ch.pid == 0) {
+	ch->pid = fork();
+	if (ch->pid == 0) {
 		close(outp[0]);
 		close(stp[0]);
 		child_main(t, o, outp[1], stp[1]);
 	}
 	close(outp[1]);
 	close(stp[1]);
-	if (ch.pid < 0) {
+	if (ch->pid < 0) {
 		close(outp[0]);
 		close(stp[0]);
-		set_fail(r, o->tap, strdup("runner: fork failed"));
-		return;
+		return -1;
 	}
-	setpgid(ch.pid, ch.pid);
-	ch.out_fd = outp[0];
-	ch.st_fd = stp[0];
-	ch.out_open = ch.st_open = true;
-	fcntl(ch.out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(ch.st_fd, F_SETFL, O_NONBLOCK);
+	setpgid(ch->pid, ch->pid);
+	ch->out_fd = outp[0];
+	ch->st_fd = stp[0];
+	ch->out_open = ch->st_open = true;
+	fcntl(ch->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(ch->st_fd, F_SETFL, O_NONBLOCK);
+	return ch->pid;
+}
 
-	if (!child_wait(&ch, start + timeout * 1000ull, &out, &st)) {
-		r->timed_out = true;
-		if (!child_kill_and_reap(&ch, o, &out, &st)) {
-			capture_flush(&out);
-			if (asprintf(&msg, "test process %d did not exit within %u s "
-				     "after SIGKILL (stuck in the kernel?); continuing without it",
-				     (int)ch.pid, o->reap_grace_s ? o->reap_grace_s :
-				     DEFAULT_REAP_GRACE_S) >= 0) {
-				tap_diag(o->tap, msg);
-				free(msg);
-				msg = NULL;
-			}
-		}
+static enum outcome run_one(const struct conform_test *t, const struct runner_opts *o,
+			    struct conform_result *r)
+{
+	struct capture out = { .tap = o->tap };
+	struct status_buf st = { 0 };
+	struct child ch = { .pid = -1 };
+	unsigned int timeout = runner_test_timeout(t, o->timeout_s);
+	unsigned int grace = o->reap_grace_s ? o->reap_grace_s : DEFAULT_REAP_GRACE_S;
+	enum outcome res = OUT_DONE;
+	bool reaped = true;
+	uint64_t start;
+	int sig = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->test = t;
+	start = now_ms();
+	if (spawn(t, o, &ch) < 0) {
+		set_fail(r, o->tap, strdup("runner: cannot create pipes or fork"));
+		return OUT_DONE;
+	}
+	if (!child_wait(&ch, start + timeout * 1000ull, o, &out, &st)) {
+		sig = interrupted(o);
+		r->timed_out = !sig;
+		reaped = child_kill_and_reap(&ch, o, &out, &st);
 	} else {
 		/* Stray members of the child's process group hold no verdict. */
 		kill(-ch.pid, SIGKILL);
@@ -772,44 +788,226 @@ static void run_one(const struct conform_test *t, const struct runner_opts *o,
 	r->output = out.buf ? out.buf : strdup("");
 	r->duration_ms = now_ms() - start;
 
-	if (r->timed_out) {
-		if (asprintf(&msg, "timed out after %u s", timeout) < 0)
-			msg = NULL;
-		set_fail(r, o->tap, msg);
+	if (sig) {
+		set_reason(r, CONFORM_NOT_RUN, fmt_alloc("run interrupted by SIG%s",
+							 sigabbrev_np(sig)));
+		res = OUT_INTERRUPTED;
+	} else if (r->timed_out) {
+		set_fail(r, o->tap, fmt_alloc("timed out after %u s", timeout));
+		res = OUT_SUSPECT;
 	} else {
-		classify_exit(r, o->tap, &ch, &st);
+		res = classify_exit(r, o->tap, &ch, &st);
+	}
+	if (!reaped) {
+		char *msg = fmt_alloc("test process %d did not exit within %u s after "
+				      "SIGKILL (stuck in the kernel?)", (int)ch.pid, grace);
+
+		tap_diag(o->tap, msg);
+		free(msg);
+		if (res == OUT_DONE)
+			res = OUT_SUSPECT;
 	}
 	free(st.buf);
+	return res;
+}
+
+/*
+ * Run the probe in a child of its own, with a timeout: an open that blocks
+ * in the kernel (on a lock a stuck test holds) must not hang the run.
+ * 0 when the device is usable; else why[] says why not.
+ */
+static int probe_device(const struct runner_opts *o, char *why, size_t len)
+{
+	unsigned int limit = o->probe_timeout_s ? o->probe_timeout_s : DEFAULT_PROBE_TIMEOUT_S;
+	struct status_buf st = { 0 };
+	struct child ch = { .pid = -1 };
+	int p[2], rc;
+	char *v;
+
+	if (!o->probe)
+		return 0;
+	if (pipe2(p, O_CLOEXEC)) {
+		snprintf(why, len, "runner: cannot create a pipe for the probe");
+		return -1;
+	}
+	fflush(NULL);
+	ch.pid = fork();
+	if (ch.pid == 0) {
+		char msg[MAX_REASON] = "";
+
+		close(p[0]);
+		setpgid(0, 0);
+		g_status_fd = p[1];
+		rc = o->probe(msg, sizeof(msg));
+		sanitize_reason(msg);
+		status_write(rc ? "unusable" : "usable", msg[0] ? msg : "-");
+		_exit(rc ? 1 : 0);
+	}
+	close(p[1]);
+	if (ch.pid < 0) {
+		close(p[0]);
+		snprintf(why, len, "runner: cannot fork the probe");
+		return -1;
+	}
+	setpgid(ch.pid, ch.pid);
+	ch.st_fd = p[0];
+	ch.st_open = true;
+	fcntl(ch.st_fd, F_SETFL, O_NONBLOCK);
+	if (!child_wait(&ch, now_ms() + limit * 1000ull, NULL, NULL, &st)) {
+		child_kill_and_reap(&ch, o, NULL, &st);
+		close(ch.st_fd);
+		free(st.buf);
+		snprintf(why, len, "opening the device and GET_INFO did not return within "
+			 "%u s", limit);
+		return -1;
+	}
+	close(ch.st_fd);
+	v = status_value(&st, "unusable");
+	rc = v || !status_record(&st, "usable") ? -1 : 0;
+	snprintf(why, len, "%s", v ? v : rc ? "the probe ended without an answer" : "");
+	free(v);
+	free(st.buf);
+	return rc;
+}
+
+static void count_result(struct conform_totals *t, enum conform_status s, int delta)
+{
+	unsigned int *c = s == CONFORM_PASS ? &t->pass : s == CONFORM_SKIP ? &t->skip :
+			  s == CONFORM_NOT_RUN ? &t->not_run : &t->fail;
+
+	*c = (unsigned int)((int)*c + delta);
+}
+
+/* The run ends: results[from..n) are not-run with the same reason. */
+static void run_end(const struct conform_test *const *tests, size_t n, size_t from,
+		    const struct runner_opts *o, struct conform_result *results,
+		    struct conform_totals *totals, const char *reason)
+{
+	size_t i;
+
+	for (i = from; i < n; i++) {
+		if (results[i].test != tests[i]) {
+			memset(&results[i], 0, sizeof(results[i]));
+			results[i].test = tests[i];
+			results[i].output = strdup("");
+		}
+		free(results[i].reason);
+		results[i].reason = strdup(reason);
+		results[i].status = CONFORM_NOT_RUN;
+		totals->not_run++;
+	}
+	if (n > from)
+		fprintf(o->tap, "# %zu test%s not run: %s\n", n - from, n - from == 1 ? "" : "s",
+			reason);
+	fprintf(o->tap, "Bail out! %s\n", reason);
+	fflush(o->tap);
+}
+
+/* The device is unusable after `culprit`: it FAILs and is named. */
+static void blame(struct conform_result *culprit, struct conform_totals *totals,
+		  const char *why)
+{
+	char *msg;
+
+	if (culprit->status != CONFORM_FAIL) {
+		count_result(totals, culprit->status, -1);
+		count_result(totals, CONFORM_FAIL, +1);
+		culprit->status = CONFORM_FAIL;
+	}
+	msg = fmt_alloc("%s%s%s", culprit->reason ? culprit->reason : "",
+			culprit->reason ? "; " : "", why);
+	free(culprit->reason);
+	culprit->reason = msg;
+	culprit->wedged = true;
+	totals->culprit = culprit->test;
+}
+
+/*
+ * Test i found the device unusable before it could start: the last test
+ * that used it (if any) is the culprit; i and the rest are not-run.
+ */
+static void end_after(const struct conform_test *const *tests, size_t n, size_t i,
+		      const struct runner_opts *o, struct conform_result *results,
+		      struct conform_totals *totals, struct conform_result *last_fx,
+		      const char *why)
+{
+	if (last_fx) {
+		snprintf(totals->end_reason, sizeof(totals->end_reason),
+			 "device wedged by %s: %s", last_fx->test->name, why);
+		blame(last_fx, totals, why);
+		tap_diag(o->tap, "(counted as a failure of that test)");
+	} else {
+		snprintf(totals->end_reason, sizeof(totals->end_reason),
+			 "device not usable before %s: %s", tests[i]->name, why);
+	}
+	run_end(tests, n, i, o, results, totals, totals->end_reason);
 }
 
 int runner_run(const struct conform_test *const *tests, size_t n,
 	       const struct runner_opts *opts,
 	       struct conform_result *results, struct conform_totals *totals)
 {
+	struct conform_result *last_fx = NULL;	/* last test that used the fixture */
+	char why[MAX_REASON], end[MAX_REASON + 160];
+	enum outcome out;
 	size_t i;
 
 	memset(totals, 0, sizeof(*totals));
+	memset(results, 0, n * sizeof(*results));
 	signal(SIGCHLD, SIG_DFL);	/* we reap our children ourselves */
 	tap_header(opts->tap, n);
 	tap_diag(opts->tap, opts->preamble);
 	for (i = 0; i < n; i++) {
-		tap_reqs(opts->tap, tests[i]);
-		run_one(tests[i], opts, &results[i]);
-		tap_result(opts->tap, i + 1, &results[i]);
-		switch (results[i].status) {
-		case CONFORM_PASS:
-			totals->pass++;
-			break;
-		case CONFORM_SKIP:
-			totals->skip++;
-			break;
-		case CONFORM_FAIL:
-			totals->fail++;
+		if (interrupted(opts)) {
+			snprintf(totals->end_reason, sizeof(totals->end_reason),
+				 "run interrupted by SIG%s", sigabbrev_np(interrupted(opts)));
+			totals->signal = interrupted(opts);
+			run_end(tests, n, i, opts, results, totals, totals->end_reason);
 			break;
 		}
+		tap_reqs(opts->tap, tests[i], opts->reqs, opts->nreqs);
+		out = run_one(tests[i], opts, &results[i]);
+		if (out == OUT_INTERRUPTED) {
+			totals->signal = interrupted(opts);
+			snprintf(totals->end_reason, sizeof(totals->end_reason), "%s",
+				 results[i].reason);
+			run_end(tests, n, i, opts, results, totals, totals->end_reason);
+			break;
+		}
+		if (out == OUT_WEDGED) {
+			snprintf(why, sizeof(why), "%s", results[i].reason);
+			tap_diag(opts->tap, why);
+			end_after(tests, n, i, opts, results, totals, last_fx, why);
+			break;
+		}
+		/* an open that fails after a test that looked fine: that test */
+		if (out == OUT_SETUP_FAILED && last_fx && probe_device(opts, why, sizeof(why))) {
+			tap_diag(opts->tap, why);
+			end_after(tests, n, i, opts, results, totals, last_fx, why);
+			break;
+		}
+		count_result(totals, results[i].status, +1);
+		if ((out == OUT_SUSPECT || out == OUT_SETUP_FAILED) &&
+		    probe_device(opts, why, sizeof(why))) {
+			snprintf(end, sizeof(end), "device no longer usable: %s", why);
+			blame(&results[i], totals, end);
+			snprintf(end, sizeof(end), "device wedged by %s: device no longer "
+				 "usable: %s", tests[i]->name, why);
+			tap_diag(opts->tap, end);
+			tap_fail_levels(opts->tap, tests[i], opts->reqs, opts->nreqs);
+			tap_result(opts->tap, i + 1, &results[i]);
+			snprintf(totals->end_reason, sizeof(totals->end_reason), "%s", end);
+			run_end(tests, n, i + 1, opts, results, totals, end);
+			break;
+		}
+		if (results[i].status == CONFORM_FAIL)
+			tap_fail_levels(opts->tap, tests[i], opts->reqs, opts->nreqs);
+		tap_result(opts->tap, i + 1, &results[i]);
+		if (!(tests[i]->flags & CONFORM_F_NO_FIXTURE))
+			last_fx = &results[i];
 	}
 	tap_totals(opts->tap, totals);
-	return totals->fail ? 1 : 0;
+	return totals->fail || totals->end_reason[0] ? 1 : 0;
 }
 
 void runner_results_free(struct conform_result *results, size_t n)

@@ -163,6 +163,15 @@ static void test_bad_arguments(void **state)
 	assert_usage_error(parse(&o, "--json", "", NULL), "--json needs a file name");
 	assert_usage_error(parse(&o, "0000:01:00.1", "0000:01:00.2", NULL),
 			   "more than one device");
+	/* getopt's optopt is no character for long-only options (issue 14) */
+	assert_usage_error(parse(&o, "--list=yes", NULL),
+			   "option '--list' takes no argument ('--list=yes')");
+	assert_usage_error(parse(&o, "--help=1", NULL),
+			   "option '--help' takes no argument ('--help=1')");
+	assert_usage_error(parse(&o, "--version=2", NULL), "'--version' takes no argument");
+	assert_usage_error(parse(&o, "--pf", NULL), "option '--pf' needs an argument");
+	assert_int_equal(parse(&o, "--version", NULL), 0);
+	assert_true(o.version);
 }
 
 static void test_environment(void **state)
@@ -193,7 +202,7 @@ static void test_environment(void **state)
 
 static void test_usage_text(void **state)
 {
-	char buf[4096] = "";
+	static char buf[16384];
 	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
 
 	(void)state;
@@ -203,6 +212,19 @@ static void test_usage_text(void **state)
 	assert_non_null(strstr(buf, "Usage: vfio-conform [options] [BDF|UUID]"));
 	assert_non_null(strstr(buf, "--timeout SEC"));
 	assert_non_null(strstr(buf, "VFIO_CONFORM_VF_TOKEN"));
+	assert_non_null(strstr(buf, "--version"));
+	/* every exit status is documented */
+	assert_non_null(strstr(buf, "  0  conformant"));
+	assert_non_null(strstr(buf, "  1  not conformant"));
+	assert_non_null(strstr(buf, "  2  usage error"));
+	assert_non_null(strstr(buf, "  3  setup error"));
+	assert_non_null(strstr(buf, "  4  every test skipped"));
+	/* the codes themselves are what SPEC.md 2.6 says */
+	assert_int_equal(CLI_EXIT_OK, 0);
+	assert_int_equal(CLI_EXIT_FAIL, 1);
+	assert_int_equal(CLI_EXIT_USAGE, 2);
+	assert_int_equal(CLI_EXIT_SETUP, 3);
+	assert_int_equal(CLI_EXIT_SKIP, 4);
 }
 
 int main(void)

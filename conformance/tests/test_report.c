@@ -111,48 +111,108 @@ static size_t fixture_results(struct conform_result *r)
 	return 7;
 }
 
+static const struct conform_req levels[] = {
+	{ "REQ-A-001", CONFORM_MUST }, { "REQ-B-001", CONFORM_MUST },
+	{ "REQ-C-001", CONFORM_MUST }, { "REQ-D-001", CONFORM_SHOULD },
+	{ "REQ-E-001", CONFORM_INFO }, { "REQ-F-001", CONFORM_MUST },
+};
+
+static const struct report_meta lv = { .reqs = levels, .nreqs = 6 };
+
 static void test_req_verdicts(void **state)
 {
 	struct conform_result r[8];
-	struct req_verdict v[8];
+	struct req_verdict v[16];
 	size_t n = fixture_results(r), cnt;
 
 	(void)state;
-	cnt = report_req_verdicts(r, n, v, 8);
+	cnt = report_req_verdicts(NULL, r, n, v, 8);	/* no table: cited only, MUST */
 	assert_int_equal(cnt, 4);
 	assert_string_equal(v[0].id, "REQ-A-001");
-	assert_int_equal(v[0].status, CONFORM_PASS);	/* one pass, one skip */
+	assert_int_equal(v[0].status, REQ_PASS);	/* one pass, one skip */
 	assert_string_equal(v[1].id, "REQ-B-001");
-	assert_int_equal(v[1].status, CONFORM_FAIL);	/* a pass and a fail */
+	assert_int_equal(v[1].status, REQ_FAIL);	/* a pass and a fail */
+	assert_int_equal(v[1].tests, 2);
 	assert_string_equal(v[2].id, "REQ-C-001");
-	assert_int_equal(v[2].status, CONFORM_SKIP);	/* only skips */
+	assert_int_equal(v[2].status, REQ_SKIP);	/* only skips */
 	assert_string_equal(v[3].id, "REQ-D-001");
-	assert_int_equal(v[3].status, CONFORM_PASS);
+	assert_int_equal(v[3].status, REQ_PASS);
+
+	/* with levels: every row of the table, uncited ones not-run */
+	r[4].status = CONFORM_FAIL;			/* token/d1: SHOULD only */
+	r[5].status = CONFORM_NOT_RUN;
+	cnt = report_req_verdicts(&lv, r, n, v, 16);
+	assert_int_equal(cnt, 6);
+	assert_int_equal(v[1].status, REQ_FAIL);
+	assert_int_equal(v[3].status, REQ_WARN);	/* SHOULD broken: a warning */
+	assert_int_equal(v[3].level, CONFORM_SHOULD);
+	assert_string_equal(v[4].id, "REQ-E-001");
+	assert_int_equal(v[4].status, REQ_NOT_RUN);	/* no test ran for it */
+	assert_int_equal(v[4].tests, 0);
+	r[4].status = CONFORM_PASS;
+	cnt = report_req_verdicts(&lv, r, n, v, 16);
+	assert_int_equal(v[3].status, REQ_NOT_RUN);	/* a pass and a not-run */
 
 	/* too small an array: the first ones seen, still merged and sorted */
-	cnt = report_req_verdicts(r, n, v, 2);
+	cnt = report_req_verdicts(NULL, r, n, v, 2);
 	assert_int_equal(cnt, 2);
 	assert_string_equal(v[0].id, "REQ-A-001");
 	assert_string_equal(v[1].id, "REQ-B-001");
-	assert_int_equal(v[1].status, CONFORM_FAIL);
+	assert_int_equal(v[1].status, REQ_FAIL);
+	assert_string_equal(req_status_name(REQ_NOT_RUN), "not-run");
+	assert_string_equal(req_status_name(REQ_WARN), "warn");
 }
 
 static void test_verdict(void **state)
 {
+	const char *filters[] = { "info/*" };
+	struct conform_totals wedged = { .culprit = &t_b };
 	struct conform_result r[8];
+	struct report_meta m = lv;
 	size_t n = fixture_results(r);
 
 	(void)state;
-	assert_string_equal(report_verdict(r, n), "not-conformant");
+	assert_string_equal(report_verdict(&m, r, n), "not-conformant");	/* MUST B */
 	r[1].status = CONFORM_PASS;
-	assert_string_equal(report_verdict(r, n), "conformant");
-	assert_string_equal(report_verdict(&r[2], 2), "not-conformant");	/* skips only */
-	assert_string_equal(report_verdict(r, 0), "not-conformant");
+	assert_string_equal(report_verdict(&m, r, n), "conformant");
+	assert_string_equal(report_incomplete_why(&m, r, n), "");
+	/* a SHOULD failure warns; an INFO one alone does not */
+	r[4].status = CONFORM_FAIL;
+	assert_string_equal(report_verdict(&m, r, n), "conformant-with-warnings");
+	r[4].status = CONFORM_PASS;
+	{
+		static const struct conform_test t_e = { "x/e", { "REQ-E-001" }, NULL, 0, 0 };
+
+		r[7] = r[4];
+		r[7].test = &t_e;
+		r[7].status = CONFORM_FAIL;
+		assert_string_equal(report_verdict(&m, r, 8), "conformant");
+	}
+	/* skips only, nothing, a selection, a run that ended: incomplete */
+	assert_string_equal(report_verdict(&m, &r[2], 2), "incomplete");
+	assert_string_equal(report_incomplete_why(&m, &r[2], 2), "no test passed");
+	assert_string_equal(report_verdict(&m, r, 0), "incomplete");
+	m.run.filters = filters;
+	m.run.nfilters = 1;
+	assert_string_equal(report_verdict(&m, r, n), "incomplete");
+	assert_contains(report_incomplete_why(&m, r, n), "--filter");
+	m.run.nfilters = 0;
+	snprintf(wedged.end_reason, sizeof(wedged.end_reason), "device wedged by info/b: x");
+	m.run.totals = &wedged;
+	assert_string_equal(report_verdict(&m, r, n), "incomplete");
+	assert_string_equal(report_incomplete_why(&m, r, n), "device wedged by info/b: x");
+	r[1].status = CONFORM_FAIL;			/* the culprit cites a MUST */
+	assert_string_equal(report_verdict(&m, r, n), "not-conformant");
+	m.run.totals = NULL;
+	m.error = "cannot open";
+	r[1].status = CONFORM_PASS;
+	assert_string_equal(report_verdict(&m, r, n), "incomplete");
 }
 
 static const struct report_meta meta = {
 	.suite = "vfio-conform",
 	.suite_version = "0.1.0",
+	.source_revision = "v0-test",
 	.kernel = "6.12.0-test",
 	.timestamp = "2025-01-01T00:00:00Z",
 	.dev = {
@@ -162,8 +222,11 @@ static const struct report_meta meta = {
 		.subsystem_vendor = "0x1b36",
 		.subsystem_device = "0x10f1",
 		.driver = "vfio-pci",
+		.driver_srcversion = "ABC123",
+		.iommu_group = 7,
 		.is_vf = true,
 	},
+	.run = { .timeout_s = 60, .reap_grace_s = 5, .probe_timeout_s = 15, .root = true },
 };
 
 static char *render(int (*fn)(FILE *, const struct report_meta *,
@@ -195,6 +258,7 @@ static void test_junit(void **state)
 			"      <properties>\n"
 			"        <property name=\"requirement\" value=\"REQ-A-001\"/>\n"
 			"        <property name=\"requirement\" value=\"REQ-B-001\"/>\n"
+			"        <property name=\"level\" value=\"MUST\"/>\n"
 			"      </properties>\n"
 			"      <system-out>region 0: ok\n</system-out>\n");
 	assert_contains(x, "<failure message=\"0x1 != 0x2 &lt;&quot;&amp;&apos;&gt;\" "
@@ -229,24 +293,40 @@ static void test_json(void **state)
 	char *j = render(report_write_json, &meta, r, n);
 
 	(void)state;
-	assert_contains(j, "{\n  \"suite\": \"vfio-conform\",\n  \"suite_version\": \"0.1.0\",\n"
+	assert_contains(j, "{\n  \"format_version\": 2,\n  \"suite\": \"vfio-conform\",\n"
+			"  \"suite_version\": \"0.1.0\",\n  \"source_revision\": \"v0-test\",\n"
 			"  \"kernel\": \"6.12.0-test\",\n");
-	assert_contains(j, "  \"device\": {\n    \"bdf\": \"0000:01:00.1\",\n"
+	assert_contains(j, "  \"device\": {\n    \"kind\": \"pci\",\n"
+			"    \"bdf\": \"0000:01:00.1\",\n"
 			"    \"vendor\": \"0x1b36\",\n    \"device\": \"0x10f1\",\n"
 			"    \"subsystem_vendor\": \"0x1b36\",\n    \"subsystem_device\": \"0x10f1\",\n"
-			"    \"driver\": \"vfio-pci\",\n    \"is_vf\": true\n  },\n");
+			"    \"physfn\": null,\n"
+			"    \"driver\": \"vfio-pci\",\n    \"driver_version\": null,\n"
+			"    \"driver_srcversion\": \"ABC123\",\n    \"iommu_group\": 7,\n"
+			"    \"is_vf\": true\n  },\n");
 	assert_contains(j, "      \"name\": \"info/a-b\",\n      \"status\": \"pass\",\n"
-			"      \"reason\": \"\",\n"
+			"      \"level\": \"MUST\",\n      \"reason\": \"\",\n"
 			"      \"requirements\": [\"REQ-A-001\", \"REQ-B-001\"],\n"
+			"      \"timed_out\": false,\n      \"wedged\": false,\n"
 			"      \"duration_ms\": 12\n    },\n");
+	assert_contains(j, "  \"run\": {\n    \"selection\": {\"filters\": [], "
+			"\"requirements\": [], \"complete\": true},\n"
+			"    \"topology\": {\"pf\": null, \"pf_driver\": null, \"peer\": null},\n"
+			"    \"timeouts\": {\"test_s\": 60, \"reap_grace_s\": 5, \"probe_s\": 15},\n"
+			"    \"root\": true,\n    \"ended_early\": null\n  },\n");
 	assert_contains(j, "\"reason\": \"0x1 != 0x2 <\\\"&'>\"");
-	assert_contains(j, "\"status\": \"skip\",\n      \"reason\": \"no PF given (--pf or "
-			"VFIO_CONFORM_PF)\"");
+	assert_contains(j, "\"status\": \"skip\",\n      \"level\": \"MUST\",\n"
+			"      \"reason\": \"no PF given (--pf or VFIO_CONFORM_PF)\"");
 	assert_contains(j, "\"requirements\": [],\n");
-	assert_contains(j, "  \"requirements\": {\n    \"REQ-A-001\": \"pass\",\n"
-			"    \"REQ-B-001\": \"fail\",\n    \"REQ-C-001\": \"skip\",\n"
-			"    \"REQ-D-001\": \"pass\"\n  },\n");
-	assert_contains(j, "  \"summary\": {\"passed\": 3, \"failed\": 1, \"skipped\": 3},\n");
+	assert_contains(j, "  \"requirements\": {\n"
+			"    \"REQ-A-001\": {\"level\": \"MUST\", \"verdict\": \"pass\", \"tests\": 2},\n"
+			"    \"REQ-B-001\": {\"level\": \"MUST\", \"verdict\": \"fail\", \"tests\": 2},\n"
+			"    \"REQ-C-001\": {\"level\": \"MUST\", \"verdict\": \"skip\", \"tests\": 1},\n"
+			"    \"REQ-D-001\": {\"level\": \"MUST\", \"verdict\": \"pass\", \"tests\": 2}\n"
+			"  },\n");
+	assert_contains(j, "  \"summary\": {\"passed\": 3, \"failed\": 1, \"skipped\": 3, "
+			"\"not_run\": 0, \"requirement_warnings\": 0},\n");
+	assert_contains(j, "  \"incomplete_because\": null,\n");
 	assert_contains(j, "  \"verdict\": \"not-conformant\"\n}\n");
 	free(j);
 }
@@ -264,7 +344,8 @@ static void test_json_empty_and_null_driver(void **state)
 	assert_contains(j, "\"error\": \"no \\\"vfio\\\"\",\n");
 	assert_contains(j, "\"results\": [],\n");
 	assert_contains(j, "\"requirements\": {},\n");
-	assert_contains(j, "\"verdict\": \"not-conformant\"");
+	assert_contains(j, "\"verdict\": \"incomplete\"");
+	assert_contains(j, "\"incomplete_because\": \"the run stopped before the first test\"");
 	free(j);
 }
 
@@ -285,8 +366,8 @@ static void test_json_mdev_device(void **state)
 	assert_contains(j, "  \"device\": {\n    \"kind\": \"mdev\",\n"
 			"    \"uuid\": \"83b8f4f2-509f-382f-3c1e-e6bfe0fa1001\",\n"
 			"    \"bdf\": null,\n    \"parent\": \"mtty\",\n"
-			"    \"mdev_type\": \"mtty-2\",\n    \"driver\": \"vfio_mdev\",\n"
-			"    \"is_vf\": false\n  },\n");
+			"    \"mdev_type\": \"mtty-2\",\n    \"driver\": \"vfio_mdev\",\n");
+	assert_contains(j, "    \"is_vf\": false\n  },\n");
 	assert_null(strstr(j, "\"vendor\""));
 	free(j);
 	x = render(report_write_junit, &m, NULL, 0);

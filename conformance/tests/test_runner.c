@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 /*
- * Host-side unit tests of the runner: TAP formatting, cmocka output
- * filtering, failure summaries, and whole runs over a test-only registry
- * (pass, fail, skip with and without a reason, hang -> timeout, crash,
- * early exit, a stray grandchild, an unreapable child).
+ * Host-side unit tests of the runner: TAP formatting with levels, and whole
+ * runs over a test-only registry (pass, fail, skip with and without a
+ * reason, hang -> timeout, crash, early exit, a stray grandchild, an
+ * unreapable child), and a device that cannot be trusted: a fake probe
+ * says whether it is still usable (wedge -> culprit FAIL, the rest not-run,
+ * "Bail out!"), a fixture that finds it did not come back, SIGTERM.
+ * The fake tests use the runner's own harness (_conform_fail/conform_skip),
+ * never cmocka's assertions: they run in the runner's children.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +25,10 @@
 #include <cmocka.h>
 
 #include "runner.h"
+
+/* The harness, as conform.h spells it for the area files. */
+#define T_FAIL(...)	_conform_fail(__FILE__, __LINE__, __VA_ARGS__)
+#define T_CHECK(c, ...)	do { if (!(c)) T_FAIL(__VA_ARGS__); } while (0)
 
 /* ---------------- helpers ---------------- */
 
@@ -67,14 +75,16 @@ static void t_pass(void **state)
 
 static void t_fail(void **state)
 {
+	int one = 1;
+
 	(void)state;
-	assert_int_equal(1, 2);
+	T_CHECK(one == 2, "0x%x != 0x%x", one, 2);
 }
 
 static void t_fail_msg(void **state)
 {
 	(void)state;
-	fail_msg("custom failure %d", 7);
+	T_FAIL("custom failure %d", 7);
 }
 
 static void t_skip_reason(void **state)
@@ -86,7 +96,7 @@ static void t_skip_reason(void **state)
 static void t_skip_bare(void **state)
 {
 	(void)state;
-	skip();
+	conform_skip("%s", "");
 }
 
 static void t_skip_empty(void **state)
@@ -163,19 +173,30 @@ static int fx_teardown(void **state)
 static int fx_setup_fails(void **state)
 {
 	(void)state;
-	fprintf(stderr, "setup: no device here\n");
+	conform_setup_failed("no device here");
+}
+
+static int fx_setup_fails_quietly(void **state)
+{
+	(void)state;
 	return -1;
 }
 
 static void t_uses_fixture(void **state)
 {
-	assert_non_null(*state);
-	assert_int_equal(*(int *)*state, 42);
+	T_CHECK(*state != NULL, "no fixture state");
+	T_CHECK(*(int *)*state == 42, "fixture state %d", *(int *)*state);
 }
 
 static void t_no_fixture(void **state)
 {
-	assert_null(*state);
+	T_CHECK(*state == NULL, "fixture state where none was asked for");
+}
+
+static void t_should_fail(void **state)
+{
+	(void)state;
+	T_FAIL("a SHOULD deviation");
 }
 
 static const struct conform_test reg[] = {
@@ -194,6 +215,17 @@ static const struct conform_test reg[] = {
 	{ "t/partial-line", { NULL }, t_partial_line, 0, 0 },
 	{ "t/uses-fixture", { "REQ-T-008" }, t_uses_fixture, 0, 0 },
 	{ "t/no-fixture", { "REQ-T-008" }, t_no_fixture, CONFORM_F_NO_FIXTURE, 0 },
+	{ "t/should-fail", { "REQ-T-010" }, t_should_fail, 0, 0 },
+	{ "t/mixed-fail", { "REQ-T-010", "REQ-T-001" }, t_should_fail, 0, 0 },
+};
+
+/* Levels of the fake requirements (the suite's come from SPEC.md). */
+static const struct conform_req levels[] = {
+	{ "REQ-T-001", CONFORM_MUST }, { "REQ-T-002", CONFORM_INFO },
+	{ "REQ-T-003", CONFORM_MUST }, { "REQ-T-004", CONFORM_MUST },
+	{ "REQ-T-005", CONFORM_MUST }, { "REQ-T-006", CONFORM_MUST },
+	{ "REQ-T-007", CONFORM_MUST }, { "REQ-T-008", CONFORM_MUST },
+	{ "REQ-T-010", CONFORM_SHOULD },
 };
 
 #define REG_N	(sizeof(reg) / sizeof(reg[0]))
@@ -237,7 +269,7 @@ static char *run_named(const char *const *names, size_t n, struct runner_opts *o
 
 static void test_tap_format(void **state)
 {
-	struct conform_test t = { "area/case", { "REQ-A-001", "REQ-B-002" }, NULL, 0, 0 };
+	struct conform_test t = { "area/case", { "REQ-T-001", "REQ-T-010" }, NULL, 0, 0 };
 	struct conform_result r = { .test = &t };
 	struct conform_totals tot = { .pass = 3, .fail = 1, .skip = 2 };
 	struct memout m;
@@ -246,7 +278,8 @@ static void test_tap_format(void **state)
 	(void)state;
 	mem_open(&m);
 	tap_header(m.f, 6);
-	tap_reqs(m.f, &t);
+	tap_reqs(m.f, &t, NULL, 0);
+	tap_reqs(m.f, &t, levels, sizeof(levels) / sizeof(levels[0]));
 	r.status = CONFORM_PASS;
 	tap_result(m.f, 1, &r);
 	r.status = CONFORM_FAIL;
@@ -260,7 +293,8 @@ static void test_tap_format(void **state)
 	assert_string_equal(out,
 		"TAP version 13\n"
 		"1..6\n"
-		"# REQ-A-001 REQ-B-002\n"
+		"# REQ-T-001 REQ-T-010\n"
+		"# REQ-T-001 (MUST) REQ-T-010 (SHOULD)\n"
 		"ok 1 area/case\n"
 		"not ok 2 area/case\n"
 		"ok 3 area/case # SKIP no PF given (--pf or VFIO_CONFORM_PF)\n"
@@ -271,47 +305,26 @@ static void test_tap_format(void **state)
 	free(out);
 }
 
-static void test_noise_filter(void **state)
+static void test_levels_and_timeouts(void **state)
 {
+	const size_t nl = sizeof(levels) / sizeof(levels[0]);
+	struct conform_test t120 = { "t/x", { "REQ-T-010" }, NULL, 0, 120 };
+
 	(void)state;
-	assert_true(runner_is_cmocka_noise("[==========] Running 1 test(s)."));
-	assert_true(runner_is_cmocka_noise("[ RUN      ] info/flags-pci"));
-	assert_true(runner_is_cmocka_noise("[       OK ] info/flags-pci"));
-	assert_true(runner_is_cmocka_noise("[  PASSED  ] 1 test(s)."));
-	assert_true(runner_is_cmocka_noise("[  FAILED  ] info/flags-pci"));
-	assert_true(runner_is_cmocka_noise("[  SKIPPED ] info/flags-pci"));
-	assert_true(runner_is_cmocka_noise(" 1 FAILED TEST(S)"));
-	assert_true(runner_is_cmocka_noise(" 12 SKIPPED TEST(S)"));
-	assert_true(runner_is_cmocka_noise(""));
-	assert_false(runner_is_cmocka_noise("[  ERROR   ] --- 0x1 != 0x2"));
-	assert_false(runner_is_cmocka_noise("[   LINE   ] --- a.c:12: error: Failure!"));
-	assert_false(runner_is_cmocka_noise("ERROR: custom"));
-	assert_false(runner_is_cmocka_noise("1 FAILED TEST(S)"));
-	assert_false(runner_is_cmocka_noise(" x FAILED TEST(S)"));
-	assert_false(runner_is_cmocka_noise("region 0: flags 0x7"));
-}
-
-static void check_summary(const char *output, const char *want)
-{
-	char *s = runner_failure_summary(output);
-
-	assert_non_null(s);
-	assert_string_equal(s, want);
-	free(s);
-}
-
-static void test_failure_summary(void **state)
-{
-	(void)state;
-	check_summary("[  ERROR   ] --- 0x1 != 0x2\n[   LINE   ] --- area_info.c:12: error: Failure!\n",
-		      "0x1 != 0x2 (area_info.c:12)");
-	check_summary("ERROR: num_irqs 3 < 5\n[  ERROR   ] --- [   LINE   ] --- x.c:9: error: Failure!\n",
-		      "num_irqs 3 < 5 (x.c:9)");
-	check_summary("setup: open /dev/vfio/7: busy\nCould not run test: Test setup failed\n",
-		      "setup: open /dev/vfio/7: busy");
-	check_summary("Could not run test: Test setup failed\n", "Test setup failed");
-	check_summary("", "test failed");
-	check_summary(NULL, "test failed");
+	assert_int_equal(runner_test_level(find("t/pass"), levels, nl), CONFORM_MUST);
+	assert_int_equal(runner_test_level(find("t/should-fail"), levels, nl), CONFORM_SHOULD);
+	assert_int_equal(runner_test_level(find("t/mixed-fail"), levels, nl), CONFORM_MUST);
+	assert_int_equal(runner_test_level(&t120, NULL, 0), CONFORM_MUST); /* unknown */
+	assert_int_equal(conform_req_level(levels, nl, "REQ-T-002"), CONFORM_INFO);
+	assert_int_equal(conform_req_level(levels, nl, "REQ-T-999"), -1);
+	assert_string_equal(conform_level_name(CONFORM_SHOULD), "SHOULD");
+	/* a test's own timeout scales with --timeout like the default */
+	assert_int_equal(runner_test_timeout(&t120, 60), 120);
+	assert_int_equal(runner_test_timeout(&t120, 0), 120);
+	assert_int_equal(runner_test_timeout(&t120, 600), 1200);
+	assert_int_equal(runner_test_timeout(&t120, 1), 2);
+	assert_int_equal(runner_test_timeout(find("t/pass"), 30), 30);
+	assert_int_equal(runner_test_timeout(find("t/pass"), 0), 60);
 }
 
 /* ---------------- selection ---------------- */
@@ -360,7 +373,7 @@ static void test_run_statuses(void **state)
 	assert_not_contains(res[0].output, "[ RUN      ]");
 
 	assert_int_equal(res[1].status, CONFORM_FAIL);
-	assert_contains(res[1].reason, "0x1 != 0x2");
+	assert_contains(res[1].reason, "0x1 != 0x2 (tests/test_runner.c:");
 	assert_int_equal(res[2].status, CONFORM_FAIL);
 	assert_contains(res[2].reason, "custom failure 7 (tests/test_runner.c:");
 
@@ -375,7 +388,8 @@ static void test_run_statuses(void **state)
 
 	assert_int_equal(res[6].status, CONFORM_FAIL);
 	assert_contains(res[6].reason, "killed by signal 6");
-	assert_int_equal(res[7].status, CONFORM_FAIL);	/* cmocka catches SIGSEGV */
+	assert_int_equal(res[7].status, CONFORM_FAIL);
+	assert_contains(res[7].reason, "killed by signal 11");
 	assert_int_equal(res[8].status, CONFORM_FAIL);
 	assert_contains(res[8].reason, "exited with status 0 before the test finished");
 	assert_int_equal(res[9].status, CONFORM_PASS);
@@ -387,14 +401,14 @@ static void test_run_statuses(void **state)
 
 	assert_contains(tap, "TAP version 13\n1..10\n");
 	assert_contains(tap, "# REQ-T-001 REQ-T-002\n# hello from pass\n# and from stderr\nok 1 t/pass\n");
-	assert_contains(tap, "# [  ERROR   ] --- 0x1 != 0x2\n");
+	assert_contains(tap, "# 0x1 != 0x2 (tests/test_runner.c:");
 	assert_contains(tap, "not ok 2 t/fail\n");
 	assert_contains(tap, "ok 4 t/skip-reason # SKIP no widget (test)\n");
 	assert_contains(tap, "# test skipped without a reason (suite bug: use conform_skip())\n"
 			"not ok 5 t/skip-bare\n");
 	assert_contains(tap, "not ok 7 t/abort\n");
 	assert_contains(tap, "# Totals: pass:2 fail:7 xfail:0 xpass:0 skip:1 error:0\n");
-	assert_not_contains(tap, "[==========]");
+	assert_not_contains(tap, "Bail out!");
 	runner_results_free(res, n);
 	free(tap);
 }
@@ -447,7 +461,7 @@ static void test_run_per_test_timeout(void **state)
 {
 	struct conform_test t = { "t/hang-short", { "REQ-T-005" }, t_hang, 0, 1 };
 	const struct conform_test *sel[] = { &t };
-	struct runner_opts o = { .timeout_s = 600 };
+	struct runner_opts o = { .timeout_s = 60 };	/* the test's own 1 s, unscaled */
 	struct conform_result res[1];
 	struct conform_totals tot;
 	struct memout m;
@@ -555,12 +569,291 @@ static void test_run_preamble(void **state)
 	free(tap);
 }
 
+/* ---------------- levels and a device that cannot be trusted ---------------- */
+
+static int probe_bad(char *why, size_t len)
+{
+	snprintf(why, len, "VFIO_GROUP_GET_DEVICE_FD: Device or resource busy");
+	return -1;
+}
+
+static int probe_ok(char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	return 0;
+}
+
+static int probe_hangs(char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	for (;;)
+		pause();
+	return 0;
+}
+
+static void test_run_levels(void **state)
+{
+	static const char *const names[] = { "t/should-fail", "t/mixed-fail", "t/pass" };
+	struct runner_opts o = { .timeout_s = 20, .reqs = levels,
+				 .nreqs = sizeof(levels) / sizeof(levels[0]) };
+	struct conform_result res[3];
+	struct conform_totals tot;
+	char *tap;
+
+	(void)state;
+	tap = run_named(names, 3, &o, res, &tot);
+	assert_contains(tap, "# REQ-T-010 (SHOULD)\n");
+	assert_contains(tap, "# warn: SHOULD REQ-T-010 (a warning: not held against "
+			"conformance)\nnot ok 1 t/should-fail\n");
+	assert_contains(tap, "# fail: SHOULD REQ-T-010 MUST REQ-T-001\nnot ok 2 t/mixed-fail\n");
+	assert_contains(tap, "# REQ-T-001 (MUST) REQ-T-002 (INFO)\n");
+	assert_int_equal(tot.fail, 2);
+	runner_results_free(res, 3);
+	free(tap);
+}
+
+static void test_run_wedged_by_hang(void **state)
+{
+	static const char *const names[] = { "t/pass", "t/hang", "t/pass", "t/skip-reason" };
+	struct runner_opts o = { .timeout_s = 1, .probe = probe_bad };
+	struct conform_result res[4];
+	struct conform_totals tot;
+	char *tap;
+	int rc;
+
+	(void)state;
+	{
+		struct memout m;
+		const struct conform_test *sel[4];
+		size_t i;
+
+		for (i = 0; i < 4; i++)
+			sel[i] = find(names[i]);
+		mem_open(&m);
+		o.tap = m.f;
+		rc = runner_run(sel, 4, &o, res, &tot);
+		tap = mem_close(&m);
+	}
+	assert_int_equal(rc, 1);
+	assert_int_equal(res[0].status, CONFORM_PASS);
+	assert_int_equal(res[1].status, CONFORM_FAIL);
+	assert_true(res[1].wedged);
+	assert_true(res[1].timed_out);
+	assert_string_equal(res[1].reason, "timed out after 1 s; device no longer usable: "
+			    "VFIO_GROUP_GET_DEVICE_FD: Device or resource busy");
+	assert_int_equal(res[2].status, CONFORM_NOT_RUN);
+	assert_int_equal(res[3].status, CONFORM_NOT_RUN);
+	assert_contains(res[3].reason, "device wedged by t/hang: device no longer usable");
+	assert_int_equal(tot.pass, 1);
+	assert_int_equal(tot.fail, 1);
+	assert_int_equal(tot.skip, 0);
+	assert_int_equal(tot.not_run, 2);
+	assert_ptr_equal(tot.culprit, find("t/hang"));
+	assert_contains(tot.end_reason, "device wedged by t/hang");
+	/* no cascade: one FAIL, the rest never printed as results */
+	assert_contains(tap, "not ok 2 t/hang\n# 2 tests not run: device wedged by t/hang: "
+			"device no longer usable: VFIO_GROUP_GET_DEVICE_FD");
+	assert_contains(tap, "\nBail out! device wedged by t/hang: ");
+	assert_not_contains(tap, "ok 3 ");
+	assert_contains(tap, "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0\n");
+	runner_results_free(res, 4);
+	free(tap);
+
+	/* the same hang on a device that is still usable: the run goes on */
+	o.probe = probe_ok;
+	tap = run_named(names, 4, &o, res, &tot);
+	assert_int_equal(res[1].status, CONFORM_FAIL);
+	assert_false(res[1].wedged);
+	assert_int_equal(res[2].status, CONFORM_PASS);
+	assert_int_equal(res[3].status, CONFORM_SKIP);
+	assert_null(tot.culprit);
+	assert_string_equal(tot.end_reason, "");
+	assert_not_contains(tap, "Bail out!");
+	runner_results_free(res, 4);
+	free(tap);
+}
+
+static void test_run_wedged_unreapable(void **state)
+{
+	static const char *const names[] = { "t/hang", "t/pass" };
+	struct runner_opts o = { .timeout_s = 1, .reap_grace_s = 1, .kill_fn = fake_kill,
+				 .probe = probe_bad };
+	struct conform_result res[2];
+	struct conform_totals tot;
+	char *tap;
+
+	(void)state;
+	g_unkilled = 0;
+	tap = run_named(names, 2, &o, res, &tot);
+	assert_int_equal(res[0].status, CONFORM_FAIL);
+	assert_true(res[0].wedged);
+	assert_int_equal(res[1].status, CONFORM_NOT_RUN);
+	assert_contains(tap, "did not exit within 1 s after SIGKILL");
+	assert_contains(tap, "Bail out! device wedged by t/hang");
+	kill(-g_unkilled, SIGKILL);
+	kill(g_unkilled, SIGKILL);
+	waitpid(g_unkilled, NULL, 0);
+	runner_results_free(res, 2);
+	free(tap);
+}
+
+static void test_run_probe_hangs(void **state)
+{
+	static const char *const names[] = { "t/hang", "t/pass" };
+	struct runner_opts o = { .timeout_s = 1, .probe = probe_hangs, .probe_timeout_s = 1 };
+	struct conform_result res[2];
+	struct conform_totals tot;
+	uint64_t t0 = mono_ms();
+	char *tap;
+
+	(void)state;
+	tap = run_named(names, 2, &o, res, &tot);
+	assert_true(res[0].wedged);
+	assert_contains(res[0].reason, "did not return within 1 s");
+	assert_int_equal(res[1].status, CONFORM_NOT_RUN);
+	assert_true(mono_ms() - t0 < 10000);
+	runner_results_free(res, 2);
+	free(tap);
+}
+
+static char g_fx_path[64];
+
+/* Each fixture use leaves a byte in a file: children share no memory. */
+static int fx_uses(void)
+{
+	FILE *f = fopen(g_fx_path, "a");
+	long n;
+
+	if (!f)
+		return 99;
+	fputc('x', f);
+	n = ftell(f);
+	fclose(f);
+	return (int)n;
+}
+
+static int fx_setup_wedges(void **state)
+{
+	static int token = 42;
+
+	if (fx_uses() > 1)
+		conform_wedged("migration state RESUMING at open, not RUNNING, and no "
+			       "VFIO_DEVICE_FLAGS_RESET to bring it back");
+	*state = &token;
+	return 0;
+}
+
+static void test_run_fixture_wedge(void **state)
+{
+	static const char *const names[] = {
+		"t/uses-fixture", "t/no-fixture", "t/uses-fixture", "t/pass",
+	};
+	struct runner_opts o = { .timeout_s = 20, .setup = fx_setup_wedges,
+				 .teardown = fx_teardown, .probe = probe_ok };
+	struct conform_result res[4];
+	struct conform_totals tot;
+	char *tap;
+	int fd;
+
+	(void)state;
+	snprintf(g_fx_path, sizeof(g_fx_path), "/tmp/test_runner.XXXXXX");
+	fd = mkstemp(g_fx_path);
+	assert_true(fd >= 0);
+	close(fd);
+	tap = run_named(names, 4, &o, res, &tot);
+	unlink(g_fx_path);
+	/* the test before the one that found the device stuck is the culprit */
+	assert_int_equal(res[0].status, CONFORM_FAIL);
+	assert_true(res[0].wedged);
+	assert_contains(res[0].reason, "migration state RESUMING at open");
+	assert_int_equal(res[1].status, CONFORM_PASS);
+	assert_int_equal(res[2].status, CONFORM_NOT_RUN);
+	assert_int_equal(res[3].status, CONFORM_NOT_RUN);
+	assert_string_equal(res[3].reason, "device wedged by t/uses-fixture: migration state "
+			    "RESUMING at open, not RUNNING, and no VFIO_DEVICE_FLAGS_RESET to "
+			    "bring it back");
+	assert_int_equal(tot.pass, 1);
+	assert_int_equal(tot.fail, 1);
+	assert_int_equal(tot.not_run, 2);
+	assert_ptr_equal(tot.culprit, find("t/uses-fixture"));
+	assert_contains(tap, "ok 1 t/uses-fixture\n");
+	assert_contains(tap, "# 2 tests not run: device wedged by t/uses-fixture");
+	assert_contains(tap, "Bail out! device wedged by t/uses-fixture: migration state");
+	runner_results_free(res, 4);
+	free(tap);
+}
+
+static void test_run_setup_fail_probe(void **state)
+{
+	static const char *const names[] = { "t/uses-fixture", "t/pass", "t/uses-fixture" };
+	struct runner_opts o = { .timeout_s = 20, .setup = fx_setup_fails_quietly,
+				 .teardown = fx_teardown, .probe = probe_bad };
+	struct conform_result res[3];
+	struct conform_totals tot;
+	char *tap;
+
+	(void)state;
+	/* the first fixture use fails, the device is unusable: it is named */
+	tap = run_named(names, 3, &o, res, &tot);
+	assert_int_equal(res[0].status, CONFORM_FAIL);
+	assert_true(res[0].wedged);
+	assert_contains(res[0].reason, "fixture setup failed");
+	assert_int_equal(res[1].status, CONFORM_NOT_RUN);
+	assert_int_equal(res[2].status, CONFORM_NOT_RUN);
+	runner_results_free(res, 3);
+	free(tap);
+}
+
+static volatile sig_atomic_t g_stop;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	g_stop = SIGTERM;
+}
+
+static void test_run_interrupted(void **state)
+{
+	static const char *const names[] = { "t/pass", "t/hang", "t/pass" };
+	struct runner_opts o = { .timeout_s = 30, .interrupted = &g_stop };
+	struct conform_result res[3];
+	struct conform_totals tot;
+	uint64_t t0 = mono_ms();
+	char *tap;
+
+	(void)state;
+	g_stop = 0;
+	signal(SIGALRM, on_alarm);
+	alarm(1);
+	tap = run_named(names, 3, &o, res, &tot);
+	signal(SIGALRM, SIG_DFL);
+	assert_true(mono_ms() - t0 < 10000);
+	assert_int_equal(res[0].status, CONFORM_PASS);
+	assert_int_equal(res[1].status, CONFORM_NOT_RUN);
+	assert_string_equal(res[1].reason, "run interrupted by SIGTERM");
+	assert_int_equal(res[2].status, CONFORM_NOT_RUN);
+	assert_int_equal(tot.signal, SIGTERM);
+	assert_null(tot.culprit);
+	assert_contains(tap, "Bail out! run interrupted by SIGTERM\n");
+	runner_results_free(res, 3);
+	free(tap);
+	g_stop = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tap_format),
-		cmocka_unit_test(test_noise_filter),
-		cmocka_unit_test(test_failure_summary),
+		cmocka_unit_test(test_levels_and_timeouts),
+		cmocka_unit_test(test_run_levels),
+		cmocka_unit_test(test_run_wedged_by_hang),
+		cmocka_unit_test(test_run_wedged_unreapable),
+		cmocka_unit_test(test_run_probe_hangs),
+		cmocka_unit_test(test_run_fixture_wedge),
+		cmocka_unit_test(test_run_setup_fail_probe),
+		cmocka_unit_test(test_run_interrupted),
 		cmocka_unit_test(test_selection),
 		cmocka_unit_test(test_run_statuses),
 		cmocka_unit_test(test_run_timeout),

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Run-level exit codes of vfio-conform that need no VFIO device (SPEC.md
+# 2.6): usage errors (2), setup errors (3) with one line naming every cause,
+# --version/--list (0).  The codes that need a device (0, 1, 4, 128+N) are
+# checked in the guest (fixtures/guest/init, the "variant" scenario).
+#   tests/exit-codes.sh BINARY
+set -uo pipefail
+bin=$1
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+expect() {	# expect CODE PATTERN ARGS...: exit CODE, stderr/stdout matching PATTERN
+	local want=$1 pat=$2 rc
+	shift 2
+	"$bin" "$@" >"$tmp/out" 2>&1
+	rc=$?
+	if [ "$rc" != "$want" ] || ! grep -qE -- "$pat" "$tmp/out"; then
+		echo "FAIL: vfio-conform $* -> exit $rc (want $want, /$pat/):"
+		sed 's/^/    /' "$tmp/out"
+		fails=$((fails + 1))
+	else
+		echo "ok: vfio-conform $* -> exit $rc"
+	fi
+}
+
+expect 0 '^vfio-conform [0-9.]+ \(.+\)$' --version
+expect 0 '^info/get-info REQ-INFO-001' --list
+expect 2 "option '--list' takes no argument" --list=yes
+expect 2 "option '--help' takes no argument" --help=1
+expect 2 'no device given' --filter 'info/*'
+expect 2 'not a PCI address' 0000:zz:00.0
+expect 2 'no such PCI device' 0000:ff:1f.7
+expect 2 'no test matches' --filter 'nothing/*' --list
+# an existing host device that is not on VFIO (the build host has no vfio)
+dev=$(ls /sys/bus/pci/devices 2>/dev/null | head -n 1)
+if [ -n "$dev" ]; then
+	expect 2 'name the same file' --json "$tmp/a" --junit "$tmp/a" "$dev"
+	expect 2 'cannot write there' --json "$tmp/no/such/dir/c.json" "$dev"
+	if [ ! -e /dev/vfio/vfio ] && [ ! -e /sys/module/vfio ]; then
+		expect 3 '^vfio-conform: setup error: .*; VFIO is not loaded' "$dev"
+		# an iommufd-only selection gets the same preflight
+		expect 3 'setup error: .*VFIO is not loaded' --filter 'iommufd/*' "$dev"
+		[ ! -e "$tmp/r.json" ] || { echo "FAIL: a report was written"; fails=$((fails + 1)); }
+	else
+		echo "skip: the setup-error checks (this host has VFIO loaded)"
+	fi
+else
+	echo "skip: no PCI device on this host"
+fi
+[ "$fails" = 0 ] && echo "exit-codes: all passed" || echo "exit-codes: $fails FAILED"
+[ "$fails" = 0 ]
