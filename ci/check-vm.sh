@@ -46,6 +46,10 @@ matrix() {
 		add "$k" dma
 		add "$k" foreign-vf "${NVME_ARGS[@]}"
 	fi
+	# the suite's run-level contract (exit codes, verdicts, certificates)
+	if [ "$k" = 6.12 ]; then
+		add "$k" verdicts
+	fi
 	add "$k" pf-reset
 	add "$k" variant
 	add "$k" migrate

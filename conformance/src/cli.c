@@ -296,3 +296,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
 	}
 	return parse_env(prog, err, o);
 }
+
+int cli_exit_status(const struct conform_totals *t, const char *verdict)
+{
+	if (t->signal)
+		return 128 + t->signal;
+	if (!strcmp(verdict, "not-conformant") || t->culprit || t->end_reason[0])
+		return CLI_EXIT_FAIL;
+	if (!t->pass && !t->fail)
+		return CLI_EXIT_SKIP;
+	return CLI_EXIT_OK;
+}

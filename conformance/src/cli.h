@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "runner.h"
 #include "sysfs.h"
 
 #define CLI_MAX_PATTERNS	64
@@ -45,5 +46,11 @@ struct cli_opts {
  */
 int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err);
 void cli_usage(FILE *f, const char *prog);
+/*
+ * The exit status of a run that reached the tests, from how it ended and
+ * the certificate verdict: 128 + signal; 1 for not-conformant or a run
+ * that ended early (a wedge); 4 when no test passed or failed; else 0.
+ */
+int cli_exit_status(const struct conform_totals *t, const char *verdict);
 
 #endif /* CONFORM_CLI_H */

@@ -405,18 +405,6 @@ static void bail_out(const char *prog, size_t n, const char *pre, const char *er
 		prog, err);
 }
 
-/* Exit status from the outcome (SPEC.md 2.6, --help). */
-static int exit_status(const struct conform_totals *t, const char *verdict)
-{
-	if (t->signal)
-		return 128 + t->signal;
-	if (!strcmp(verdict, "not-conformant") || t->culprit || t->end_reason[0])
-		return CLI_EXIT_FAIL;
-	if (!t->pass && !t->fail)
-		return CLI_EXIT_SKIP;
-	return CLI_EXIT_OK;
-}
-
 static void catch_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -483,7 +471,7 @@ static int run(const char *prog, const struct cli_opts *o,
 		vm.run.nfilters = o->nfilters;
 		vm.run.nreqs = o->nreqs;
 		vm.run.totals = &totals;
-		rc = exit_status(&totals, report_verdict(&vm, res, n));
+		rc = cli_exit_status(&totals, report_verdict(&vm, res, n));
 		if (wrc && !totals.signal)
 			rc = wrc;
 		runner_results_free(res, n);

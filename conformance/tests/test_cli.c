@@ -227,6 +227,26 @@ static void test_usage_text(void **state)
 	assert_int_equal(CLI_EXIT_SKIP, 4);
 }
 
+static void test_exit_status(void **state)
+{
+	static const struct conform_test culprit = { "a/b", { NULL }, NULL, 0, 0 };
+	struct conform_totals t = { .pass = 3, .skip = 2 };
+
+	(void)state;
+	assert_int_equal(cli_exit_status(&t, "conformant"), CLI_EXIT_OK);
+	assert_int_equal(cli_exit_status(&t, "conformant-with-warnings"), CLI_EXIT_OK);
+	assert_int_equal(cli_exit_status(&t, "incomplete"), CLI_EXIT_OK);	/* a selection */
+	t.fail = 1;
+	assert_int_equal(cli_exit_status(&t, "not-conformant"), CLI_EXIT_FAIL);
+	t.culprit = &culprit;
+	snprintf(t.end_reason, sizeof(t.end_reason), "device wedged by a/b: gone");
+	assert_int_equal(cli_exit_status(&t, "incomplete"), CLI_EXIT_FAIL);	/* a wedge */
+	t = (struct conform_totals){ .skip = 5 };
+	assert_int_equal(cli_exit_status(&t, "incomplete"), CLI_EXIT_SKIP);
+	t = (struct conform_totals){ .pass = 1, .not_run = 4, .signal = 15 };
+	assert_int_equal(cli_exit_status(&t, "incomplete"), 128 + 15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +257,7 @@ int main(void)
 		cmocka_unit_test_setup(test_environment, env_reset),
 		cmocka_unit_test(test_usage_text),
 		cmocka_unit_test(test_mdev_uuid),
+		cmocka_unit_test(test_exit_status),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
