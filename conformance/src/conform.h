@@ -7,8 +7,8 @@
  * *state` is the device under test, freshly opened for this test (unless
  * the test has CONFORM_F_NO_FIXTURE).  Fail with conform_check()/fail_msg();
  * skip only with conform_skip("reason") (an empty reason is reported as a
- * suite bug), or conform_skip_prereq() when a requirement the test builds
- * on already failed.  All of them end the test (the runner's harness,
+ * suite bug), or conform_skip_prereq() (area_util.h) when a requirement
+ * the test builds on already failed.  All of them end the test (the runner's harness,
  * runner.h); print_message() adds diagnostic lines.
  */
 #ifndef CONFORM_H
@@ -78,18 +78,6 @@ bool conform_use_token(void);
 #define print_message(...)	conform_print(__VA_ARGS__)
 #endif
 
-/*
- * One deviation, one failure: a test that needs what requirement `req`
- * covers (an IRQ index with info, a feature that works), when that is
- * broken, SKIPs "prerequisite REQ-... failed (why)" instead of failing
- * again.  `req` must be a SPEC.md ID (the build checks every REQ-... ID).
- */
-#define conform_skip_prereq(req, ...)					\
-	do {								\
-		char conform_why_[256];					\
-		snprintf(conform_why_, sizeof(conform_why_), __VA_ARGS__); \
-		conform_skip("prerequisite %s failed (%s)", req, conform_why_); \
-	} while (0)
 
 /* Fail with a message when cond is false. */
 #define conform_check(cond, ...)			\
