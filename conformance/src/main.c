@@ -38,6 +38,7 @@ struct dev_strings {
 	bool has_driver;
 	bool is_vf;
 	char physfn[BDF_LEN * 2];
+	char physfn_driver[64];
 	int group;
 	bool mdev;			/* a mediated device: the three below */
 	char mdev_type[64];		/* basename of the mdev_type link */
@@ -61,6 +62,8 @@ static void read_dev_strings(const char *bdf, struct dev_strings *s)
 	sysfs_read_attr(bdf, "driver/module/srcversion", s->driver_srcversion,
 			sizeof(s->driver_srcversion));
 	s->is_vf = !sysfs_physfn(bdf, s->physfn, sizeof(s->physfn));
+	if (s->is_vf)
+		sysfs_driver(s->physfn, s->physfn_driver, sizeof(s->physfn_driver));
 	sysfs_iommu_group(bdf, &s->group);
 	s->mdev = dev_is_mdev(bdf);
 	if (s->mdev) {
@@ -306,6 +309,7 @@ static int write_reports(const char *prog, const struct cli_opts *o,
 			.iommu_group = s->group,
 			.is_vf = s->is_vf,
 			.physfn = s->is_vf ? s->physfn : NULL,
+			.physfn_driver = s->physfn_driver[0] ? s->physfn_driver : NULL,
 			.mdev = s->mdev,
 			.mdev_type = s->mdev_type[0] ? s->mdev_type : NULL,
 			.parent = s->parent[0] ? s->parent : NULL,

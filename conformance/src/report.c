@@ -539,6 +539,7 @@ static void json_device(FILE *f, const struct report_device *d)
 		json_kv(f, "    ", "subsystem_vendor", d->subsystem_vendor, true);
 		json_kv(f, "    ", "subsystem_device", d->subsystem_device, true);
 		json_kv(f, "    ", "physfn", d->physfn, true);
+		json_kv(f, "    ", "physfn_driver", d->physfn_driver, true);
 	}
 	json_kv(f, "    ", "driver", d->driver, true);
 	json_kv(f, "    ", "driver_version", d->driver_version, true);

@@ -24,6 +24,7 @@ struct report_device {
 	int iommu_group;		/* -1: none */
 	bool is_vf;
 	const char *physfn;		/* a VF's PF (sysfs physfn), or NULL */
+	const char *physfn_driver;	/* the driver of that PF, or NULL */
 	bool mdev;			/* bdf is an mdev UUID; no PCI sysfs identity */
 	const char *mdev_type;		/* mdev: basename of the mdev_type link */
 	const char *parent;		/* mdev: the parent device */

@@ -300,7 +300,7 @@ static void test_json(void **state)
 			"    \"bdf\": \"0000:01:00.1\",\n"
 			"    \"vendor\": \"0x1b36\",\n    \"device\": \"0x10f1\",\n"
 			"    \"subsystem_vendor\": \"0x1b36\",\n    \"subsystem_device\": \"0x10f1\",\n"
-			"    \"physfn\": null,\n"
+			"    \"physfn\": null,\n    \"physfn_driver\": null,\n"
 			"    \"driver\": \"vfio-pci\",\n    \"driver_version\": null,\n"
 			"    \"driver_srcversion\": \"ABC123\",\n    \"iommu_group\": 7,\n"
 			"    \"is_vf\": true\n  },\n");
