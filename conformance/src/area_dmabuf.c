@@ -63,6 +63,12 @@ static void need_dmabuf(struct vfio_dev *d)
 	};
 	int rc = ioctl(d->fd, VFIO_DEVICE_FEATURE, &f) ? -errno : 0;
 
+	if (rc == -ENOTTY)
+		conform_skip("VFIO_DEVICE_FEATURE_DMA_BUF PROBE: ENOTTY (the running kernel has "
+			     "no DMA_BUF feature, or CONFIG_VFIO_PCI_DMABUF is off)");
+	if (rc == -EOPNOTSUPP)
+		conform_skip("VFIO_DEVICE_FEATURE_DMA_BUF PROBE: EOPNOTSUPP (the driver exports "
+			     "no dma-buf: vfio-pci-core without get_dmabuf_phys in its pci_ops)");
 	if (rc)
 		conform_skip("VFIO_DEVICE_FEATURE_DMA_BUF PROBE: %s (the kernel or the driver "
 			     "does not export BARs as dma-bufs)", errname(rc));
@@ -328,6 +334,7 @@ static void test_revoked_without_memory(void **state)
 	struct importer im;
 	int fd, rc, rc2;
 
+	need_dmabuf(d);
 	if (!dev_is_mdev(d->bdf) && !sysfs_physfn(d->bdf, pf, sizeof(pf)))
 		conform_skip("SR-IOV VF: Command.MEM does not gate a VF's BARs (the PF's VF MSE "
 			     "does), so vfio-pci revokes a VF's dma-bufs only during a reset");
