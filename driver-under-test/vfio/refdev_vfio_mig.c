@@ -133,7 +133,7 @@ static int refdev_save_delta(struct refdev_vfio *rdev, struct refdev_migf *migf,
 /* The user opted in to VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 (REINIT). */
 static bool refdev_precopy_v2(struct refdev_vfio *rdev)
 {
-#ifdef REFDEV_HAVE_PRECOPY_INFO_V2
+#if defined(REFDEV_HAVE_PRECOPY_INFO_V2) && !defined(REFDEV_MUTANT_PRECOPY_INFO_V1_ONLY)
 	return rdev->core.vdev.precopy_info_v2;
 #else
 	return false;
@@ -197,7 +197,7 @@ static long refdev_save_ioctl(struct file *filp, unsigned int cmd,
 	struct vfio_precopy_info info;
 	long ret;
 
-#ifdef REFDEV_HAVE_PRECOPY_INFO_V2
+#if defined(REFDEV_HAVE_PRECOPY_INFO_V2) && !defined(REFDEV_MUTANT_PRECOPY_INFO_V1_ONLY)
 	/* v1: flags stay as passed (bug-compatible); v2: cleared, an output */
 	ret = vfio_check_precopy_ioctl(&migf->rdev->core.vdev, cmd, arg, &info);
 	if (ret)
