@@ -317,6 +317,20 @@ static void test_data_size_bound(void **state)
 /* ---- PRECOPY_INFOv2 and VFIO_PRECOPY_INFO_REINIT (REQ-PRECOPY-009..014) ---- */
 
 #define V2_FEATURE	VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2
+#define PROBE_Q VFIO_H("Probing a feature will return success if the feature is supported " \
+		       "and all of the optionally indicated GET/SET methods are supported")
+#define V2_SET_Q VFIO_H("On SET, enables the v2 pre_copy_info behaviour, where the " \
+			"vfio_precopy_info.flags is a valid output field")
+#define OPT_IN_Q VFIO_H("VFIO_PRECOPY_INFO_REINIT can be reported only after userspace " \
+			"opts in to VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2")
+#define REINIT_Q VFIO_H("The presence of the VFIO_PRECOPY_INFO_REINIT output flag " \
+			"indicates that new initial data is present on the stream")
+#define REINIT_INIT_Q VFIO_H("In that case initial_bytes may report a non-zero value " \
+			     "irrespective of any previously reported values, which progresses " \
+			     "towards zero as precopy data is read from the data stream")
+#define REINIT_DIRTY_Q VFIO_H("dirty_bytes is also reset to zero")
+#define SINGLE_FD_Q VFIO_H("The data stream fed into the data_fd should be taken from the " \
+			   "data transfer output of a single FD")
 
 /* PRECOPY_INFO passing flags_in; the whole answer in *out. */
 static int precopy_info_in(int fd, uint32_t flags_in, struct vfio_precopy_info *out)
@@ -346,7 +360,7 @@ static void precopy_v2_opt_in(struct vfio_dev *d)
 {
 	int rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_SET | V2_FEATURE, NULL, 0);
 
-	conform_check(!rc, "SET VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2: %s", errname(rc));
+	conform_check(!rc, "SET VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2: %s" V2_SET_Q, errname(rc));
 }
 
 /* The personality's re-initialisation event, else SKIP. */
@@ -431,11 +445,11 @@ static void finish_and_resume(struct vfio_dev *d, struct pers_dev *p, int fd,
 	rc = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
 	close(fd);
 	conform_check(!rc, "RESUMING -> STOP with the session's stream (%zu bytes, with the "
-		      "re-initialisation): %s", *len, errname(rc));
+		      "re-initialisation): %s" SINGLE_FD_Q, *len, errname(rc));
 	mig_go(d, VFIO_DEVICE_STATE_RUNNING);
 	conform_check(!p->ops->read_state(p, &b), "reading device state: %s", p->why);
 	conform_check(pers_state_equal(&a, &b, p->why, sizeof(p->why)),
-		      "state after loading the session: %s", p->why);
+		      "state after loading the session: %s" SINGLE_FD_Q, p->why);
 }
 
 static void test_v2_opt_in(void **state)
@@ -445,16 +459,20 @@ static void test_v2_opt_in(void **state)
 
 	need_precopy_v2(d);
 	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | V2_FEATURE, NULL, 0);
-	conform_check(!rc, "PROBE of MIG_PRECOPY_INFOv2: %s (PROBE|SET succeeded)", errname(rc));
+	conform_check(!rc, "PROBE of MIG_PRECOPY_INFOv2: %s (PROBE|SET succeeded)" PROBE_Q,
+		      errname(rc));
 	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
 			  V2_FEATURE, NULL, 0);
-	conform_check(rc, "PROBE|GET of MIG_PRECOPY_INFOv2 succeeded: the feature is SET only");
+	conform_check(rc, "PROBE|GET of MIG_PRECOPY_INFOv2 succeeded: the feature is SET only"
+		      PROBE_Q);
 	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_GET | V2_FEATURE, NULL, 0);
-	conform_check(rc, "GET of MIG_PRECOPY_INFOv2 succeeded: the feature is SET only");
+	conform_check(rc, "GET of MIG_PRECOPY_INFOv2 succeeded: the feature is SET only"
+		      V2_SET_Q);
 	precopy_v2_opt_in(d);
 	precopy_v2_opt_in(d);	/* again: still on */
-	rc = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
-	conform_check(rc >= 0, "RUNNING -> PRE_COPY after the opt-in returned no data fd");
+	rc = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
+	if (rc < 0)
+		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
 	conform_check_rc(vfio_precopy_info(rc, NULL, NULL), "PRECOPY_INFO after the opt-in");
 	close(rc);
 	mig_restore(d);
@@ -468,12 +486,13 @@ static void test_v1_flags(void **state)
 	int fd, i;
 
 	need_precopy(d);
-	fd = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
-	conform_check(fd >= 0, "no data fd");
+	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
+	if (fd < 0)
+		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
 	for (i = 0; i < 64; i++) {
 		conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO");
 		conform_check(in.flags == 0, "PRECOPY_INFO without the v2 opt-in returned flags "
-			      "0x%x (passed 0)", in.flags);
+			      "0x%x (passed 0)" OPT_IN_Q, in.flags);
 		if (read_some(fd, chunk, sizeof(chunk)) <= 0)
 			break;
 	}
@@ -490,13 +509,15 @@ static void test_v2_flags_output(void **state)
 
 	need_precopy_v2(d);
 	precopy_v2_opt_in(d);
-	fd = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
-	conform_check(fd >= 0, "no data fd");
+	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
+	if (fd < 0)
+		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
 	for (i = 0; i < 64; i++) {
 		conform_check_rc(precopy_info_in(fd, 0xffffffffu, &in), "PRECOPY_INFO");
 		conform_check(!(in.flags & ~(uint32_t)VFIO_PRECOPY_INFO_REINIT),
 			      "PRECOPY_INFO after the v2 opt-in returned flags 0x%x for 0xffffffff "
-			      "passed in: flags is an output (only REINIT is defined)", in.flags);
+			      "passed in: flags is an output (only REINIT is defined)" V2_SET_Q,
+			      in.flags);
 		if (read_some(fd, chunk, sizeof(chunk)) <= 0)
 			break;
 	}
@@ -517,8 +538,9 @@ static void test_reinit_reported(void **state)
 	need_precopy_v2(d);
 	need_reinit(d, &p);
 	precopy_v2_opt_in(d);
-	fd = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
-	conform_check(fd >= 0, "no data fd");
+	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
+	if (fd < 0)
+		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
 	drain_to_idle(fd, &buf, &len);
 	prev = 0;
 	do_reinit(&p);
@@ -528,17 +550,17 @@ static void test_reinit_reported(void **state)
 		      (unsigned long long)in.dirty_bytes);
 	conform_check(in.flags & VFIO_PRECOPY_INFO_REINIT,
 		      "the device re-initialised (personality %s) but PRECOPY_INFO has no "
-		      "VFIO_PRECOPY_INFO_REINIT (flags 0x%x)", p.ops->name, in.flags);
+		      "VFIO_PRECOPY_INFO_REINIT (flags 0x%x)" REINIT_Q, p.ops->name, in.flags);
 	conform_check(in.initial_bytes > prev, "REINIT with initial_bytes %llu (was %llu): no new "
-		      "initial data", (unsigned long long)in.initial_bytes,
+		      "initial data" REINIT_Q, (unsigned long long)in.initial_bytes,
 		      (unsigned long long)prev);
-	conform_check(in.dirty_bytes == 0, "REINIT with dirty_bytes %llu: dirty_bytes is reset to "
-		      "zero", (unsigned long long)in.dirty_bytes);
+	conform_check(in.dirty_bytes == 0, "REINIT with dirty_bytes %llu" REINIT_DIRTY_Q,
+		      (unsigned long long)in.dirty_bytes);
 	prev = in.initial_bytes;
 	read_n(fd, &buf, &len, prev);
 	conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO");
 	conform_check(in.initial_bytes == 0, "initial_bytes %llu after reading the %llu new "
-		      "initial bytes", (unsigned long long)in.initial_bytes,
+		      "initial bytes" REINIT_INIT_Q, (unsigned long long)in.initial_bytes,
 		      (unsigned long long)prev);
 	finish_and_resume(d, &p, fd, &buf, &len);
 	close(fd);
@@ -558,8 +580,9 @@ static void test_reinit_without_opt_in(void **state)
 
 	need_precopy(d);
 	need_reinit(d, &p);
-	fd = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
-	conform_check(fd >= 0, "no data fd");
+	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
+	if (fd < 0)
+		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
 	drain_to_idle(fd, &buf, &len);
 	prev = 0;
 	do_reinit(&p);
@@ -567,10 +590,10 @@ static void test_reinit_without_opt_in(void **state)
 	print_message("without the opt-in, after a re-initialisation: flags 0x%x initial_bytes "
 		      "%llu dirty_bytes %llu\n", in.flags, (unsigned long long)in.initial_bytes,
 		      (unsigned long long)in.dirty_bytes);
-	conform_check(in.flags == 0, "REINIT reported without the v2 opt-in (flags 0x%x)",
+	conform_check(in.flags == 0, "REINIT reported without the v2 opt-in (flags 0x%x)" OPT_IN_Q,
 		      in.flags);
 	conform_check(in.initial_bytes <= prev, "initial_bytes grew from %llu to %llu without "
-		      "the v2 opt-in", (unsigned long long)prev,
+		      "the v2 opt-in" INITIAL_Q, (unsigned long long)prev,
 		      (unsigned long long)in.initial_bytes);
 	drain_to_enomsg(fd, &buf, &len);
 	finish_and_resume(d, &p, fd, &buf, &len);
