@@ -24,7 +24,7 @@ JOBS ?= $(shell nproc)
 SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
-.PHONY: all deps qemu kernels kernel drivers suite images unit fuzz-smoke fuzz coverage \
+.PHONY: all deps qemu kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
 	check-ids certify check check-vm clean help
 
 all: qemu kernels images
@@ -60,10 +60,19 @@ $(REFDEV_DMA): hw-model/guest/refdev-dma.c hw-model/include/refdev_regs.h \
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static \
 		-Iconformance/include/uapi -Ihw-model/include -o $@ $<
 
-images: suite drivers $(REFDEV_DMA)
+# The kernel's own VFIO selftests (tools/testing/selftests/vfio of the newest
+# linux-source, with our refdev driver plug-in: kselftests/vfio/), static, for
+# the images of the kernels that have their uAPI (6.18 on: not 6.1, 6.12).
+KSELFTESTS = $(wildcard $(BUILD_DIR)/kselftests/vfio_*)
+KSELFTEST_KERNELS = $(filter-out 6.%,$(KERNELS))
+kselftests: deps
+	@bash ci/build-kselftests.sh
+
+images: suite drivers $(REFDEV_DMA) $(if $(KSELFTEST_KERNELS),kselftests)
 	@for k in $(KERNELS); do \
+		ks=; case $$k in 6.*) ;; *) ks="$(KSELFTESTS)" ;; esac; \
 		bash ci/build-initramfs.sh $$k $(call INITRAMFS,$$k) $(SUITE) \
-			$(BUILD_DIR)/drivers/refdev-migrate $(REFDEV_DMA) || exit 1; \
+			$(BUILD_DIR)/drivers/refdev-migrate $(REFDEV_DMA) $$ks || exit 1; \
 	done
 
 unit: deps

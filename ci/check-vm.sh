@@ -53,6 +53,9 @@ matrix() {
 	add "$k" pf-reset
 	add "$k" variant
 	add "$k" migrate
+	# the kernel's own VFIO selftests: kernels from 6.18 on, Debian's for now
+	# (ci/kselftest-crosscheck.sh compares them with the suite's verdicts)
+	case "$k" in 6.* | src) ;; *) add "$k" kselftests ;; esac
 	if [ "$k" = src ]; then
 		add "$k" runner-selftest
 	fi
@@ -163,6 +166,9 @@ main() {
 	done
 	save_costs
 	log check "all ${#names[@]} guest runs ended in $((SECONDS - t0))s ($failed_runs not ok)"
+	for k in "${kernels[@]}"; do
+		bash "$REPO_ROOT/ci/kselftest-crosscheck.sh" "$out" "$k"
+	done
 	bash "$REPO_ROOT/ci/tap-harness.sh" "$out"/*/ | tee "$out/harness.txt"
 	return "${PIPESTATUS[0]}"
 }

@@ -22,6 +22,8 @@ PACKAGES=(
 	busybox-static cpio gzip xz-utils zstd kmod file
 	# out-of-tree modules and kernels built from source
 	dwarves bc libelf-dev libssl-dev
+	# the kernel's VFIO selftests, static (headers_install needs rsync)
+	rsync uuid-dev
 )
 
 SRC_LIST=/etc/apt/sources.list.d/vfio-refdev-src.sources

@@ -66,7 +66,7 @@ qemu_args() {
 	[ "$accel" = kvm ] && cpu=host
 	printf '%s\n' \
 		-machine q35,kernel-irqchip=split -accel "$accel" -cpu "$cpu" \
-		-smp 2 -m 1024 -nodefaults -display none -no-reboot \
+		-smp 2 -m "$(scenario_mem)" -nodefaults -display none -no-reboot \
 		-L /usr/share/seabios -L /usr/share/qemu \
 		-serial "file:$out/console.log" \
 		-serial "file:$out/tap.log" \
@@ -92,7 +92,15 @@ split_files() {
 # (source-built kernel) takes enable_sriov only from there.
 scenario_append() {
 	case "$scenario" in
-	token) echo "vfio_pci.enable_sriov=1" ;;
+	token | kselftests) echo "vfio_pci.enable_sriov=1" ;;
+	esac
+}
+
+# Guest memory in MiB: vfio_pci_driver_test pins a 1 GiB buffer.
+scenario_mem() {
+	case "$scenario" in
+	kselftests) echo 3072 ;;
+	*) echo 1024 ;;
 	esac
 }
 
