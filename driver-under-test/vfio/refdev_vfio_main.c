@@ -205,8 +205,9 @@ static void refdev_vfio_release_dev(struct vfio_device *vdev)
 }
 
 /*
- * vfio_device_ops: everything vfio-pci sets, with our open/close/init/release.
- * compat/ops-check.sh fails the build when the target kernel's struct has a
+ * vfio_device_ops (and vfio_pci_device_ops where the kernel has it):
+ * everything vfio-pci sets, with our open/close/init/release.
+ * compat/ops-check.sh fails the build when the target kernel's structs have a
  * member that is neither set below nor named here as left NULL on purpose:
  *   dma_unmap: for drivers without a real IOMMU (emulated mdev); our DMA
  *              goes through the IOMMU.
@@ -248,6 +249,13 @@ static const struct vfio_device_ops refdev_vfio_ops = {
 #endif
 };
 
+#ifdef REFDEV_HAVE_PCI_OPS_DMABUF
+/* 6.19: without it VFIO_DEVICE_FEATURE_DMA_BUF answers EOPNOTSUPP */
+static const struct vfio_pci_device_ops refdev_pci_ops = {
+	.get_dmabuf_phys = vfio_pci_core_get_dmabuf_phys,
+};
+#endif
+
 static int refdev_vfio_probe(struct pci_dev *pdev,
 			     const struct pci_device_id *id)
 {
@@ -260,6 +268,9 @@ static int refdev_vfio_probe(struct pci_dev *pdev,
 		return PTR_ERR(rdev);
 
 	dev_set_drvdata(&pdev->dev, &rdev->core);
+#ifdef REFDEV_HAVE_PCI_OPS_DMABUF
+	rdev->core.pci_ops = &refdev_pci_ops;
+#endif
 	ret = vfio_pci_core_register_device(&rdev->core);
 	if (ret) {
 		vfio_put_device(&rdev->core.vdev);
