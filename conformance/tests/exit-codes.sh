@@ -33,7 +33,7 @@ expect 2 'not a PCI address' 0000:zz:00.0
 expect 2 'no such PCI device' 0000:ff:1f.7
 expect 2 'no test matches' --filter 'nothing/*' --list
 # an existing host device that is not on VFIO (the build host has no vfio)
-dev=$(ls /sys/bus/pci/devices 2>/dev/null | head -n 1)
+dev=$(find /sys/bus/pci/devices -mindepth 1 -maxdepth 1 -printf "%f\n" 2>/dev/null | sort | head -n 1)
 if [ -n "$dev" ]; then
 	expect 2 'name the same file' --json "$tmp/a" --junit "$tmp/a" "$dev"
 	expect 2 'cannot write there' --json "$tmp/no/such/dir/c.json" "$dev"

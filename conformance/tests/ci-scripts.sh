@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The CI side of the verdict model, on canned run directories: the TAP
+# harness reads "Bail out!" as the end of a stream (not-run, no cascade, one
+# failure for a bail-out without a culprit), the verdict table shows each
+# failure's level, and the certificate validator rejects what the schema
+# forbids (issue 9).
+#   tests/ci-scripts.sh REPO_ROOT
+set -uo pipefail
+root=$1
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {	# check NAME FILE PATTERN: FILE has a line matching PATTERN
+	if grep -qE -- "$3" "$2"; then
+		echo "ok: $1"
+	else
+		echo "FAIL: $1: no /$3/ in:"
+		sed 's/^/    /' "$2"
+		fails=$((fails + 1))
+	fi
+}
+
+# a wedged run: one FAIL (the culprit), two tests not run, Bail out!
+mkdir -p "$tmp/w"
+printf '%s\n' 'TAP version 13' '1..4' '# REQ-A-001 (MUST)' 'ok 1 a/x' \
+	'# timed out after 60 s' 'not ok 2 a/y' \
+	'# 2 tests not run: device wedged by a/y: gone' \
+	'Bail out! device wedged by a/y: gone' \
+	'# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0' > "$tmp/w/tap.log"
+echo ok > "$tmp/w/status"
+# a run that could not open the device
+mkdir -p "$tmp/b"
+printf '%s\n' 'TAP version 13' '1..3' 'Bail out! cannot open the device through VFIO: x' \
+	> "$tmp/b/tap.log"
+echo ok > "$tmp/b/status"
+bash "$root/ci/tap-harness.sh" "$tmp/w" > "$tmp/w.out" 2>&1
+check "harness: the wedge's tests are not-run" "$tmp/w.out" '^not-run w 2 tests: device wedged by a/y: gone$'
+check "harness: no cascade, the culprit is the one failure" "$tmp/w.out" '^1 passed, 1 failed, 0 skipped$'
+bash "$root/ci/tap-harness.sh" "$tmp/b" > "$tmp/b.out" 2>&1
+check "harness: a bail-out without a culprit fails once" "$tmp/b.out" '^0 passed, 1 failed, 0 skipped$'
+
+# the verdict table: levels from the certificate
+cert=$tmp/c/certify.cert.json
+mkdir -p "$tmp/c"
+cp "$tmp/w/tap.log" "$tmp/c/tap.log"
+cat > "$cert" <<'JSON'
+{"format_version": 2, "suite": "vfio-conform", "suite_version": "0.3.0",
+ "source_revision": "test", "kernel": "6.12.0", "timestamp": "2026-01-01T00:00:00Z",
+ "device": {"kind": "pci", "bdf": "0000:01:00.1", "vendor": "0x1b36", "device": "0x10f1",
+  "subsystem_vendor": "0x1b36", "subsystem_device": "0x10f1", "physfn": null,
+  "physfn_driver": null, "driver": "vfio-pci", "driver_version": null,
+  "driver_srcversion": null, "iommu_group": 4, "is_vf": false},
+ "run": {"selection": {"filters": [], "requirements": [], "complete": true},
+  "topology": {"pf": null, "pf_driver": null, "peer": null},
+  "timeouts": {"test_s": 60, "reap_grace_s": 5, "probe_s": 15}, "root": true,
+  "ended_early": null},
+ "results": [
+  {"name": "a/x", "status": "pass", "level": "MUST", "reason": "", "requirements": ["REQ-A-001"],
+   "timed_out": false, "wedged": false, "duration_ms": 1},
+  {"name": "a/y", "status": "fail", "level": "SHOULD", "reason": "no", "requirements": ["REQ-B-001"],
+   "timed_out": false, "wedged": false, "duration_ms": 1}],
+ "requirements": {"REQ-A-001": {"level": "MUST", "verdict": "pass", "tests": 1},
+  "REQ-B-001": {"level": "SHOULD", "verdict": "warn", "tests": 1}},
+ "summary": {"passed": 1, "failed": 1, "skipped": 0, "not_run": 0, "requirement_warnings": 1},
+ "incomplete_because": null, "verdict": "conformant-with-warnings"}
+JSON
+bash "$root/ci/verdict-table.sh" "$tmp/c" > "$tmp/c.out" 2>&1
+check "verdict table: a failure shows its level" "$tmp/c.out" '^  warn +SHOULD +a/y \(SHOULD REQ-B-001\)$'
+check "verdict table: the certificate's verdict" "$tmp/c.out" '^verdict: CONFORMANT WITH WARNINGS$'
+
+# the validator: this one is valid; a MUST requirement that "warns" is not
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	bash "$root/ci/validate-certificates.sh" "$tmp/c/certificate.json" > "$tmp/v.out" 2>&1
+	check "schema: a valid certificate" "$tmp/v.out" '^certificates: 1 valid, 0 invalid$'
+	sed 's/"REQ-B-001": {"level": "SHOULD"/"REQ-B-001": {"level": "MUST"/' \
+		"$tmp/c/certificate.json" > "$tmp/bad.cert.json"
+	bash "$root/ci/validate-certificates.sh" "$tmp/bad.cert.json" > "$tmp/v2.out" 2>&1
+	check "schema: a MUST cannot warn" "$tmp/v2.out" '^certificates: 0 valid, 1 invalid$'
+else
+	echo "skip: schema checks (python3-jsonschema missing: ci/install-deps.sh)"
+fi
+[ "$fails" = 0 ] && echo "ci-scripts: all passed" || echo "ci-scripts: $fails FAILED"
+[ "$fails" = 0 ]
