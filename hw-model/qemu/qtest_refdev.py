@@ -4,7 +4,8 @@
 End-to-end check of the refdev v1 glue in the built QEMU, over qtest (no
 guest): BARs and bus mastering by hand, then the PF admin queue, SR-IOV,
 a VF DMA engine (pci_dma_* through the glue, bottom half), DMA aimed at the
-device's own BAR (DEV-DMA-006), save/load between VFs, a LATE fault on the
+device's own BAR (DEV-DMA-006), save/load between VFs, Immediate Readiness
+(DEV-CAP-005), a LATE fault on the
 QEMU_CLOCK_VIRTUAL timer, VF_RESET and a PF FLR (DEV-AQ-006).
 
     python3 hw-model/qemu/qtest_refdev.py [build/qemu-system-x86_64]
@@ -170,6 +171,8 @@ def main():
     for vf in (vf0, vf1):
         q.cfg(vf, 0x04, 0x6, 2)                 # memory (QEMU 7.2 wants it) + bus master
     ok(q.cfg(vf0, 0x2C) == 0x10F11B36, "VF 0 subsystem ID %#x" % q.cfg(vf0, 0x2C))
+    ok(q.cfg(pf, 0x06, size=2) & 1 and q.cfg(vf0, 0x06, size=2) & 1,
+       "Immediate Readiness on PF and VF (DEV-CAP-005)")
     ok(q.rd(VF_BAR0 + 8) == 0x80000000 and q.rd(VF_BAR0 + 0x4000 + 8) == 0x80000001,
        "VF 0/1 FUNC via their BARs")
     c = d.do(0x01, addr=BUF, ln=64)
@@ -237,6 +240,11 @@ def main():
     q.p.wait(timeout=10)
 
     # the fault property (DEV-FI-008): armed at realize and after PF reset
+    q = QTest(",imm-ready=off")
+    q.ecam_on()
+    ok(not q.cfg(pf, 0x06, size=2) & 1, "imm-ready=off: no Immediate Readiness")
+    q.p.kill()
+    q.p.wait(timeout=10)
     q = QTest(",fault=fail_status:1:7")
     q.ecam_on()
     q.cfg(pf, 0x10, PF_BAR0)

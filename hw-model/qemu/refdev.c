@@ -65,6 +65,7 @@ struct RefdevState {
     uint16_t vf_device_id;
     uint16_t total_vfs;
     char *fault;
+    bool imm_ready;             /* DEV-CAP-005; VFs copy their PF's */
 };
 
 static void refdev_raise_msix(void *opaque, unsigned int vector)
@@ -324,6 +325,14 @@ static bool refdev_init_common(RefdevState *s, Error **errp)
     pci_config_set_revision(pdev->config, REFDEV_PCI_REVISION);
     pdev->config[PCI_INTERRUPT_PIN] = 0;   /* MSI-X only (DEV-IRQ-001) */
 
+    /*
+     * DEV-CAP-005: the model is ready for config requests as soon as a
+     * reset ends, so it may say so; Linux then skips its 100 ms FLR wait.
+     */
+    if (s->imm_ready) {
+        pci_word_test_and_set_mask(pdev->config + PCI_STATUS,
+                                   PCI_STATUS_IMM_READY);
+    }
     refdev_init_pm(pdev, errp);
     if (*errp) {
         return false;
@@ -401,6 +410,7 @@ static void refdev_vf_realize(PCIDevice *pdev, Error **errp)
     pf = REFDEV_BASE(pcie_sriov_get_pf(pdev));
     s->dev = pf->dev;
     s->vf_index = pcie_sriov_vf_number(pdev);
+    s->imm_ready = pf->imm_ready;
     s->func = refdev_dev_vf_attach(s->dev, s->vf_index, s);
     if (!s->func) {
         error_setg(errp, "refdev-vf: VF %u has no slot", s->vf_index);
@@ -433,7 +443,9 @@ static void refdev_exit(PCIDevice *pdev)
  * difference: the VF objects are removed from a bottom half, because a
  * bus-wide reset (secondary bus reset) walks the bus's device list and
  * would step on a VF freed under it. Until then the VFs are detached from
- * the core (no DMA, no interrupts); Linux waits 100 ms after an FLR.
+ * the core (no DMA, no interrupts). Linux restores SR-IOV state after
+ * the reset and waits 100 ms after setting VF Enable, Immediate Readiness
+ * or not (sriov_restore_state), so the bottom half has long run by then.
  */
 static void refdev_sriov_pf_reset(PCIDevice *pdev)
 {
@@ -511,6 +523,7 @@ static Property refdev_pf_properties[] = {
     DEFINE_PROP_UINT16("total-vfs", RefdevState, total_vfs,
                        REFDEV_DEFAULT_TOTAL_VFS),
     DEFINE_PROP_STRING("fault", RefdevState, fault),
+    DEFINE_PROP_BOOL("imm-ready", RefdevState, imm_ready, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 
