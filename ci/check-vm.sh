@@ -4,6 +4,8 @@
 # verdict).
 #   ci/check-vm.sh [-j N] OUT_DIR KERNEL...
 # -j N: guests at once (default: nproc; JOBS=N in the environment too).
+# CHECK_RUNS='6.12/variant 6.1/*': only the runs whose KERNEL/SCENARIO label
+# matches one of these shell patterns (default: all).
 # Images must exist (make images). VM_TIMEOUT bounds each guest.
 #
 # Each guest writes OUT_DIR/<kernel>-<scenario>/ (what ci/run-vm.sh writes)
@@ -64,6 +66,16 @@ matrix() {
 names=() labels=() cmds=()
 # add KERNEL SCENARIO [ARGS...]: queue one guest run (ARGS go to run-vm.sh)
 add() {
+	local pat pats
+	if [ -n "${CHECK_RUNS:-}" ]; then
+		read -ra pats <<<"$CHECK_RUNS"	# words, no file-name expansion
+		for pat in "${pats[@]}"; do
+			# shellcheck disable=SC2053 # a pattern on purpose
+			[[ "$1/$2" == $pat ]] && break
+			pat=""
+		done
+		[ -n "$pat" ] || return 0
+	fi
 	names+=("$1-$2")
 	labels+=("$1/$2")
 	cmds+=("$(printf '%q ' "$@")")
