@@ -1,9 +1,9 @@
 # vfio-refdev top-level Makefile. README.md explains the targets.
 #   make            build everything (QEMU with refdev, guest kernels, suite, images)
-#   make certify    certify refdev's VF on the Debian 6.12 guest (outputs in out/certify/)
+#   make certify    certify refdev's VF on the newest Debian guest, 7.3 (CERTIFY_KERNEL=; out/certify/)
 #   make unit       host unit tests (device core, suite runner)
-#   make check      unit + fuzz smoke + guest runs on Debian 6.1, 6.12 and a source-built kernel
-#   make kernel     build the kernel under test (KERNEL_SRC=<tree>, default linux-source-6.12)
+#   make check      unit + fuzz smoke + guest runs on Debian 7.3, 6.12, 6.1 and a source-built kernel
+#   make kernel     build the kernel under test (KERNEL_SRC=<tree>, default Debian's linux-source-7.x)
 # Every target installs what it needs first (ci/install-deps.sh, as root).
 
 SHELL := /bin/bash
@@ -11,10 +11,12 @@ export REFDEV_CACHE ?= /var/cache/vfio-refdev
 export REPO_ROOT := $(CURDIR)
 export BUILD_DIR := $(CURDIR)/build
 OUT ?= $(CURDIR)/out
-# Guest kernels: Debian's 6.12 and 6.1 binaries, and "src", a kernel built
-# from KERNEL_SRC (default: Debian's linux-source-6.12) with iommufd, the
-# VFIO cdev and the kernel's bug detectors (ci/build-kernel.sh).
-KERNELS ?= 6.12 6.1 src
+# Guest kernels: Debian's 7.3, 6.12 and 6.1 binaries, and "src", a kernel
+# built from KERNEL_SRC (default: Debian's newest linux-source-7.x) with
+# iommufd, the VFIO cdev and the kernel's bug detectors (ci/build-kernel.sh).
+KERNELS ?= 7.3 6.12 6.1 src
+# The guest of `make certify`: the newest Debian kernel unless chosen.
+CERTIFY_KERNEL ?= 7.3
 DEBIAN_KERNELS = $(filter-out src,$(KERNELS))
 KERNEL_SRC ?=
 VM_TIMEOUT ?= 900
@@ -96,10 +98,10 @@ check-ids: kernels
 
 # The main job: one guest, the reference VF, the suite's verdicts.
 certify: qemu
-	@$(MAKE) --no-print-directory images KERNELS=6.12
-	@bash ci/run-vm.sh --kernel 6.12 --initramfs $(call INITRAMFS,6.12) \
+	@$(MAKE) --no-print-directory images KERNELS=$(CERTIFY_KERNEL)
+	@bash ci/run-vm.sh --kernel $(CERTIFY_KERNEL) --initramfs $(call INITRAMFS,$(CERTIFY_KERNEL)) \
 		--scenario certify --out $(OUT)/certify --timeout $(VM_TIMEOUT) || true
-	@echo "6.12/certify" > $(OUT)/certify/label
+	@echo "$(CERTIFY_KERNEL)/certify" > $(OUT)/certify/label
 	@bash ci/verdict-table.sh $(OUT)/certify
 	@bash ci/tap-harness.sh $(OUT)/certify > $(OUT)/certify/harness.txt; rc=$$?; \
 		tail -n 1 $(OUT)/certify/harness.txt; exit $$rc

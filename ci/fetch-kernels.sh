@@ -127,7 +127,8 @@ fetch_split() {
 # prepare_tree SERIES KVER KDIR: KDIR/build, an object tree of the same
 # version's linux-source with the packaged config, ready for M= builds.
 prepare_tree() {
-	local series=$1 kver=$2 kdir=$3 src obj=$kdir/build
+	local series=$1 kver=$2 kdir=$3 src obj
+	obj=$kdir/build
 	src=$(linux_source_tree "$series" "$(cat "$kdir/pkgversion")")
 	log kernel "$series: preparing $obj for out-of-tree modules (packaged config, modules_prepare)"
 	mkdir -p "$obj"
