@@ -457,7 +457,7 @@ static const struct conform_test tests[] = {
 	{ "dirty/start-overlapping-ranges-rejected", { "REQ-DIRTY-002" }, test_overlap, 0, 0 },
 	{ "dirty/start-unaligned-range-rejected", { "REQ-DIRTY-002" }, test_unaligned, 0, 0 },
 	{ "dirty/start-wrapping-range-rejected", { "REQ-DIRTY-002" }, test_wrap, 0, 0 },
-	{ "dirty/double-start-rejected", { "REQ-DIRTY-004" }, test_double_start, 0, 0 },
+	{ "dirty/double-start-rejected", { "REQ-DIRTY-008" }, test_double_start, 0, 0 },
 	{ "dirty/stop-without-start-harmless", { "REQ-DIRTY-004" }, test_stop_without_start, 0, 0 },
 	{ "dirty/report-without-start-rejected", { "REQ-DIRTY-005" }, test_report_without_start, 0, 0 },
 	{ "dirty/report-after-stop-rejected", { "REQ-DIRTY-005" }, test_stop_ends_report, 0, 0 },

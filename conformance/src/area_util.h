@@ -149,8 +149,12 @@ static inline void mig_restore(struct vfio_dev *d)
 		return;
 	if (!vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_RUNNING, NULL))
 		return;
-	if (d->info.flags & VFIO_DEVICE_FLAGS_RESET)
-		(void)!ioctl(d->fd, VFIO_DEVICE_RESET);
+	/*
+	 * e.g. RESUMING with no data: "To abort a RESUMING session the device
+	 * must be reset".  Tried without VFIO_DEVICE_FLAGS_RESET too: a device
+	 * that cannot reset refuses the ioctl, and this is no check.
+	 */
+	(void)!ioctl(d->fd, VFIO_DEVICE_RESET);
 }
 
 static inline void close_fd(int *fd)
