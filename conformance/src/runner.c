@@ -935,7 +935,11 @@ static void end_after(const struct conform_test *const *tests, size_t n, size_t 
 		snprintf(totals->end_reason, sizeof(totals->end_reason),
 			 "device wedged by %s: %s", last_fx->test->name, why);
 		blame(last_fx, totals, why);
-		tap_diag(o->tap, "(counted as a failure of that test)");
+		/* its "ok" line is out already: say so; Totals counts it failed */
+		fprintf(o->tap, "# %s (test %zu) is counted as a failure: the device did "
+			"not come back after it\n", last_fx->test->name,
+			(size_t)(last_fx - results) + 1);
+		fflush(o->tap);
 	} else {
 		snprintf(totals->end_reason, sizeof(totals->end_reason),
 			 "device not usable before %s: %s", tests[i]->name, why);

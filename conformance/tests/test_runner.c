@@ -779,7 +779,10 @@ static void test_run_fixture_wedge(void **state)
 	assert_int_equal(tot.not_run, 2);
 	assert_ptr_equal(tot.culprit, find("t/uses-fixture"));
 	assert_contains(tap, "ok 1 t/uses-fixture\n");
+	assert_contains(tap, "# t/uses-fixture (test 1) is counted as a failure: the device did "
+			"not come back after it\n");
 	assert_contains(tap, "# 2 tests not run: device wedged by t/uses-fixture");
+	assert_contains(tap, "# Totals: pass:1 fail:1 ");
 	assert_contains(tap, "Bail out! device wedged by t/uses-fixture: migration state");
 	runner_results_free(res, 4);
 	free(tap);
