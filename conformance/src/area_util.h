@@ -2,7 +2,7 @@
 /*
  * Helpers shared by the irq, reset, migration, precopy, migration-data,
  * resume, dirty and iommufd areas.  They fail or skip the running test
- * (cmocka context only).
+ * (in a test only: they end the running test).
  */
 #ifndef CONFORM_AREA_UTIL_H
 #define CONFORM_AREA_UTIL_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
 /*
  * Migration helpers shared by the migration, precopy, migration-data and
- * resume areas (cmocka context: they fail the running test).
+ * resume areas (in a test only: they fail the running test).
  */
 #ifndef CONFORM_MIG_COMMON_H
 #define CONFORM_MIG_COMMON_H

@@ -6,7 +6,7 @@
  * with pers_find(); without one they SKIP "no personality for vvvv:dddd".
  *
  * Every op returns 0 or a negative errno and writes a human reason into
- * `why` on failure; none exits or calls cmocka.  Ops only touch the device
+ * `why` on failure; none exits or ends the test.  Ops only touch the device
  * through the vfio_dev's regions and, for DMA, the device's container
  * (VFIO_IOMMU_MAP_DMA), so they work on any VFIO driver of the device.
  */
