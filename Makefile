@@ -27,7 +27,7 @@ SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
 .PHONY: all deps qemu kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
-	check-ids certify check check-vm clean help
+	check-ids check-suite-build certify check check-vm clean help
 
 all: qemu kernels images
 
@@ -96,6 +96,11 @@ coverage: qemu
 check-ids: kernels
 	@bash ci/check-ids.sh $(DEBIAN_KERNELS)
 
+# vfio-conform as a vendor builds it: a clean copy, built, installed and run
+# as nobody (conformance/README.md, "Build and install").
+check-suite-build: deps
+	@bash ci/check-suite-build.sh
+
 # The main job: one guest, the reference VF, the suite's verdicts.
 certify: qemu
 	@$(MAKE) --no-print-directory images KERNELS=$(CERTIFY_KERNEL)
@@ -109,7 +114,7 @@ certify: qemu
 check-vm: all
 	@bash ci/check-vm.sh -j $(JOBS) $(OUT)/check $(KERNELS)
 
-check: unit fuzz-smoke check-ids check-vm
+check: unit fuzz-smoke check-ids check-suite-build check-vm
 
 clean:
 	rm -rf $(BUILD_DIR) $(OUT)

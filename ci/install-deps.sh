@@ -24,6 +24,9 @@ PACKAGES=(
 	dwarves bc libelf-dev libssl-dev
 	# the kernel's VFIO selftests, static (headers_install needs rsync)
 	rsync uuid-dev
+	# vfio-conform's Debian package (dpkg-buildpackage, lintian), its man
+	# page check and the JUnit XSD check (xmllint)
+	debhelper lintian man-db libxml2-utils
 )
 
 SRC_LIST=/etc/apt/sources.list.d/vfio-refdev-src.sources
