@@ -22,6 +22,7 @@ enum {
 	OPT_JSON,
 	OPT_PEER,
 	OPT_VERSION,
+	OPT_BASELINE,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +36,7 @@ static const struct option long_opts[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "peer", required_argument, NULL, OPT_PEER },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -58,6 +60,8 @@ void cli_usage(FILE *f, const char *prog)
 "                      longer timeout of their own scale with it\n"
 "  --junit FILE        write JUnit XML to FILE\n"
 "  --json FILE         write the JSON certificate to FILE\n"
+"  --baseline FILE     compare with an earlier certificate, requirement by\n"
+"                      requirement; exit 1 only for a regression (CI gating)\n"
 "  --version           suite version and source revision, then exit\n"
 "  -h, --help          this help\n"
 "\n"
@@ -74,7 +78,11 @@ void cli_usage(FILE *f, const char *prog)
 "  3  setup error: device not on a VFIO driver, no IOMMU group, VFIO not\n"
 "     loaded, the device cannot be opened, a report could not be written\n"
 "  4  every test skipped (kselftest's KSFT_SKIP)\n"
-"  128+N  ended by signal N (SIGTERM, SIGINT): reports marked incomplete\n",
+"  128+N  ended by signal N (SIGTERM, SIGINT): reports marked incomplete\n"
+"With --baseline: 0 when no requirement regressed (even if not conformant),\n"
+"  1 when one did (a pass now fail, warn, skip or not-run; a new failure; a\n"
+"  requirement gone), 2 when FILE cannot be read or is not a certificate;\n"
+"  3 and 128+N as above.\n",
 		prog);
 }
 
@@ -183,6 +191,11 @@ static int parse_one(int c, const char *prog, FILE *err, struct cli_opts *o)
 		return set_bdf(prog, err, "--pf", optarg, o->pf_buf, &o->pf);
 	case OPT_PEER:
 		return set_dev(prog, err, "--peer", optarg, o->peer_buf, &o->peer);
+	case OPT_BASELINE:
+		if (!optarg[0])
+			return usage_error(err, prog, "--baseline needs a certificate file");
+		o->baseline = optarg;
+		return 0;
 	case OPT_JUNIT:
 	case OPT_JSON:
 		if (!optarg[0])
@@ -306,4 +319,11 @@ int cli_exit_status(const struct conform_totals *t, const char *verdict)
 	if (!t->pass && !t->fail)
 		return CLI_EXIT_SKIP;
 	return CLI_EXIT_OK;
+}
+
+int cli_exit_status_baseline(const struct conform_totals *t, size_t regressions)
+{
+	if (t->signal)
+		return 128 + t->signal;
+	return regressions ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }

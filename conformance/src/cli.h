@@ -33,6 +33,7 @@ struct cli_opts {
 	unsigned int timeout_s;
 	const char *junit;
 	const char *json;
+	const char *baseline;		/* --baseline: an earlier certificate, or NULL */
 	char device_buf[BDF_LEN];
 	char pf_buf[BDF_LEN];
 	char peer_buf[BDF_LEN];
@@ -52,5 +53,10 @@ void cli_usage(FILE *f, const char *prog);
  * that ended early (a wedge); 4 when no test passed or failed; else 0.
  */
 int cli_exit_status(const struct conform_totals *t, const char *verdict);
+/*
+ * With --baseline the comparison decides instead (SPEC.md 2.6): 128 +
+ * signal; 1 when a requirement regressed; else 0, whatever the verdict.
+ */
+int cli_exit_status_baseline(const struct conform_totals *t, size_t regressions);
 
 #endif /* CONFORM_CLI_H */

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "baseline.h"
 #include "cli.h"
 #include "conform.h"
 #include "report.h"
@@ -287,7 +288,8 @@ static int write_reports(const char *prog, const struct cli_opts *o,
 			 const struct dev_strings *s, const char *kernel,
 			 const char *stamp, const char *error,
 			 const struct conform_totals *totals,
-			 const struct conform_result *res, size_t n)
+			 const struct conform_result *res, size_t n,
+			 const struct baseline *bl, const struct baseline_diff *bd, size_t nbd)
 {
 	char pf_drv[64] = "";
 	struct report_meta m = {
@@ -329,6 +331,9 @@ static int write_reports(const char *prog, const struct cli_opts *o,
 		},
 		.reqs = conform_reqs,
 		.nreqs = conform_nreqs,
+		.baseline = bl,
+		.bdiff = bd,
+		.nbdiff = nbd,
 	};
 	int rc, ret = 0;
 
@@ -418,8 +423,34 @@ static void catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
+/*
+ * --baseline: this run's requirement verdicts against the earlier
+ * certificate's, as TAP diagnostics after the totals; the diffs (all
+ * requirements) in *out for the certificate.  Returns the regressions.
+ */
+static size_t compare_baseline(const struct baseline *bl, const struct report_meta *vm,
+			       const struct conform_result *res, size_t n,
+			       struct baseline_diff **out, size_t *nout)
+{
+	size_t cap = vm->nreqs + n * CONFORM_MAX_REQS + 1, cnt;
+	struct req_verdict *v = calloc(cap, sizeof(*v));
+
+	*out = calloc(cap + bl->nreqs, sizeof(**out));
+	*nout = 0;
+	if (!v || !*out) {
+		free(v);
+		return 1;	/* cannot tell: not a pass */
+	}
+	cnt = report_req_verdicts(vm, res, n, v, cap);
+	*nout = baseline_compare(bl, v, cnt, false, *out);
+	baseline_tap(stdout, bl, *out, *nout);
+	fflush(stdout);
+	free(v);	/* the diffs point into the suite's static IDs and bl */
+	return baseline_regressions(*out, *nout);
+}
+
 static int run(const char *prog, const struct cli_opts *o,
-	       const struct conform_test **sel, size_t n)
+	       const struct conform_test **sel, size_t n, const struct baseline *bl)
 {
 	struct runner_opts ro = {
 		.tap = stdout,
@@ -437,6 +468,8 @@ static int run(const char *prog, const struct cli_opts *o,
 	struct report_meta vm = { .reqs = conform_reqs, .nreqs = conform_nreqs };
 	struct conform_result *res;
 	struct conform_totals totals = { 0 };
+	struct baseline_diff *bd = NULL;
+	size_t nbd = 0, regressions = 0;
 	struct dev_strings s;
 	struct utsname uts;
 	int rc, wrc;
@@ -464,20 +497,26 @@ static int run(const char *prog, const struct cli_opts *o,
 
 	if (needs_fixture(sel, n) && trial_open(err, sizeof(err))) {
 		bail_out(prog, n, pre, err);
-		wrc = write_reports(prog, o, &s, uts.release, stamp, err, NULL, res, 0);
+		wrc = write_reports(prog, o, &s, uts.release, stamp, err, NULL, res, 0,
+				    NULL, NULL, 0);
 		rc = wrc ? wrc : CLI_EXIT_SETUP;
 	} else {
 		ro.preamble = pre;
 		runner_run(sel, n, &ro, res, &totals);
-		wrc = write_reports(prog, o, &s, uts.release, stamp, NULL, &totals, res, n);
+		if (bl)
+			regressions = compare_baseline(bl, &vm, res, n, &bd, &nbd);
+		wrc = write_reports(prog, o, &s, uts.release, stamp, NULL, &totals, res, n,
+				    bl, bd, nbd);
 		vm.run.nfilters = o->nfilters;
 		vm.run.nreqs = o->nreqs;
 		vm.run.totals = &totals;
-		rc = cli_exit_status(&totals, report_verdict(&vm, res, n));
+		rc = bl ? cli_exit_status_baseline(&totals, regressions) :
+			  cli_exit_status(&totals, report_verdict(&vm, res, n));
 		if (wrc && !totals.signal)
 			rc = wrc;
 		runner_results_free(res, n);
 	}
+	free(bd);
 	free(pre);
 	free(res);
 	return rc;
@@ -487,6 +526,8 @@ int main(int argc, char **argv)
 {
 	const char *prog = "vfio-conform";
 	const struct conform_test **all, **sel;
+	struct baseline bl = { .path = NULL };
+	char blerr[512];
 	struct cli_opts o;
 	size_t total, n;
 	int rc;
@@ -528,6 +569,9 @@ int main(int argc, char **argv)
 	rc = preflight(prog, &o);
 	if (!rc)
 		rc = outputs_check(prog, &o);
+	/* a baseline that cannot be read is a usage error, before any test */
+	if (!rc && o.baseline && baseline_load(o.baseline, &bl, blerr, sizeof(blerr)))
+		rc = fatal(prog, "--baseline %s", blerr);
 	if (!rc && geteuid() != 0)
 		fprintf(stderr, "%s: warning: not running as root (uid %u): host-side checks "
 			"that read config space beyond 64 bytes or root-only sysfs facts are "
@@ -538,8 +582,9 @@ int main(int argc, char **argv)
 	if (rc)
 		goto out;
 	signal(SIGPIPE, SIG_IGN);
-	rc = run(prog, &o, sel, n);
+	rc = run(prog, &o, sel, n, o.baseline ? &bl : NULL);
 out:
+	baseline_free(&bl);
 	free(all);
 	free(sel);
 	return rc;

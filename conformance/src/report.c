@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "baseline.h"
 #include "report.h"
 
 #define REPLACEMENT_CHAR	0xfffdu
@@ -671,6 +672,10 @@ int report_write_json(FILE *f, const struct report_meta *m,
 	fprintf(f, "  \"summary\": {\"passed\": %u, \"failed\": %u, \"skipped\": %u, "
 		"\"not_run\": %u, \"requirement_warnings\": %u},\n",
 		t.pass, t.fail, t.skip, t.not_run, warn);
+	if (m->baseline) {
+		baseline_json(f, m->baseline, m->bdiff, m->nbdiff);
+		fputs(",\n", f);
+	}
 	json_kv(f, "  ", "incomplete_because", report_incomplete_why(m, r, n)[0] ?
 		report_incomplete_why(m, r, n) : NULL, true);
 	json_kv(f, "  ", "verdict", report_verdict(m, r, n), false);

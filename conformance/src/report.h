@@ -46,6 +46,9 @@ struct report_run {
 	const struct conform_totals *totals; /* how the run ended; NULL: before the tests */
 };
 
+struct baseline;
+struct baseline_diff;
+
 struct report_meta {
 	const char *suite;
 	const char *suite_version;
@@ -59,6 +62,10 @@ struct report_meta {
 	 * those the results cite, all MUST (unit tests) */
 	const struct conform_req *reqs;
 	size_t nreqs;
+	/* --baseline: the earlier certificate and the comparison; NULL: none */
+	const struct baseline *baseline;
+	const struct baseline_diff *bdiff;
+	size_t nbdiff;
 };
 
 #define REPORT_FORMAT_VERSION	2

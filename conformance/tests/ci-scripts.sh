@@ -77,6 +77,18 @@ if python3 -c 'import jsonschema' 2>/dev/null; then
 		"$tmp/c/certificate.json" > "$tmp/bad.cert.json"
 	bash "$root/ci/validate-certificates.sh" "$tmp/bad.cert.json" > "$tmp/v2.out" 2>&1
 	check "schema: a MUST cannot warn" "$tmp/v2.out" '^certificates: 0 valid, 1 invalid$'
+	# --baseline's block: regressed must agree with its list of regressions
+	blk='"baseline": {"file": "old.json", "suite_version": "1.0.0", "source_revision": "x",'
+	blk="$blk"' "kernel": "7.3", "verdict": "conformant", "regressed": true, "regressions":'
+	blk="$blk"' [{"id": "REQ-B-001", "was": "pass", "now": "warn"}], "improvements": [],'
+	blk="$blk"' "new": [{"id": "REQ-C-001", "was": null, "now": "pass"}], "changed": []},'
+	sed "s/^ \"incomplete_because\"/ $blk &/" "$tmp/c/certificate.json" > "$tmp/bl.cert.json"
+	bash "$root/ci/validate-certificates.sh" "$tmp/bl.cert.json" > "$tmp/v3.out" 2>&1
+	check "schema: a baseline block" "$tmp/v3.out" '^certificates: 1 valid, 0 invalid$'
+	sed 's/"regressed": true/"regressed": false/' "$tmp/bl.cert.json" > "$tmp/bl2.cert.json"
+	bash "$root/ci/validate-certificates.sh" "$tmp/bl2.cert.json" > "$tmp/v4.out" 2>&1
+	check "schema: a regression with regressed false" "$tmp/v4.out" \
+		'^certificates: 0 valid, 1 invalid$'
 else
 	echo "skip: schema checks (python3-jsonschema missing: ci/install-deps.sh)"
 fi

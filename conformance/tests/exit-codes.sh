@@ -43,10 +43,23 @@ dev=$(find /sys/bus/pci/devices -mindepth 1 -maxdepth 1 -printf "%f\n" 2>/dev/nu
 if [ -n "$dev" ]; then
 	expect 2 'name the same file' --json "$tmp/a" --junit "$tmp/a" "$dev"
 	expect 2 'cannot write there' --json "$tmp/no/such/dir/c.json" "$dev"
+	# --baseline (regression mode): an unreadable or foreign file is a usage
+	# error found before the setup checks and the first test
+	expect 2 '^vfio-conform: --baseline .*/none.json: No such file' \
+		--baseline "$tmp/none.json" "$dev"
+	printf '{"format_version": 1, "requirements": {}}\n' > "$tmp/v1.json"
+	expect 2 'v1.json: format_version is not 2' --baseline "$tmp/v1.json" "$dev"
+	printf '{"format_version": 2, "requirements": {"REQ-INFO-001": {"verdict": "pass"},}}\n' \
+		> "$tmp/bad.json"
+	expect 2 'bad.json: expected a member name \(line 1\)' --baseline "$tmp/bad.json" "$dev"
+	expect 2 '--baseline needs a certificate file' --baseline '' "$dev"
 	if [ ! -e /dev/vfio/vfio ] && [ ! -e /sys/module/vfio ]; then
 		expect 3 '^vfio-conform: setup error: .*; VFIO is not loaded' "$dev"
 		# an iommufd-only selection gets the same preflight
 		expect 3 'setup error: .*VFIO is not loaded' --filter 'iommufd/*' "$dev"
+		# a readable baseline does not change the setup error
+		printf '{"format_version": 2, "requirements": {}}\n' > "$tmp/ok.json"
+		expect 3 'setup error: .*VFIO is not loaded' --baseline "$tmp/ok.json" "$dev"
 		[ ! -e "$tmp/r.json" ] || { echo "FAIL: a report was written"; fails=$((fails + 1)); }
 		# not root: warned about, up front
 		if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
