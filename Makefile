@@ -4,6 +4,7 @@
 #   make unit       host unit tests (device core, suite runner)
 #   make check      unit + fuzz smoke + guest runs on Debian 7.3, 6.12, 6.1 and a source-built kernel
 #   make kernel     build the kernel under test (KERNEL_SRC=<tree>, default Debian's linux-source-7.x)
+#   make bench      ratios measured side by side in one run (bench/README.md; out/bench/)
 # Every target installs what it needs first (ci/install-deps.sh, as root).
 
 SHELL := /bin/bash
@@ -27,12 +28,12 @@ SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
 .PHONY: all deps qemu kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
-	check-ids check-suite-build certify check check-vm clean help
+	check-ids check-suite-build certify check check-vm bench clean help
 
 all: qemu kernels images
 
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,8p' Makefile
 
 deps:
 	@bash ci/install-deps.sh
@@ -70,11 +71,17 @@ KSELFTEST_KERNELS = $(filter-out 6.%,$(KERNELS))
 kselftests: deps
 	@bash ci/build-kselftests.sh
 
-images: suite drivers $(REFDEV_DMA) $(if $(KSELFTEST_KERNELS),kselftests)
+# refdev-bench: in-guest round trips for make bench.
+REFDEV_BENCH := $(BUILD_DIR)/guest/refdev-bench
+$(REFDEV_BENCH): bench/guest/refdev-bench.c hw-model/include/refdev_regs.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -Ihw-model/include -o $@ $<
+
+images: suite drivers $(REFDEV_DMA) $(REFDEV_BENCH) $(if $(KSELFTEST_KERNELS),kselftests)
 	@for k in $(KERNELS); do \
 		ks=; case $$k in 6.*) ;; *) ks="$(KSELFTESTS)" ;; esac; \
 		bash ci/build-initramfs.sh $$k $(call INITRAMFS,$$k) $(SUITE) \
-			$(BUILD_DIR)/drivers/refdev-migrate $(REFDEV_DMA) $$ks || exit 1; \
+			$(BUILD_DIR)/drivers/refdev-migrate $(REFDEV_DMA) $(REFDEV_BENCH) $$ks || exit 1; \
 	done
 
 unit: deps
@@ -110,6 +117,11 @@ certify: qemu
 	@bash ci/verdict-table.sh $(OUT)/certify
 	@bash ci/tap-harness.sh $(OUT)/certify > $(OUT)/certify/harness.txt; rc=$$?; \
 		tail -n 1 $(OUT)/certify/harness.txt; exit $$rc
+
+# Ratios side by side in one run, never a pass/fail on an absolute time.
+bench: qemu
+	@$(MAKE) --no-print-directory images KERNELS=$(CERTIFY_KERNEL)
+	@bash bench/run.sh $(OUT)/bench $(CERTIFY_KERNEL)
 
 check-vm: all
 	@bash ci/check-vm.sh -j $(JOBS) $(OUT)/check $(KERNELS)
