@@ -11,11 +11,26 @@ hdr=$dir/include/uapi/linux/vfio.h
 # the header as one line of words
 text=$(sed -e 's|^[[:space:]]*/\?\*\+/\?||' -e 's|\*/||g' "$hdr" | tr -s ' \t\n' ' ')
 
-# the quotes: VFIO_H("a" "b") spans lines; join the string pieces
-quotes=$(cat "$dir"/src/*.c "$dir"/src/*.h | tr '\n' ' ' |
-	grep -o 'VFIO_H("\([^)]\|)[^ ;,]\)*)' |
-	sed -e 's/^VFIO_H(//' -e 's/)$//' -e 's/"[[:space:]]*\\\?[[:space:]]*"//g' -e 's/^"//' -e 's/"$//' \
-		-e 's/\\"/"/g' | sort -u)
+# the quotes: VFIO_H("a" "b") spans lines; join its string literals
+quotes=$(python3 - "$dir"/src/*.c "$dir"/src/*.h <<'PY'
+import re, sys
+lit = re.compile(r'\s*(?:\\\n\s*)?"((?:[^"\\]|\\.)*)"')
+out = set()
+for path in sys.argv[1:]:
+    text = open(path).read()
+    for m in re.finditer(r'VFIO_H\(', text):
+        pos, parts = m.end(), []
+        while True:
+            lm = lit.match(text, pos)
+            if not lm:
+                break
+            parts.append(lm.group(1))
+            pos = lm.end()
+        if parts:
+            out.add("".join(parts).replace('\\"', '"'))
+print("\n".join(sorted(out)))
+PY
+)
 
 bad=0 n=0
 while IFS= read -r q; do
