@@ -65,6 +65,9 @@ matrix() {
 	*) add "$k" kselftests ;;
 	esac
 	if [ "$k" = src ]; then
+		# the VF-token matrix over the cdev path (BIND_FLAG_TOKEN) needs
+		# iommufd, which only this kernel has
+		add "$k" token
 		add "$k" runner-selftest
 		# the kernel's mtty sample, judged against its expected result for
 		# this kernel version (fixtures/expected/mdev-<version>.txt)
