@@ -180,12 +180,7 @@ static bool refdev_aq_cid_match(struct refdev_aq *aq, u16 cid)
 	if (idx >= aq->depth)
 		return false;
 	s = &aq->slot[idx];
-#ifdef REFDEV_MUTANT_AQ_LATE_COMPLETION_UNSAFE
-	/* BUG: matches by slot only; a late completion hits the next user */
-	return s->busy;
-#else
 	return s->posted && s->gen == (cid >> 8);
-#endif
 }
 
 /* Consume new completions; caller holds aq->lock. */
@@ -315,14 +310,6 @@ static void refdev_aq_recover(struct refdev_pf *pf, unsigned int i)
 	struct refdev_aq *aq = &pf->aq;
 	bool stuck;
 
-#ifdef REFDEV_MUTANT_AQ_LATE_COMPLETION_UNSAFE
-	/* BUG: gives up on the command but leaves the queue running */
-	spin_lock_irq(&aq->lock);
-	aq->slot[i].posted = false;
-	aq->slot[i].err = -ETIMEDOUT;
-	spin_unlock_irq(&aq->lock);
-	return;
-#endif
 	down_write(&aq->gate);
 	spin_lock_irq(&aq->lock);
 	stuck = aq->slot[i].posted;

@@ -48,10 +48,6 @@ struct refdev_vfio {
 	u64 dirty_pgsize;
 	u32 dirty_nranges;
 	struct refdev_dirty_range dirty_ranges[REFDEV_DIRTY_MAX_RANGES];
-#ifdef REFDEV_MUTANT_DIRTY_REPORT_NO_CLEAR
-	u64 stale[64];
-	u32 nstale;
-#endif
 };
 
 static inline struct refdev_vfio *to_refdev(struct vfio_device *vdev)

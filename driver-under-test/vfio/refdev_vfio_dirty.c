@@ -113,10 +113,6 @@ static int refdev_plan(struct refdev_vfio *rdev, struct refdev_span *s, u32 *n,
 
 	if (!supported || !max)
 		return -EOPNOTSUPP;
-#ifdef REFDEV_MUTANT_LOG_START_TOO_MANY_RANGES
-	/* BUG: the ranges beyond the device's limit are silently dropped */
-	*n = min(*n, max);
-#endif
 	refdev_combine(s, n, max);
 	for (pg = refdev_pick_pgsize(supported, *pgsize); pg;
 	     pg = refdev_next_pgsize(supported, pg)) {
@@ -162,9 +158,6 @@ static int refdev_log_start(struct vfio_device *vdev,
 	rdev->dirty_nranges = n;
 	rdev->dirty_pgsize = pgsize;
 	*page_size = pgsize;
-#ifdef REFDEV_MUTANT_DIRTY_REPORT_NO_CLEAR
-	rdev->nstale = 0;
-#endif
 out:
 	refdev_state_mutex_unlock(rdev);
 	kfree(s);
@@ -207,24 +200,6 @@ static void refdev_mark(struct iova_bitmap *dirty, u64 page, u64 pg, u64 lo,
 		iova_bitmap_set(dirty, s, e - s);
 }
 
-#ifdef REFDEV_MUTANT_DIRTY_REPORT_NO_CLEAR
-/* BUG: a "cache" of reported pages that is never cleared */
-static void refdev_stale_replay(struct refdev_vfio *rdev,
-				struct iova_bitmap *dirty, u64 lo, u64 hi)
-{
-	u32 i;
-
-	for (i = 0; i < rdev->nstale; i++)
-		refdev_mark(dirty, rdev->stale[i], rdev->dirty_pgsize, lo, hi);
-}
-
-static void refdev_stale_add(struct refdev_vfio *rdev, u64 page)
-{
-	if (rdev->nstale < ARRAY_SIZE(rdev->stale))
-		rdev->stale[rdev->nstale++] = page;
-}
-#endif
-
 /* REPORT [start, end) (inside one tracked range) in bitmap-sized chunks. */
 static int refdev_report_span(struct refdev_vfio *rdev, u64 start, u64 end,
 			      u64 lo, u64 hi, unsigned long *bitmap,
@@ -245,12 +220,8 @@ static int refdev_report_span(struct refdev_vfio *rdev, u64 start, u64 end,
 		if (ret)
 			return ret;
 		/* LSB-first bytes read as longs: same bit order on LE hosts */
-		for_each_set_bit(bit, bitmap, pages) {
+		for_each_set_bit(bit, bitmap, pages)
 			refdev_mark(dirty, start + bit * pg, pg, lo, hi);
-#ifdef REFDEV_MUTANT_DIRTY_REPORT_NO_CLEAR
-			refdev_stale_add(rdev, start + bit * pg);
-#endif
-		}
 		start += len;
 	}
 	return 0;
@@ -275,9 +246,6 @@ static int refdev_log_read_and_clear(struct vfio_device *vdev,
 		ret = -EINVAL;
 		goto out;
 	}
-#ifdef REFDEV_MUTANT_DIRTY_REPORT_NO_CLEAR
-	refdev_stale_replay(rdev, dirty, lo, hi);
-#endif
 	for (i = 0; i < rdev->dirty_nranges && !ret; i++) {
 		struct refdev_dirty_range *r = &rdev->dirty_ranges[i];
 		u64 s = max(lo, r->iova), e = min(hi, r->iova + r->length);

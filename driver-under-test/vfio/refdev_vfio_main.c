@@ -37,10 +37,6 @@ bool refdev_is_device_failure(int err)
 
 void refdev_enter_error(struct refdev_vfio *rdev, int err)
 {
-#ifdef REFDEV_MUTANT_ERROR_STATE_SKIPPED
-	/* BUG: the device failed but the state machine pretends it did not */
-	return;
-#endif
 	if (!refdev_is_device_failure(err))
 		return;
 	dev_warn(refdev_dev(rdev), "migration failed (%pe), device in ERROR\n",
@@ -76,13 +72,6 @@ static void refdev_vfio_reset_done(struct pci_dev *pdev)
 
 	if (!rdev->vf)
 		return;
-#ifdef REFDEV_MUTANT_RESET_DONE_BLOCKS
-	/* BUG: ABBA with memory_lock/mmap_lock held by the reset path */
-	mutex_lock(&rdev->state_mutex);
-	refdev_reset_locked(rdev);
-	mutex_unlock(&rdev->state_mutex);
-	return;
-#endif
 	spin_lock(&rdev->reset_lock);
 	rdev->deferred_reset = true;
 	if (!mutex_trylock(&rdev->state_mutex)) {

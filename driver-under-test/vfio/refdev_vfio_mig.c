@@ -107,11 +107,7 @@ static ssize_t refdev_save_read(struct file *filp, char __user *ubuf,
 	n = min(count, migf->len - migf->off);
 	if (!n) {
 		/* PRE_COPY: temporary end of data; STOP_COPY: the real end */
-#ifdef REFDEV_MUTANT_PRECOPY_READ_ZERO
-		ret = 0;
-#else
 		ret = migf->precopy ? -ENOMSG : 0;
-#endif
 		goto out;
 	}
 	if (copy_to_user(ubuf, migf->buf + migf->off, n)) {
@@ -133,7 +129,7 @@ static int refdev_save_delta(struct refdev_vfio *rdev, struct refdev_migf *migf,
 /* The user opted in to VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 (REINIT). */
 static bool refdev_precopy_v2(struct refdev_vfio *rdev)
 {
-#if defined(REFDEV_HAVE_PRECOPY_INFO_V2) && !defined(REFDEV_MUTANT_PRECOPY_INFO_V1_ONLY)
+#ifdef REFDEV_HAVE_PRECOPY_INFO_V2
 	return rdev->core.vdev.precopy_info_v2;
 #else
 	return false;
@@ -197,7 +193,7 @@ static long refdev_save_ioctl(struct file *filp, unsigned int cmd,
 	struct vfio_precopy_info info;
 	long ret;
 
-#if defined(REFDEV_HAVE_PRECOPY_INFO_V2) && !defined(REFDEV_MUTANT_PRECOPY_INFO_V1_ONLY)
+#ifdef REFDEV_HAVE_PRECOPY_INFO_V2
 	/* v1: flags stay as passed (bug-compatible); v2: cleared, an output */
 	ret = vfio_check_precopy_ioctl(&migf->rdev->core.vdev, cmd, arg, &info);
 	if (ret)
@@ -591,11 +587,6 @@ static int refdev_resume_finish(struct refdev_vfio *rdev)
 		ret = -EINVAL;	/* incomplete, also when nothing was written */
 	else
 		ret = refdev_resume_load(migf);
-#ifdef REFDEV_MUTANT_RESUME_NO_VALIDATE
-	/* BUG: an unusable state is accepted as loaded */
-	if (ret == -EINVAL)
-		ret = 0;
-#endif
 	if (ret)
 		migf->err = ret;
 	mutex_unlock(&migf->io_lock);
@@ -655,9 +646,6 @@ static int refdev_step_quiesce(struct refdev_vfio *rdev, u32 cur, u32 new,
 {
 	*handled = true;
 	if (refdev_arc_to_p2p(cur, new)) {
-#ifdef REFDEV_MUTANT_P2P_NO_QUIESCE
-		return 0;	/* BUG: DMA keeps running in the P2P states */
-#endif
 		return refdev_vf_suspend(rdev->vf, REFDEV_SUSPEND_P2P);
 	}
 	if (refdev_arc_from_p2p(cur, new))
@@ -705,9 +693,7 @@ static bool refdev_step_end_session(struct refdev_vfio *rdev, u32 cur, u32 new)
 		       VFIO_DEVICE_STATE_RUNNING) ||
 	    refdev_arc(cur, new, VFIO_DEVICE_STATE_PRE_COPY_P2P,
 		       VFIO_DEVICE_STATE_RUNNING_P2P)) {
-#ifndef REFDEV_MUTANT_RUNNING_KEEPS_MIGF
 		refdev_disable_fds(rdev);
-#endif
 		return true;
 	}
 #endif
@@ -774,13 +760,6 @@ static struct file *refdev_set_state(struct vfio_device *vdev,
 	int ret;
 
 	mutex_lock(&rdev->state_mutex);
-#if defined(REFDEV_MUTANT_ACCEPT_STOP_COPY_TO_PRE_COPY) && defined(VFIO_MIGRATION_PRE_COPY)
-	/* BUG: own shortcut around the core's arc table */
-	if (rdev->mig_state == VFIO_DEVICE_STATE_STOP_COPY &&
-	    (new_state == VFIO_DEVICE_STATE_PRE_COPY ||
-	     new_state == VFIO_DEVICE_STATE_PRE_COPY_P2P))
-		rdev->mig_state = new_state;
-#endif
 	/* ERROR is never a target, and only a reset leaves it */
 	if (new_state == VFIO_DEVICE_STATE_ERROR)
 		res = ERR_PTR(-EINVAL);
@@ -858,10 +837,6 @@ static int refdev_get_data_size(struct vfio_device *vdev,
 		kind = migf->precopy ? REFDEV_SAVE_FINAL : U32_MAX;
 		mutex_unlock(&migf->io_lock);
 	}
-#ifdef REFDEV_MUTANT_WRONG_DATA_SIZE
-	/* BUG: counts what is buffered, forgets what the device still holds */
-	kind = U32_MAX;
-#endif
 	if (kind != U32_MAX)
 		ret = refdev_vf_state_size(rdev->vf, kind, &size);
 	if (!ret && kind == REFDEV_SAVE_FINAL)
@@ -893,17 +868,7 @@ void refdev_reset_locked(struct refdev_vfio *rdev)
 	int ret;
 
 	rdev->mig_state = VFIO_DEVICE_STATE_RUNNING;
-#ifdef REFDEV_MUTANT_MIGF_READABLE_AFTER_RESET
-	/* BUG: drops our references but leaves the sessions usable */
-	if (rdev->saving_migf)
-		fput(rdev->saving_migf->filp);
-	if (rdev->resuming_migf)
-		fput(rdev->resuming_migf->filp);
-	rdev->saving_migf = NULL;
-	rdev->resuming_migf = NULL;
-#else
 	refdev_disable_fds(rdev);
-#endif
 	refdev_dirty_forget(rdev);	/* an FLR stops tracking (DRT-005) */
 
 	/* the SPEC does not say an FLR resumes a suspended VF: make sure */
