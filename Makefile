@@ -2,7 +2,8 @@
 #   make            build everything (QEMU with refdev, guest kernels, suite, images)
 #   make certify    certify refdev's VF on the newest Debian guest, 7.3 (CERTIFY_KERNEL=; out/certify/)
 #   make unit       host unit tests (device core, suite runner)
-#   make check      unit + fuzz smoke + guest runs on Debian 7.3, 6.12, 6.1 and a source-built kernel
+#   make lint       SPEC IDs and test names against the code, mutant patches, shellcheck
+#   make check      lint + unit + fuzz smoke + guest runs on Debian 7.3, 6.12, 6.1 and a source-built kernel
 #   make kernel     build the kernel under test (KERNEL_SRC=<tree>, default Debian's linux-source-7.x)
 #   make bench      ratios measured side by side in one run (bench/README.md; out/bench/)
 # Every target installs what it needs first (ci/install-deps.sh, as root).
@@ -28,12 +29,12 @@ SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
 .PHONY: all deps qemu kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
-	check-ids check-suite-build certify check check-vm bench clean help
+	check-ids check-suite-build lint certify check check-vm bench clean help
 
 all: qemu kernels images
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,9p' Makefile
 
 deps:
 	@bash ci/install-deps.sh
@@ -84,8 +85,9 @@ images: suite drivers $(REFDEV_DMA) $(REFDEV_BENCH) $(if $(KSELFTEST_KERNELS),ks
 			$(BUILD_DIR)/drivers/refdev-migrate $(REFDEV_DMA) $(REFDEV_BENCH) $$ks || exit 1; \
 	done
 
+# The device model's mutants are killed by its unit tests.
 unit: deps
-	@$(MAKE) --no-print-directory -C hw-model unit O=$(BUILD_DIR)/hw-model
+	@$(MAKE) --no-print-directory -C hw-model unit mutants O=$(BUILD_DIR)/hw-model
 	@$(MAKE) --no-print-directory -C conformance unit O=$(BUILD_DIR)/conformance
 
 fuzz-smoke: deps
@@ -99,6 +101,12 @@ fuzz: deps
 coverage: qemu
 	@$(MAKE) --no-print-directory images KERNELS=src
 	@bash ci/coverage.sh $(OUT)/coverage
+
+# SPEC.md against the code and the suite's test list (ci/check-spec-ids.sh),
+# every mutant patch still applies (ci/mutants.sh).
+lint: suite
+	@bash ci/check-spec-ids.sh $(SUITE)
+	@bash ci/mutants.sh check
 
 check-ids: kernels
 	@bash ci/check-ids.sh $(DEBIAN_KERNELS)
@@ -126,7 +134,7 @@ bench: qemu
 check-vm: all
 	@bash ci/check-vm.sh -j $(JOBS) $(OUT)/check $(KERNELS)
 
-check: unit fuzz-smoke check-ids check-suite-build check-vm
+check: lint unit fuzz-smoke check-ids check-suite-build check-vm
 
 clean:
 	rm -rf $(BUILD_DIR) $(OUT)

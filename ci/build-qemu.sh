@@ -18,21 +18,10 @@ QEMU_CONFIGURE_FLAGS=(
 	--audio-drv-list=
 )
 
-HW_FILES=(
-	"$REPO_ROOT/hw-model/qemu/refdev.c"
-	"$REPO_ROOT/hw-model/qemu/meson.build"
-	"$REPO_ROOT/hw-model/qemu/Kconfig"
-	"$REPO_ROOT/hw-model/core/refdev_core.c"
-	"$REPO_ROOT/hw-model/core/refdev_core.h"
-	"$REPO_ROOT/hw-model/core/refdev_dev.c"
-	"$REPO_ROOT/hw-model/core/refdev_dev.h"
-	"$REPO_ROOT/hw-model/core/refdev_dma.c"
-	"$REPO_ROOT/hw-model/core/refdev_aq.c"
-	"$REPO_ROOT/hw-model/core/refdev_stream.c"
-	"$REPO_ROOT/hw-model/core/refdev_dirty.c"
-	"$REPO_ROOT/hw-model/core/refdev_crc32c.c"
-	"$REPO_ROOT/hw-model/include/refdev_regs.h"
-)
+# The device's files: hw-model/qemu/files.txt (the one list), and Kconfig.
+HW_LIST=$REPO_ROOT/hw-model/qemu/files.txt
+mapfile -t HW_FILES < <(sed -n "s|^\([^#].*\)|$REPO_ROOT/hw-model/\1|p" "$HW_LIST")
+HW_FILES+=("$HW_LIST" "$REPO_ROOT/hw-model/qemu/Kconfig")
 
 QCACHE=$REFDEV_CACHE/qemu
 LOGDIR=$QCACHE/logs
@@ -60,14 +49,28 @@ fetch_source() {
 	fi
 }
 
-# integrate_refdev: put hw-model into the tree as hw/misc/refdev.
+# meson_build: QEMU's meson.build for hw/misc/refdev, from files.txt.
+meson_build() {
+	local f
+	echo "# Written by vfio-refdev's ci/build-qemu.sh from hw-model/qemu/files.txt."
+	echo "softmmu_ss.add(when: 'CONFIG_REFDEV', if_true: files("
+	for f in "${HW_FILES[@]}"; do
+		case "$f" in *.c) echo "  '$(basename "$f")'," ;; esac
+	done
+	echo "))"
+}
+
+# integrate_refdev: put hw-model into the tree as hw/misc/refdev (no QEMU
+# header reaches the core: the core's files sit beside refdev.c).
 integrate_refdev() {
 	local dst=$QSRC/hw/misc/refdev f
 	mkdir -p "$dst"
 	for f in "${HW_FILES[@]}"; do
-		case "$f" in */Kconfig) continue ;; esac
-		copy_if_changed "$f" "$dst/$(basename "$f")"
+		case "$f" in *.c | *.h) copy_if_changed "$f" "$dst/$(basename "$f")" ;; esac
 	done
+	meson_build >"$dst/meson.build.new"
+	copy_if_changed "$dst/meson.build.new" "$dst/meson.build"
+	rm -f "$dst/meson.build.new"
 	grep -q "^subdir('refdev')" "$QSRC/hw/misc/meson.build" ||
 		echo "subdir('refdev')" >>"$QSRC/hw/misc/meson.build"
 	grep -q '^config REFDEV' "$QSRC/hw/misc/Kconfig" ||

@@ -154,7 +154,7 @@ static struct cpl fail(uint16_t status, uint32_t r0)
 	return (struct cpl){ status, r0, 0 };
 }
 
-/* Host buffer access by the PF, in 4 KiB pieces (ops contract). */
+/* Host buffer access by the PF, in 4 KiB pieces (DEV-AQ-009, DEV-DMA-009). */
 static bool host_xfer(struct refdev_dev *d, uint64_t addr, uint8_t *p,
 		      uint32_t len, bool write)
 {
@@ -495,7 +495,8 @@ static bool cmd_fault(struct refdev_dev *d, const struct refdev_aq_cmd *c)
 	return false;
 }
 
-/* DEV-AQ-004: in order, one at a time, never into an unconsumed slot. */
+/* DEV-AQ-004: in order, one at a time, never into an unconsumed slot;
+ * DEV-AQ-009: at most REFDEV_AQ_STEP_CMDS per step, then yield. */
 void refdev_aq_step(struct refdev_dev *d)
 {
 	struct refdev_aq *q = &d->aq;

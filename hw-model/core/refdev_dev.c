@@ -56,7 +56,7 @@ void refdev_dev_vf_detach(struct refdev_dev *d, uint16_t idx)
 {
 	if (idx >= d->total_vfs)
 		return;
-	/* Power-on state without a host: nothing runs, no DMA, no IRQ. */
+	/* DEV-SRIOV-004: power-on state without a host: no DMA, no IRQ. */
 	vf_power_on(d, &d->vf[idx], idx, NULL);
 }
 
@@ -250,7 +250,7 @@ uint16_t refdev_dev_arm_fault(struct refdev_dev *d, uint32_t fault,
 	return REFDEV_AQ_S_OK;
 }
 
-/* Consumes one event of @fault if it is armed for @vf. */
+/* Consumes one event of @fault if it is armed for @vf (DEV-FI-009). */
 bool refdev_fault_take(struct refdev_dev *d, uint32_t fault, uint16_t vf,
 		       uint64_t *param)
 {

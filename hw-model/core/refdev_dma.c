@@ -111,7 +111,7 @@ void refdev_dma_reg_write(struct refdev_dev *d, struct refdev_vf *vf,
 		if (!on)
 			break;
 		e->tail = val & (e->size - 1);
-		e->doorbell = true;	/* recorded even while suspended */
+		e->doorbell = true;	/* DEV-DMA-008: recorded even while suspended */
 		break;
 	case REFDEV_REG_DMA_STATUS:
 		if (val & REFDEV_DMA_STATUS_ERROR)
@@ -126,6 +126,7 @@ void refdev_dma_reg_write(struct refdev_dev *d, struct refdev_vf *vf,
 
 /* ---- descriptor execution ---------------------------------------------- */
 
+/* DEV-DMA-009: no host access crosses a 4 KiB IOVA boundary. */
 static uint32_t xfer_len(uint64_t a, uint64_t b, uint32_t left)
 {
 	uint64_t n = REFDEV_DMA_XFER - (a & (REFDEV_DMA_XFER - 1));

@@ -3,8 +3,9 @@
  * Writes seed corpora for fuzz_stream and fuzz_aq, made with the core
  * itself (valid streams of every kind, meaningful command sequences):
  *
- *   cc -Icore -Iinclude fuzz/gen_seeds.c core/refdev_*.c -o /tmp/gen_seeds &&
- *   /tmp/gen_seeds ../fixtures/corpora        (from hw-model/)
+ *   gen_seeds DIR      (DIR/fuzz_stream/ and DIR/fuzz_aq/ must exist)
+ *
+ * Built and run by hw-model/Makefile before fuzzing, into $(O)/seeds/.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,7 +228,11 @@ static void aq_seeds(void)
 
 int main(int argc, char **argv)
 {
-	root = argc > 1 ? argv[1] : "../fixtures/corpora";
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen_seeds DIR\n");
+		return 2;
+	}
+	root = argv[1];
 	stream_seeds();
 	aq_seeds();
 	return 0;

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 """Write the seed corpus of fuzz_mmio (input format: see fuzz_mmio.c).
 
-Usage: seeds_fuzz_mmio.py [DIR]   (default: fixtures/corpora/fuzz_mmio)
-The seeds are committed; rerun this only when the input format changes.
+Usage: seeds_fuzz_mmio.py DIR
+Run by hw-model/Makefile before fuzzing (DIR: $(O)/seeds/fuzz_mmio).
 """
 import os
 import struct
@@ -100,9 +100,9 @@ def seeds():
 
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        here, '..', '..', 'fixtures', 'corpora', 'fuzz_mmio')
+    if len(sys.argv) != 2:
+        sys.exit('usage: seeds_fuzz_mmio.py DIR')
+    out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for name, data in seeds():
         with open(os.path.join(out, 'seed-' + name), 'wb') as f:

@@ -23,7 +23,7 @@
 #define REFDEV_VF_OFFSET		1
 #define REFDEV_VF_STRIDE		1
 
-/* DEV-BAR-001..004: BAR layout, same on PF and VF */
+/* DEV-BAR-001..003: BAR layout, same on PF and VF */
 #define REFDEV_BAR_REGS			0	/* 64-bit, non-prefetchable */
 #define REFDEV_BAR_REGS_SIZE		0x4000
 #define REFDEV_BAR_SRAM			2	/* 32-bit, non-prefetchable */
