@@ -89,6 +89,7 @@ images: suite drivers $(REFDEV_DMA) $(REFDEV_BENCH) $(if $(KSELFTEST_KERNELS),ks
 unit: deps
 	@$(MAKE) --no-print-directory -C hw-model unit mutants O=$(BUILD_DIR)/hw-model
 	@$(MAKE) --no-print-directory -C conformance unit O=$(BUILD_DIR)/conformance
+	@bash ci/expect-selftest.sh
 
 fuzz-smoke: deps
 	@$(MAKE) --no-print-directory -C hw-model fuzz-smoke O=$(BUILD_DIR)/hw-model
