@@ -29,7 +29,7 @@ SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
 .PHONY: all deps qemu kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
-	check-ids check-suite-build lint certify check check-vm bench clean help
+	check-ids check-suite-build check-deb deb lint certify check check-vm bench clean help
 
 all: qemu kernels images
 
@@ -117,6 +117,11 @@ check-ids: kernels
 check-suite-build: deps
 	@bash ci/check-suite-build.sh
 
+# The vfio-conform .deb (packaging/debian/): built as nobody, lintian clean,
+# unpacked and run (ci/build-deb.sh); the package lands in out/deb/.
+deb check-deb: deps
+	@bash ci/build-deb.sh $(OUT)/deb
+
 # The main job: one guest, the reference VF, the suite's verdicts.
 certify: qemu
 	@$(MAKE) --no-print-directory images KERNELS=$(CERTIFY_KERNEL)
@@ -135,7 +140,7 @@ bench: qemu
 check-vm: all
 	@bash ci/check-vm.sh -j $(JOBS) $(OUT)/check $(KERNELS)
 
-check: lint unit fuzz-smoke check-ids check-suite-build check-vm
+check: lint unit fuzz-smoke check-ids check-suite-build check-deb check-vm
 
 clean:
 	rm -rf $(BUILD_DIR) $(OUT)
