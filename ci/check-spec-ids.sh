@@ -6,7 +6,8 @@
 #     test cites, unless EXEMPT below says why it needs none;
 #   - an ID cited in code that SPEC.md does not define (the suite's own
 #     build already checks the REQs it cites: not repeated here);
-#   - a suite test SPEC.md names that `vfio-conform --list` lacks.
+#   - a suite test SPEC.md names that `vfio-conform --list` lacks, a glob of
+#     its tests column or a test conformance/README.md names matching none.
 # Citations: "ADM-002", "ADM-002/003", "REQ-IOMMUFD-011..014" (a range).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -110,6 +111,37 @@ if [ -s "$tmp/missing" ]; then
 	sed 's/^/  /' "$tmp/missing" >&2
 	fail=1
 fi
+
+# 4. the globs of SPEC.md's tests column (migration/arc-*-to-*) and the
+#    test names conformance/README.md gives (`migration/arc-<from>-to-<to>`:
+#    <x> is any text) each match a test of --list.
+shopt -s extglob
+mapfile -t tests <"$tmp/tests"
+matches() {
+	local pat=${1//<*([^>])>/*} t
+	for t in "${tests[@]}"; do
+		# shellcheck disable=SC2053 # $pat is a glob on purpose
+		[[ $t == $pat ]] && return 0
+	done
+	return 1
+}
+areas=$(paste -sd'|' "$tmp/areas")
+{
+	awk -F'|' '/^\| *REQ-[A-Z0-9]+-[0-9]+ *\|/ {
+		n = split($(NF - 1), e, ",")
+		for (i = 1; i <= n; i++) {
+			gsub(/`/, "", e[i]); split(e[i], w, " ")
+			if (w[1] ~ /[*]/) print "SPEC.md:" FNR ": " w[1]
+		}
+	}' "$SPEC"
+	(cd "$REPO_ROOT" && grep -HnoE "\`($areas)/[A-Za-z0-9*<>._-]+\`" conformance/README.md) |
+		tr -d '`' | sed 's/:\([^:]*\)$/: \1/'
+} >"$tmp/globs"
+while IFS= read -r line; do
+	matches "${line##*: }" && continue
+	echo "spec-ids: ${line%: *}: '${line##*: }' matches no test of vfio-conform --list" >&2
+	fail=1
+done <"$tmp/globs"
 
 [ "$fail" = 0 ] || exit 1
 echo "spec-ids: $(wc -l <"$tmp/defined") SPEC IDs cited ($(wc -l <"$tmp/exempt") exempt)," \
