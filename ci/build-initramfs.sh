@@ -5,7 +5,8 @@
 # holds busybox-static, the VFIO modules of that kernel in dependency order,
 # the given test binaries with their shared libraries, our driver modules
 # built for that kernel ($BUILD_DIR/drivers/<kver>/*.ko, if built; stripped
-# of debug info) in /lib/modules/extra/, and fixtures/guest/init.
+# of debug info) in /lib/modules/extra/, fixtures/guest/init, and the
+# expected certificates fixtures/expected/*.cert.json in /etc/vfio-conform/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -112,6 +113,12 @@ main() {
 	done
 	cp "$REPO_ROOT/fixtures/guest/init" "$stage/init"
 	chmod +x "$stage/init"
+	# expected certificates of foreign implementations: the guest's
+	# vfio-conform --baseline (fixtures/expected/README.md)
+	mkdir -p "$stage/etc/vfio-conform/expected"
+	for b in "$REPO_ROOT"/fixtures/expected/*.cert.json; do
+		[ -e "$b" ] && cp "$b" "$stage/etc/vfio-conform/expected/"
+	done
 	mkdir -p "$(dirname "$out")"
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9n) >"$out.tmp"
 	mv "$out.tmp" "$out"
