@@ -56,7 +56,8 @@ ver=$("$bin" --version)
 ntests=$("$bin" --list | wc -l)
 [ "$ntests" -gt 0 ] || fail "--list printed no test"
 for f in usr/share/man/man1/vfio-conform.1.gz usr/share/doc/vfio-conform/copyright \
-	usr/share/vfio-conform/schema/certificate.schema.json; do
+	usr/share/vfio-conform/schema/certificate.schema.json \
+	usr/share/vfio-conform/schema/junit-10.xsd; do
 	[ -f "$tmp/x/$f" ] || fail "package lacks /$f"
 done
 man -l "$tmp/x/usr/share/man/man1/vfio-conform.1.gz" 2>&1 | grep -q '^EXIT STATUS' ||

@@ -44,7 +44,8 @@ as_user make -s -C "$tmp/src/conformance" O="$tmp/build" install \
 want="usr/local/bin/vfio-conform
 usr/local/share/doc/vfio-conform/README.md
 usr/local/share/man/man1/vfio-conform.1
-usr/local/share/vfio-conform/schema/certificate.schema.json"
+usr/local/share/vfio-conform/schema/certificate.schema.json
+usr/local/share/vfio-conform/schema/junit-10.xsd"
 got=$(cd "$tmp/root" && find . -type f | sed 's|^\./||' | sort)
 [ "$got" = "$want" ] || fail "installed files differ from the documented list:
 $(diff <(echo "$want") <(echo "$got") || true)"

@@ -16,7 +16,9 @@
 # bail-out itself counts one failure only when no test of the run failed
 # (the culprit's FAIL already stands for a wedge).
 # Every JSON certificate in a RUN_DIR is validated against the suite's
-# schema (ci/validate-certificates.sh); an invalid one counts one failure.
+# schema (ci/validate-certificates.sh), every JUnit file against
+# conformance/schema/junit-10.xsd (ci/validate-junit.sh); an invalid one
+# counts one failure.
 # Exit status: 0 when nothing failed, 1 otherwise.
 set -uo pipefail
 
@@ -88,6 +90,13 @@ judge_run() {
 	if [ -n "$(find "$dir" -maxdepth 1 \( -name '*cert*.json' -o -name certificate.json \) -print -quit 2>/dev/null)" ]; then
 		if ! bash "$(dirname "$0")/validate-certificates.sh" "$dir" >"$tmp" 2>&1; then
 			echo "FAIL $label certificate does not validate against the schema"
+			grep -v '^valid ' "$tmp" | sed 's/^/       /'
+			fail=$((fail + 1))
+		fi
+	fi
+	if [ -n "$(find "$dir" -maxdepth 1 -name '*junit*.xml' -print -quit 2>/dev/null)" ]; then
+		if ! bash "$(dirname "$0")/validate-junit.sh" "$dir" >"$tmp" 2>&1; then
+			echo "FAIL $label JUnit does not validate against conformance/schema/junit-10.xsd"
 			grep -v '^valid ' "$tmp" | sed 's/^/       /'
 			fail=$((fail + 1))
 		fi

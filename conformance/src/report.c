@@ -377,24 +377,42 @@ static void split_name(const char *name, char *area, size_t alen, const char **t
 	*tcase = slash + 1;
 }
 
+/*
+ * The requirement IDs and the level where CI servers keep them: the common
+ * JUnit schema (schema/junit-10.xsd) has no <properties> in <testcase>, and
+ * lenient parsers drop them.  Each testcase's <system-out> starts with the
+ * TAP line "# REQ-... (LEVEL) ..." and "# level: L" (the test's level); the
+ * suite's <properties> map each test name to "LEVEL REQ-...".
+ */
+static void junit_reqs_out(FILE *f, const struct report_meta *m,
+			   const struct conform_result *r)
+{
+	size_t j;
+	int l;
+
+	fputc('#', f);
+	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j]; j++) {
+		fputc(' ', f);
+		xml_escape_text(f, r->test->reqs[j]);
+		l = conform_req_level(m->reqs, m->nreqs, r->test->reqs[j]);
+		if (l >= 0)
+			fprintf(f, " (%s)", conform_level_name((enum conform_level)l));
+	}
+	fprintf(f, "\n# level: %s\n",
+		conform_level_name(runner_test_level(r->test, m->reqs, m->nreqs)));
+}
+
 static void junit_testcase(FILE *f, const struct report_meta *m,
 			   const struct conform_result *r)
 {
 	const char *tcase;
 	char area[64];
-	size_t j;
 
 	split_name(r->test->name, area, sizeof(area), &tcase);
 	fputs("    <testcase", f);
 	xml_attr(f, "classname", area);
 	xml_attr(f, "name", tcase);
 	fprintf(f, " time=\"%.3f\">\n", (double)r->duration_ms / 1000.0);
-	fputs("      <properties>\n", f);
-	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j]; j++)
-		xml_property(f, "        ", "requirement", r->test->reqs[j]);
-	xml_property(f, "        ", "level",
-		     conform_level_name(runner_test_level(r->test, m->reqs, m->nreqs)));
-	fputs("      </properties>\n", f);
 	if (r->status == CONFORM_FAIL) {
 		fputs("      <failure", f);
 		xml_attr(f, "message", r->reason ? r->reason : "test failed");
@@ -416,19 +434,36 @@ static void junit_testcase(FILE *f, const struct report_meta *m,
 		free(msg);
 		fputs("/>\n", f);
 	}
-	if (r->status != CONFORM_FAIL && r->output && r->output[0]) {
-		fputs("      <system-out>", f);
+	fputs("      <system-out>", f);
+	junit_reqs_out(f, m, r);
+	if (r->status != CONFORM_FAIL && r->output)
 		xml_escape_text(f, r->output);
-		fputs("</system-out>\n", f);
-	}
+	fputs("</system-out>\n", f);
 	fputs("    </testcase>\n", f);
 }
 
-static void junit_counts(FILE *f, const struct conform_totals *t, size_t n,
-			 unsigned int errors, uint64_t ms)
+/* Per test: property "<test name>" = "<LEVEL> <REQ-ID>...". */
+static void junit_test_property(FILE *f, const struct report_meta *m,
+				const struct conform_result *r)
 {
-	fprintf(f, " tests=\"%zu\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.3f\"",
-		n + errors, t->fail, errors, t->skip + t->not_run, (double)ms / 1000.0);
+	char buf[256];
+	size_t len, j;
+
+	len = (size_t)snprintf(buf, sizeof(buf), "%s",
+			       conform_level_name(runner_test_level(r->test, m->reqs, m->nreqs)));
+	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j] && len < sizeof(buf); j++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s", r->test->reqs[j]);
+	xml_property(f, "      ", r->test->name, buf);
+}
+
+/* <testsuites> has no "skipped" in the schema: only <testsuite> says it. */
+static void junit_counts(FILE *f, const struct conform_totals *t, size_t n,
+			 unsigned int errors, uint64_t ms, bool suite)
+{
+	fprintf(f, " tests=\"%zu\" failures=\"%u\" errors=\"%u\"", n + errors, t->fail, errors);
+	if (suite)
+		fprintf(f, " skipped=\"%u\"", t->skip + t->not_run);
+	fprintf(f, " time=\"%.3f\"", (double)ms / 1000.0);
 }
 
 /* A run that bailed out: one errored pseudo test case says why. */
@@ -451,10 +486,10 @@ int report_write_junit(FILE *f, const struct report_meta *m,
 	count(r, n, &t);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", f);
 	xml_attr(f, "name", m->suite);
-	junit_counts(f, &t, n, errors, ms);
+	junit_counts(f, &t, n, errors, ms, false);
 	fputs(">\n  <testsuite", f);
 	xml_attr(f, "name", m->suite);
-	junit_counts(f, &t, n, errors, ms);
+	junit_counts(f, &t, n, errors, ms, true);
 	if (m->timestamp)
 		xml_attr(f, "timestamp", m->timestamp);
 	fputs(">\n    <properties>\n", f);
@@ -471,6 +506,8 @@ int report_write_junit(FILE *f, const struct report_meta *m,
 		xml_property(f, "      ", "mdev_type", m->dev.mdev_type);
 		xml_property(f, "      ", "mdev_parent", m->dev.parent);
 	}
+	for (i = 0; i < n; i++)
+		junit_test_property(f, m, &r[i]);
 	fputs("    </properties>\n", f);
 	if (m->error)
 		junit_bail_out(f, m->error);

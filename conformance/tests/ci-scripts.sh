@@ -92,5 +92,24 @@ if python3 -c 'import jsonschema' 2>/dev/null; then
 else
 	echo "skip: schema checks (python3-jsonschema missing: ci/install-deps.sh)"
 fi
+# JUnit against junit-10.xsd: the harness fails a run whose JUnit file the
+# schema rejects (<properties> inside <testcase>, as before 0.3.0)
+if command -v xmllint >/dev/null; then
+	mkdir -p "$tmp/j"
+	cp "$tmp/w/tap.log" "$tmp/w/status" "$tmp/j/"
+	printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
+		'<testsuites name="s" tests="1"><testsuite name="s" tests="1" skipped="0">' \
+		'<testcase classname="a" name="x"><system-out># REQ-A-001 (MUST)</system-out></testcase>' \
+		'</testsuite></testsuites>' > "$tmp/j/j.junit.xml"
+	bash "$root/ci/validate-junit.sh" "$tmp/j" > "$tmp/j1.out" 2>&1
+	check "junit: a valid file" "$tmp/j1.out" '^junit: 1 valid, 0 invalid$'
+	sed -i 's|<testcase classname="a" name="x">|&<properties><property name="level" value="MUST"/></properties>|' \
+		"$tmp/j/j.junit.xml"
+	bash "$root/ci/tap-harness.sh" "$tmp/j" > "$tmp/j2.out" 2>&1
+	check "harness: a JUnit file the schema rejects fails the run" "$tmp/j2.out" \
+		'^FAIL j JUnit does not validate'
+else
+	echo "skip: JUnit schema checks (xmllint missing: ci/install-deps.sh)"
+fi
 [ "$fails" = 0 ] && echo "ci-scripts: all passed" || echo "ci-scripts: $fails FAILED"
 [ "$fails" = 0 ]

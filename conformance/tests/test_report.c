@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -251,16 +252,18 @@ static void test_junit(void **state)
 
 	(void)state;
 	assert_contains(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	/* junit-10.xsd: no "skipped" on <testsuites>, no <properties> in <testcase> */
 	assert_contains(x, "<testsuites name=\"vfio-conform\" tests=\"7\" failures=\"1\" "
-			"errors=\"0\" skipped=\"3\" time=\"1.520\">");
-	assert_contains(x, "<testsuite name=\"vfio-conform\" tests=\"7\"");
+			"errors=\"0\" time=\"1.520\">");
+	assert_contains(x, "<testsuite name=\"vfio-conform\" tests=\"7\" failures=\"1\" "
+			"errors=\"0\" skipped=\"3\" time=\"1.520\"");
 	assert_contains(x, "<testcase classname=\"info\" name=\"a-b\" time=\"0.012\">\n"
-			"      <properties>\n"
-			"        <property name=\"requirement\" value=\"REQ-A-001\"/>\n"
-			"        <property name=\"requirement\" value=\"REQ-B-001\"/>\n"
-			"        <property name=\"level\" value=\"MUST\"/>\n"
-			"      </properties>\n"
-			"      <system-out>region 0: ok\n</system-out>\n");
+			"      <system-out># REQ-A-001 REQ-B-001\n# level: MUST\n"
+			"region 0: ok\n</system-out>\n");
+	/* the requirements also as suite properties, one per test */
+	assert_contains(x, "      <property name=\"info/a-b\" value=\"MUST REQ-A-001 REQ-B-001\"/>\n");
+	assert_null(strstr(x, "<testcase classname=\"info\" name=\"a-b\" time=\"0.012\">\n"
+			    "      <properties>"));
 	assert_contains(x, "<failure message=\"0x1 != 0x2 &lt;&quot;&amp;&apos;&gt;\" "
 			"type=\"failure\">[  ERROR   ] --- 0x1 != 0x2\nbytes "
 			"\xef\xbf\xbd\xef\xbf\xbd\n</failure>");
@@ -270,6 +273,53 @@ static void test_junit(void **state)
 	assert_contains(x, "<property name=\"is_vf\" value=\"true\"/>");
 	assert_contains(x, "</testsuite>\n</testsuites>\n");
 	free(x);
+}
+
+static void test_junit_levels(void **state)
+{
+	struct conform_result r[8];
+	size_t n = fixture_results(r);
+	struct report_meta m = meta;
+	char *x;
+
+	(void)state;
+	m.reqs = levels;
+	m.nreqs = 6;
+	x = render(report_write_junit, &m, r, n);
+	assert_contains(x, "<system-out># REQ-A-001 (MUST) REQ-B-001 (MUST)\n# level: MUST\n");
+	free(x);
+}
+
+/* The rendered file validates against schema/junit-10.xsd (xmllint). */
+static void test_junit_schema(void **state)
+{
+	struct conform_result r[8];
+	size_t n = fixture_results(r);
+	struct report_meta m = meta;
+	char path[] = "/tmp/test_report-junit.XXXXXX", cmd[512];
+	const char *schema = CONFORM_SCHEMA_DIR "/junit-10.xsd";
+	char *x;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	if (system("command -v xmllint > /dev/null 2>&1") != 0)
+		skip();
+	for (int bail = 0; bail < 2; bail++) {
+		m.error = bail ? "open /dev/vfio/vfio: <none>" : NULL;
+		x = render(report_write_junit, &m, bail ? NULL : r, bail ? 0 : n);
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		f = fdopen(fd, "w");
+		assert_non_null(f);
+		fputs(x, f);
+		fclose(f);
+		snprintf(cmd, sizeof(cmd), "xmllint --noout --schema '%s' '%s'", schema, path);
+		assert_int_equal(system(cmd), 0);
+		unlink(path);
+		strcpy(path, "/tmp/test_report-junit.XXXXXX");
+		free(x);
+	}
 }
 
 static void test_junit_bail_out(void **state)
@@ -388,6 +438,8 @@ int main(void)
 		cmocka_unit_test(test_req_verdicts),
 		cmocka_unit_test(test_verdict),
 		cmocka_unit_test(test_junit),
+		cmocka_unit_test(test_junit_levels),
+		cmocka_unit_test(test_junit_schema),
 		cmocka_unit_test(test_junit_bail_out),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_empty_and_null_driver),
