@@ -104,10 +104,15 @@ coverage: qemu
 	@bash ci/coverage.sh $(OUT)/coverage
 
 # SPEC.md against the code and the suite's test list (ci/check-spec-ids.sh),
-# every mutant patch still applies (ci/mutants.sh).
+# every mutant patch still applies (ci/mutants.sh), every shell script passes
+# shellcheck (the guest's busybox /init as POSIX sh).
+SHELL_SCRIPTS = $(shell git ls-files '*.sh' .ci/run)
 lint: suite
 	@bash ci/check-spec-ids.sh $(SUITE)
 	@bash ci/mutants.sh check
+	@shellcheck -x -P SCRIPTDIR $(SHELL_SCRIPTS)
+	@shellcheck -s sh fixtures/guest/init
+	@echo "shellcheck: $(words $(SHELL_SCRIPTS)) scripts and fixtures/guest/init clean"
 
 check-ids: kernels
 	@bash ci/check-ids.sh $(DEBIAN_KERNELS)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # apt over Debian's newer suites (trixie, trixie-backports, sid) with a
 # private configuration: its own sources list (ci/apt/newer-suites.list),
 # package lists and cache under $REFDEV_CACHE/apt-newer, an empty dpkg

@@ -23,10 +23,11 @@ out=$2
 shift 2
 
 [ -f "$BUILD_DIR/kernels.env" ] || die "no $BUILD_DIR/kernels.env: run ci/fetch-kernels.sh"
+# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
 . "$BUILD_DIR/kernels.env"
 var=${series/./_}
-eval "kver=\${KVER_$var:-}"
-eval "kdir=\${KDIR_$var:-}"
+v=KVER_$var && kver=${!v:-}
+v=KDIR_$var && kdir=${!v:-}
 [ -n "$kver" ] || die "kernel series $series not fetched"
 kroot=$kdir/root
 
@@ -45,7 +46,7 @@ add_busybox() {
 # add_module_file SRC: copy (decompressing .ko.xz/.ko.zst) into lib/modules/,
 # append to modules.order once.
 add_module_file() {
-	local src=$1 rel name dst
+	local src=$1 rel dst
 	rel=${src#"$kroot/lib/modules/$kver/"}
 	rel=${rel%.xz}
 	rel=${rel%.zst}

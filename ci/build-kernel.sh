@@ -96,7 +96,7 @@ install_root() {
 main() {
 	local src=${1:-${KERNEL_SRC:-}} id key obj kdir
 	[ -n "$src" ] || src=$(linux_source_tree "${KERNEL_SERIES:-7}")
-	[ -f "$src/Makefile" ] && [ -d "$src/kernel" ] || die "$src is not a kernel tree"
+	{ [ -f "$src/Makefile" ] && [ -d "$src/kernel" ]; } || die "$src is not a kernel tree"
 	src=$(cd "$src" && pwd)
 	id=$(tree_identity "$src")
 	key=$(printf '%s\n%s\n' "$id" "$(cat "$FRAGMENT")" | sha256sum | cut -c1-16)

@@ -27,16 +27,22 @@ QCACHE=$REFDEV_CACHE/qemu
 LOGDIR=$QCACHE/logs
 mkdir -p "$QCACHE/dl" "$LOGDIR" "$BUILD_DIR"
 
+# newest_dsc: the newest downloaded qemu_*.dsc, or nothing.
+newest_dsc() {
+	find "$QCACHE/dl" -maxdepth 1 -name 'qemu_*.dsc' | sort -V | tail -n 1
+}
+
 # fetch_source: sets QSRC to an unpacked, Debian-patched QEMU tree.
 fetch_source() {
 	local dsc
-	dsc=$(ls "$QCACHE"/dl/qemu_*.dsc 2>/dev/null | sort -V | tail -n 1 || true)
+	dsc=$(newest_dsc)
 	if [ -z "$dsc" ]; then
 		log qemu "apt-get source qemu (download)"
 		(cd "$QCACHE/dl" && run_logged "$LOGDIR/apt-source.log" \
 			apt-get source --download-only qemu) ||
 			die "apt-get source qemu failed: is deb-src enabled? run ci/install-deps.sh"
-		dsc=$(ls "$QCACHE"/dl/qemu_*.dsc | sort -V | tail -n 1)
+		dsc=$(newest_dsc)
+		[ -n "$dsc" ] || die "apt-get source qemu left no .dsc in $QCACHE/dl"
 	fi
 	QVER=$(basename "$dsc" .dsc)
 	QVER=${QVER#qemu_}

@@ -6,6 +6,7 @@
 #   ci/check-ids.sh SERIES...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
 . "$BUILD_DIR/kernels.env"
 
 regs=$REPO_ROOT/hw-model/include/refdev_regs.h
@@ -16,7 +17,8 @@ class=$(printf '%06X' "$(val REFDEV_PCI_CLASS)")
 bc=${class:0:2} sc=${class:2:2} pi=${class:4:2}
 rc=0
 for series in "$@"; do
-	eval "kver=\$KVER_${series/./_} kdir=\$KDIR_${series/./_}"
+	v=KVER_${series/./_} && kver=${!v}
+	v=KDIR_${series/./_} && kdir=${!v}
 	for name in REFDEV_PCI_PF_DEVICE_ID REFDEV_PCI_VF_DEVICE_ID; do
 		dev=$(printf '%08X' "$(val $name)")
 		alias="pci:v${vendor}d${dev}sv${vendor}sd${dev}bc${bc}sc${sc}i${pi}"

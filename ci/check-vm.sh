@@ -127,7 +127,8 @@ run_one() {
 # instead of the raw run.
 expect_file() {
 	local kver f
-	kver=$(. "$BUILD_DIR/kernels.env" 2>/dev/null && eval "echo \${KVER_${1/./_}:-}")
+	# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
+	kver=$(. "$BUILD_DIR/kernels.env" 2>/dev/null && v=KVER_${1/./_} && echo "${!v:-}")
 	[ -n "$kver" ] || return 1
 	f=$REPO_ROOT/fixtures/expected/$2-$(echo "$kver" | cut -d. -f1-2).txt
 	[ -f "$f" ] && echo "$f"

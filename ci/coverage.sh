@@ -12,6 +12,7 @@ set -euo pipefail
 out=$1
 rm -rf "$out"
 mkdir -p "$out/runs"
+# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
 . "$BUILD_DIR/kernels.env"
 [ -n "${KVER_src:-}" ] || die "coverage needs the source-built kernel (make kernel)"
 drvdir=$BUILD_DIR/drivers/$KVER_src

@@ -50,17 +50,23 @@ resolve_image() {
 # extract_vmlinux BZIMAGE OUT: the ELF kernel inside a bzImage, for PVH boot
 # (skips the in-guest decompressor). Tries each compressed stream found.
 extract_vmlinux() {
-	local bz=$1 out=$2 magic dec off
+	local bz=$1 out=$2 magic dec off pat i
 	for pair in 'fd377a585a00:xz -dc' '28b52ffd:zstd -dcq' '1f8b0800:gzip -dc'; do
 		magic=${pair%%:*}
 		dec=${pair#*:}
-		for off in $(LC_ALL=C grep -obUaP "$(echo "$magic" | sed 's/../\\x&/g')" "$bz" | cut -d: -f1); do
+		pat=
+		for ((i = 0; i < ${#magic}; i += 2)); do
+			pat+="\\x${magic:i:2}"
+		done
+		while read -r off; do
+			# $dec is a command with its options: split on purpose
+			# shellcheck disable=SC2086
 			tail -c +$((off + 1)) "$bz" | $dec >"$out.tmp" 2>/dev/null || true
 			if [ "$(head -c 4 "$out.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
 				mv "$out.tmp" "$out"
 				return 0
 			fi
-		done
+		done < <(LC_ALL=C grep -obUaP "$pat" "$bz" | cut -d: -f1)
 	done
 	rm -f "$out.tmp"
 	return 1
@@ -82,6 +88,8 @@ fetch_one() {
 		mkdir -p "$kdir/debs" "$kdir/root"
 		common=$(dep_of "linux-headers-$kver" '^linux-headers-.*-common$')
 		kbuild=$(dep_of "linux-headers-$kver" '^linux-kbuild-')
+		# each is one package name or nothing: unquoted, so nothing is no argument
+		# shellcheck disable=SC2086
 		(cd "$kdir/debs" && run_logged "$LOGDIR/download-$kver.log" \
 			apt-get download "$image" "linux-headers-$kver" $common $kbuild)
 		basename "$kdir"/debs/"$image"_*.deb | cut -d_ -f2 >"$kdir/pkgversion"
@@ -147,9 +155,8 @@ fix_headers() {
 	local kdir=$1 kver=$2 hdr mk
 	hdr=$kdir/root/usr/src/linux-headers-$kver
 	[ -d "$hdr" ] || return 0
-	for mk in "$hdr/Makefile"; do
-		[ -f "$mk" ] && sed -i "s|/usr/src/|$kdir/root/usr/src/|g" "$mk"
-	done
+	mk=$hdr/Makefile
+	[ ! -f "$mk" ] || sed -i "s|/usr/src/|$kdir/root/usr/src/|g" "$mk"
 	# scripts/ and tools/ are symlinks to /usr/lib/linux-kbuild-*; make them relative to root.
 	find "$kdir/root/usr/src" -maxdepth 2 -type l | while read -r l; do
 		local t

@@ -10,6 +10,8 @@ PACKAGES=(
 	# host toolchain and unit tests
 	build-essential make gcc pkg-config git ca-certificates
 	libcmocka-dev libpci-dev pciutils lcov
+	# make lint: shell scripts, mutant patches
+	shellcheck patch
 	# the certificate's JSON Schema check (ci/validate-certificates.sh)
 	python3-jsonschema
 	clang llvm libclang-rt-14-dev

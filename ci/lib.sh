@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for ci/*.sh (sourced, not run).
 # REFDEV_CACHE holds everything expensive that survives a fresh clone:
 # QEMU source and builds, guest kernels. Outside the checkout on purpose.

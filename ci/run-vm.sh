@@ -39,11 +39,12 @@ while [ $# -gt 0 ]; do
 	*) die "run-vm: unknown argument $1" ;;
 	esac
 done
-[ -n "$series" ] && [ -n "$initramfs" ] && [ -n "$scenario" ] && [ -n "$out" ] ||
+{ [ -n "$series" ] && [ -n "$initramfs" ] && [ -n "$scenario" ] && [ -n "$out" ]; } ||
 	die "usage: $0 --kernel SERIES --initramfs FILE --scenario NAME --out DIR [--timeout SEC]"
 
+# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
 . "$BUILD_DIR/kernels.env"
-eval "kdir=\${KDIR_${series/./_}:-}"
+v=KDIR_${series/./_} && kdir=${!v:-}
 [ -n "$kdir" ] || die "kernel $series not fetched (ci/fetch-kernels.sh)"
 vmlinux=$kdir/vmlinux
 qemu=$BUILD_DIR/qemu-system-x86_64

@@ -10,6 +10,7 @@ set -euo pipefail
 out=$1
 rm -rf "$out"
 mkdir -p "$out"
+# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
 . "$BUILD_DIR/kernels.env"
 [ -n "${KDIR_src:-}" ] || die "no source-built kernel (make kernel)"
 
