@@ -28,7 +28,7 @@ JOBS ?= $(shell nproc)
 SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
-.PHONY: all deps qemu kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
+.PHONY: all deps qemu qtest kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
 	check-ids check-suite-build check-deb deb lint certify check check-vm bench clean help
 
 all: qemu kernels images
@@ -41,6 +41,11 @@ deps:
 
 qemu: deps
 	@bash ci/build-qemu.sh
+
+# The QEMU glue end to end over qtest (hw-model/qemu/qtest_refdev.c).
+qtest: qemu
+	@$(MAKE) --no-print-directory -C hw-model qtest O=$(BUILD_DIR)/hw-model \
+		QEMU=$(BUILD_DIR)/qemu-system-x86_64
 
 kernels: deps
 	@$(if $(DEBIAN_KERNELS),bash ci/fetch-kernels.sh $(DEBIAN_KERNELS))
@@ -145,7 +150,7 @@ bench: qemu
 check-vm: all
 	@bash ci/check-vm.sh -j $(JOBS) $(OUT)/check $(KERNELS)
 
-check: lint unit fuzz-smoke check-ids check-suite-build check-deb check-vm
+check: lint unit fuzz-smoke qtest check-ids check-suite-build check-deb check-vm
 
 clean:
 	rm -rf $(BUILD_DIR) $(OUT)

@@ -17,11 +17,6 @@ SPEC=$REPO_ROOT/SPEC.md
 
 # IDs that describe and need no code of their own, with the reason.
 EXEMPT=(
-	# set up by QEMU's PCI helpers in the glue (hw-model/qemu/refdev.c),
-	# not yet checked by a host-side test of the glue
-	"DEV-CAP-002 PCIe endpoint capability with FLR (pcie_endpoint_cap_init)"
-	"DEV-CAP-004 ARI capability (pcie_ari_init)"
-	"DEV-ID-005 subsystem IDs (PCI config writes in realize)"
 )
 
 ID_RE='(DEV-[A-Z]+-|REQ-[A-Z0-9]+-|ADM-|STR-|DRT-)[0-9]{3}(([/]|[.][.])[0-9]{3})*'
