@@ -17,8 +17,9 @@
 # (the culprit's FAIL already stands for a wedge).
 # Every JSON certificate in a RUN_DIR is validated against the suite's
 # schema (ci/validate-certificates.sh), every JUnit file against
-# conformance/schema/junit-10.xsd (ci/validate-junit.sh); an invalid one
-# counts one failure.
+# conformance/schema/junit-10.xsd (ci/validate-junit.sh), and the TAP read
+# as LAVA's kselftest parser reads it (ci/check-kselftest.sh) must give the
+# same counts; each mismatch or invalid file counts one failure.
 # Exit status: 0 when nothing failed, 1 otherwise.
 set -uo pipefail
 
@@ -100,6 +101,10 @@ judge_run() {
 			grep -v '^valid ' "$tmp" | sed 's/^/       /'
 			fail=$((fail + 1))
 		fi
+	fi
+	if [ -f "$dir/tap.log" ] && ! bash "$(dirname "$0")/check-kselftest.sh" "$dir" >"$tmp" 2>&1; then
+		grep -v '^ok ' "$tmp"
+		fail=$((fail + 1))
 	fi
 	if [ "$status" != ok ]; then
 		echo "FAIL $label run: $status"

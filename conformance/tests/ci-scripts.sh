@@ -23,7 +23,7 @@ check() {	# check NAME FILE PATTERN: FILE has a line matching PATTERN
 
 # a wedged run: one FAIL (the culprit), two tests not run, Bail out!
 mkdir -p "$tmp/w"
-printf '%s\n' 'TAP version 13' '1..4' '# REQ-A-001 (MUST)' 'ok 1 a/x' \
+printf '%s\n' 'TAP version 13' '1..4' '# vfio-conform 0.3.0 (test), kernel 6.12' '# REQ-A-001 (MUST)' 'ok 1 a/x' \
 	'# timed out after 60 s' 'not ok 2 a/y' \
 	'# 2 tests not run: device wedged by a/y: gone' \
 	'Bail out! device wedged by a/y: gone' \
@@ -111,5 +111,21 @@ if command -v xmllint >/dev/null; then
 else
 	echo "skip: JUnit schema checks (xmllint missing: ci/install-deps.sh)"
 fi
+# the kselftest collection entry: no device is KSFT_SKIP (4) with a KTAP
+# plan; otherwise KTAP v1 and vfio-conform's own exit status
+mkdir -p "$tmp/k"
+cp "$root/conformance/kselftest/vfio-conform.sh" "$tmp/k/"
+printf '#!/bin/sh\nprintf "TAP version 13\\n1..1\\nnot ok 1 a/x\\n"\nexit 1\n' > "$tmp/k/vfio-conform"
+chmod +x "$tmp/k/vfio-conform"
+(cd "$tmp/k" && env -u VFIO_CONFORM_DEVICE ./vfio-conform.sh > "$tmp/k1.out"; echo "rc=$?" >> "$tmp/k1.out")
+check "kselftest: no device is a SKIP" "$tmp/k1.out" '^1\.\.0 # SKIP VFIO_CONFORM_DEVICE is not set'
+check "kselftest: no device exits 4" "$tmp/k1.out" '^rc=4$'
+(cd "$tmp/k" && VFIO_CONFORM_DEVICE=x ./vfio-conform.sh > "$tmp/k2.out"; echo "rc=$?" >> "$tmp/k2.out")
+check "kselftest: KTAP v1 header" "$tmp/k2.out" '^KTAP version 1$'
+check "kselftest: the suite's exit status" "$tmp/k2.out" '^rc=1$'
+# LAVA's rules on the wedged run above: 1 pass, 1 fail, as the TAP says
+bash "$root/ci/check-kselftest.sh" "$tmp/w" > "$tmp/k3.out" 2>&1
+check "kselftest: LAVA's parser agrees with the TAP" "$tmp/k3.out" 'pass/fail/skip 1 1 0\)$'
+
 [ "$fails" = 0 ] && echo "ci-scripts: all passed" || echo "ci-scripts: $fails FAILED"
 [ "$fails" = 0 ]
