@@ -645,9 +645,8 @@ static int refdev_step_quiesce(struct refdev_vfio *rdev, u32 cur, u32 new,
 			       bool *handled)
 {
 	*handled = true;
-	if (refdev_arc_to_p2p(cur, new)) {
+	if (refdev_arc_to_p2p(cur, new))
 		return refdev_vf_suspend(rdev->vf, REFDEV_SUSPEND_P2P);
-	}
 	if (refdev_arc_from_p2p(cur, new))
 		return refdev_vf_resume(rdev->vf);
 	if (refdev_arc(cur, new, VFIO_DEVICE_STATE_RUNNING_P2P,
