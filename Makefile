@@ -129,8 +129,13 @@ check-suite-build: deps
 
 # The vfio-conform .deb (packaging/debian/): built as nobody, lintian clean,
 # unpacked and run (ci/build-deb.sh); the package lands in out/deb/.
-deb check-deb: deps
+deb: deps
 	@bash ci/build-deb.sh $(OUT)/deb
+
+# ...and installed with dpkg -i into a fresh Debian 12 chroot and run there
+# (ci/check-deb-chroot.sh; the debootstrap is cached in REFDEV_CACHE).
+check-deb: deb
+	@bash ci/check-deb-chroot.sh "$$(ls -t $(OUT)/deb/vfio-conform_*.deb | head -n 1)"
 
 # The main job: one guest, the reference VF, the suite's verdicts.
 certify: qemu

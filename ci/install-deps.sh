@@ -28,7 +28,7 @@ PACKAGES=(
 	rsync uuid-dev
 	# vfio-conform's Debian package (dpkg-buildpackage, lintian), its man
 	# page check and the JUnit XSD check (xmllint)
-	debhelper lintian man-db libxml2-utils
+	debhelper lintian man-db libxml2-utils debootstrap
 )
 
 SRC_LIST=/etc/apt/sources.list.d/vfio-refdev-src.sources
