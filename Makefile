@@ -5,6 +5,7 @@
 #   make lint       SPEC IDs and test names against the code, mutant patches, shellcheck
 #   make check      lint + unit + fuzz smoke + guest runs on Debian 7.3, 6.12, 6.1 and a source-built kernel
 #   make kernel     build the kernel under test (KERNEL_SRC=<tree>, default Debian's linux-source-7.x)
+#   make check-mutants  the suite against every driver mutant (kill matrix: out/check/mutants/)
 #   make bench      ratios measured side by side in one run (bench/README.md; out/bench/)
 # Every target installs what it needs first (ci/install-deps.sh, as root).
 
@@ -29,7 +30,7 @@ SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
 .PHONY: all deps qemu qtest kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
-	check-ids check-suite-build check-deb deb lint certify check check-vm bench clean help
+	check-ids check-suite-build check-deb deb lint certify check check-vm check-mutants bench clean help
 
 all: qemu kernels images
 
@@ -124,6 +125,13 @@ check-ids: kernels
 
 # vfio-conform as a vendor builds it: a clean copy, built, installed and run
 # as nobody (conformance/README.md, "Build and install").
+# The suite (variant scenario) against each mutant of driver-under-test/mutants/,
+# on the kernel where its feature exists; not in make check (its cost:
+# README.md); the kill matrix in out/check/mutants/kill-matrix.txt.
+check-mutants: qemu
+	@$(MAKE) --no-print-directory images KERNELS="7.3 6.1"
+	@bash ci/check-mutants.sh -j $(JOBS) $(OUT)/check/mutants
+
 check-suite-build: deps
 	@bash ci/check-suite-build.sh
 
