@@ -35,7 +35,7 @@ INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 all: qemu kernels images
 
 help:
-	@sed -n '2,9p' Makefile
+	@sed -n '2,10p' Makefile
 
 deps:
 	@bash ci/install-deps.sh
