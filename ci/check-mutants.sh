@@ -58,6 +58,7 @@ one() {
 }
 
 [ -f "$BUILD_DIR/kernels.env" ] || die "no $BUILD_DIR/kernels.env (make kernels)"
+# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
 . "$BUILD_DIR/kernels.env"
 names=("$@")
 [ ${#names[@]} -gt 0 ] || mapfile -t names < <(bash "$REPO_ROOT/ci/mutants.sh" list "$REPO_ROOT/driver-under-test/mutants")
