@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "runner.h"
@@ -402,6 +403,8 @@ struct child {
 	bool out_open, st_open;
 	bool reaped;
 	bool lost;		/* reaped by someone else (SIGCHLD ignored?) */
+	bool pidfd_tried;
+	int pidfd;		/* readable once the child exited; -1: none */
 	int wstatus;
 };
 
@@ -552,17 +555,40 @@ static int interrupted(const struct runner_opts *o)
 
 /* Wait until the child exits, the deadline passes or the run is
  * interrupted; true if it exited. */
+/*
+ * A pidfd turns "exited but not yet reaped" into a poll event, so the wait
+ * ends when the child does instead of up to a slice later (a child's pipes
+ * close before it becomes reapable). Kernels without pidfd_open (< 5.3)
+ * fall back to the slice.
+ */
+static void child_pidfd_open(struct child *ch)
+{
+	if (ch->pidfd_tried)
+		return;
+	ch->pidfd_tried = true;
+	ch->pidfd = (int)syscall(SYS_pidfd_open, ch->pid, 0);
+}
+
+static void child_pidfd_close(struct child *ch)
+{
+	if (ch->pidfd_tried && ch->pidfd >= 0)
+		close(ch->pidfd);
+	ch->pidfd = -1;
+}
+
 static bool child_wait(struct child *ch, uint64_t deadline, const struct runner_opts *o,
 		       struct capture *out, struct status_buf *st)
 {
-	struct pollfd fds[2];
+	struct pollfd fds[3];
 	uint64_t now;
 	nfds_t nfds;
 	int slice;
 
+	child_pidfd_open(ch);
 	for (;;) {
 		child_try_reap(ch);
 		if (ch->reaped) {
+			child_pidfd_close(ch);
 			child_drain(ch, out, st);
 			return true;
 		}
@@ -575,6 +601,8 @@ static bool child_wait(struct child *ch, uint64_t deadline, const struct runner_
 			fds[nfds++] = (struct pollfd){ .fd = ch->out_fd, .events = POLLIN };
 		if (ch->st_open)
 			fds[nfds++] = (struct pollfd){ .fd = ch->st_fd, .events = POLLIN };
+		if (ch->pidfd >= 0)
+			fds[nfds++] = (struct pollfd){ .fd = ch->pidfd, .events = POLLIN };
 		if (!nfds)
 			sleep_ms((unsigned int)slice);
 		else if (poll(fds, nfds, slice) > 0)

@@ -147,6 +147,19 @@ static void t_stray_grandchild(void **state)
 	}
 }
 
+/* Pipes closed well before the exit: only a wait on the exit itself ends
+ * the test when the child does. */
+static void t_close_then_exit(void **state)
+{
+	struct timespec ts = { 0, 2 * 1000 * 1000 };
+
+	(void)state;
+	for (int fd = 0; fd < 1024; fd++)
+		close(fd);
+	nanosleep(&ts, NULL);
+	_exit(0);
+}
+
 static void t_partial_line(void **state)
 {
 	(void)state;
@@ -213,6 +226,7 @@ static const struct conform_test reg[] = {
 	{ "t/exit-early", { "REQ-T-006" }, t_exit_early, 0, 0 },
 	{ "t/stray-grandchild", { "REQ-T-007" }, t_stray_grandchild, 0, 0 },
 	{ "t/partial-line", { NULL }, t_partial_line, 0, 0 },
+	{ "t/close-then-exit", { "REQ-T-006" }, t_close_then_exit, 0, 0 },
 	{ "t/uses-fixture", { "REQ-T-008" }, t_uses_fixture, 0, 0 },
 	{ "t/no-fixture", { "REQ-T-008" }, t_no_fixture, CONFORM_F_NO_FIXTURE, 0 },
 	{ "t/should-fail", { "REQ-T-010" }, t_should_fail, 0, 0 },
@@ -525,6 +539,30 @@ static void test_run_stray_grandchild(void **state)
 	assert_true(res[0].duration_ms < 5000);	/* not held up by the pipe */
 	runner_results_free(res, 1);
 	free(tap);
+}
+
+/*
+ * The wait ends at the child's exit (a pidfd), not at the next 50 ms slice:
+ * a slice-based wait makes every one of these runs last >= 50 ms, so even
+ * on a loaded machine most of them end sooner now.
+ */
+static void test_run_exit_wakes_wait(void **state)
+{
+	static const char *const names[] = { "t/close-then-exit" };
+	struct runner_opts o = { .timeout_s = 20 };
+	struct conform_result res[1];
+	struct conform_totals tot;
+	unsigned int fast = 0;
+	char *tap;
+
+	(void)state;
+	for (int i = 0; i < 8; i++) {
+		tap = run_named(names, 1, &o, res, &tot);
+		fast += res[0].duration_ms < 45;
+		runner_results_free(res, 1);
+		free(tap);
+	}
+	assert_true(fast >= 4);
 }
 
 static void test_run_fixture(void **state)
@@ -864,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_run_per_test_timeout),
 		cmocka_unit_test(test_run_unreapable),
 		cmocka_unit_test(test_run_stray_grandchild),
+		cmocka_unit_test(test_run_exit_wakes_wait),
 		cmocka_unit_test(test_run_fixture),
 		cmocka_unit_test(test_run_preamble),
 	};
