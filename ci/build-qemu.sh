@@ -7,8 +7,29 @@
 # a no-op; a change to the device recompiles only the device (ninja).
 #
 # Output: $BUILD_DIR/qemu-system-x86_64 (a symlink into the cache).
+#
+#   ci/build-qemu.sh [--asan] [--hw-model DIR --name NAME]
+#
+# --asan: the same QEMU a second time with ASan and UBSan (QEMU's
+# --enable-sanitizers), for the soak (ci/soak.sh) and any guest run given
+# REFDEV_QEMU=asan (ci/run-vm.sh). It has its own copy of the source tree,
+# build directory, lock and cache key, so that its long build never holds
+# up the plain one; output $BUILD_DIR/qemu-system-x86_64-asan.
+# --hw-model DIR --name NAME: the device from DIR (a copy of hw-model/, e.g.
+# a hw-model mutant's: ci/mutant-runs.sh) instead of hw-model/; output
+# $BUILD_DIR/qemu-system-x86_64-NAME (cached by its inputs as usual).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+
+VARIANT="" HW_DIR=$REPO_ROOT/hw-model NAME=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--asan) VARIANT=asan; shift ;;
+	--hw-model) HW_DIR=$(cd "$2" && pwd); shift 2 ;;
+	--name) NAME=$2; shift 2 ;;
+	*) die "usage: $0 [--asan] [--hw-model DIR --name NAME]" ;;
+	esac
+done
 
 QEMU_CONFIGURE_FLAGS=(
 	--target-list=x86_64-softmmu
@@ -17,11 +38,16 @@ QEMU_CONFIGURE_FLAGS=(
 	--disable-werror
 	--audio-drv-list=
 )
+# Frame pointers: ASan's fast unwinder gives whole stacks with them.
+[ "$VARIANT" != asan ] || QEMU_CONFIGURE_FLAGS+=(--enable-sanitizers --enable-debug-info
+	--extra-cflags=-fno-omit-frame-pointer)
+SUFFIX=${VARIANT:+-$VARIANT}
+LINK_SUFFIX=$SUFFIX${NAME:+-$NAME}
 
 # The device's files: hw-model/qemu/files.txt (the one list), and Kconfig.
-HW_LIST=$REPO_ROOT/hw-model/qemu/files.txt
-mapfile -t HW_FILES < <(sed -n "s|^\([^#].*\)|$REPO_ROOT/hw-model/\1|p" "$HW_LIST")
-HW_FILES+=("$HW_LIST" "$REPO_ROOT/hw-model/qemu/Kconfig")
+HW_LIST=$HW_DIR/qemu/files.txt
+mapfile -t HW_FILES < <(sed -n "s|^\([^#].*\)|$HW_DIR/\1|p" "$HW_LIST")
+HW_FILES+=("$HW_LIST" "$HW_DIR/qemu/Kconfig")
 
 QCACHE=$REFDEV_CACHE/qemu
 LOGDIR=$QCACHE/logs
@@ -46,11 +72,11 @@ fetch_source() {
 	fi
 	QVER=$(basename "$dsc" .dsc)
 	QVER=${QVER#qemu_}
-	QSRC=$QCACHE/src-$QVER
+	QSRC=$QCACHE/src-$QVER$SUFFIX
 	if [ ! -f "$QSRC/.unpacked" ]; then
-		log qemu "unpacking QEMU $QVER"
+		log qemu "unpacking QEMU $QVER$SUFFIX"
 		rm -rf "$QSRC"
-		run_logged "$LOGDIR/dpkg-source.log" dpkg-source -x "$dsc" "$QSRC"
+		run_logged "$LOGDIR/dpkg-source$SUFFIX.log" dpkg-source -x "$dsc" "$QSRC"
 		touch "$QSRC/.unpacked"
 	fi
 }
@@ -80,7 +106,7 @@ integrate_refdev() {
 	grep -q "^subdir('refdev')" "$QSRC/hw/misc/meson.build" ||
 		echo "subdir('refdev')" >>"$QSRC/hw/misc/meson.build"
 	grep -q '^config REFDEV' "$QSRC/hw/misc/Kconfig" ||
-		cat "$REPO_ROOT/hw-model/qemu/Kconfig" >>"$QSRC/hw/misc/Kconfig"
+		cat "$HW_DIR/qemu/Kconfig" >>"$QSRC/hw/misc/Kconfig"
 }
 
 configure_once() {
@@ -90,16 +116,16 @@ configure_once() {
 	if [ -f "$QBUILD/build.ninja" ]; then
 		return 0
 	fi
-	log qemu "configuring (log: $LOGDIR/configure.log)"
+	log qemu "configuring (log: $LOGDIR/configure$SUFFIX.log)"
 	rm -rf "$QBUILD"
 	mkdir -p "$QBUILD"
-	(cd "$QBUILD" && run_logged "$LOGDIR/configure.log" \
+	(cd "$QBUILD" && run_logged "$LOGDIR/configure$SUFFIX.log" \
 		"$QSRC/configure" "${QEMU_CONFIGURE_FLAGS[@]}")
 }
 
 # build: ninja with a progress line every ~10% of the steps.
 build() {
-	local log=$LOGDIR/build.log
+	local log=$LOGDIR/build$SUFFIX.log
 	log qemu "building qemu-system-x86_64 (log: $log)"
 	set +e
 	(cd "$QBUILD" && ninja -j"$(nproc)" qemu-system-x86_64) 2>&1 | tee "$log" |
@@ -123,14 +149,14 @@ build() {
 main() {
 	# One QEMU tree and build serve every checkout on this host: hold the
 	# lock while refdev is copied in, built and the binary taken out.
-	exec 9>"$QCACHE/.lock"
+	exec 9>"$QCACHE/.lock$SUFFIX"
 	flock 9
 	fetch_source
 	local key bin
-	key=$(hash_inputs "${HW_FILES[@]}" "$0" <(echo "$QVER"))
-	bin=$QCACHE/bin/qemu-system-x86_64-$key
+	key=$(hash_inputs "${HW_FILES[@]}" "$0" <(echo "$QVER$SUFFIX"))
+	bin=$QCACHE/bin/qemu-system-x86_64$SUFFIX-$key
 	if [ -x "$bin" ]; then
-		log qemu "up to date (QEMU $QVER, inputs $key)"
+		log qemu "up to date (QEMU $QVER$SUFFIX, inputs $key)"
 	else
 		integrate_refdev
 		configure_once
@@ -138,11 +164,11 @@ main() {
 		mkdir -p "$QCACHE/bin"
 		cp "$QBUILD/qemu-system-x86_64" "$bin.tmp"
 		mv "$bin.tmp" "$bin"
-		log qemu "built QEMU $QVER with refdev (inputs $key)"
+		log qemu "built QEMU $QVER$SUFFIX with refdev (inputs $key)"
 	fi
 	# Each set of inputs keeps its own binary: checkouts with different
 	# device sources can run guests side by side.
-	ln -sfn "$bin" "$BUILD_DIR/qemu-system-x86_64"
+	ln -sfn "$bin" "$BUILD_DIR/qemu-system-x86_64$LINK_SUFFIX"
 }
 
 main "$@"

@@ -44,3 +44,11 @@ hash_inputs() {
 copy_if_changed() {
 	cmp -s "$1" "$2" 2>/dev/null || cp "$1" "$2"
 }
+
+# Patterns of a guest kernel that went wrong (ci/run-vm.sh fails the run;
+# ci/mutant-runs.sh gives each report to the mutant that caused it).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+BAD_KERNEL_RE='(^|[] ])(Oops|BUG:|WARNING:|Kernel panic|general protection fault|kernel BUG at|UBSAN:|KASAN:|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked for more than|unreferenced object|RIP: )'
+# ...and those of a guest that froze (an infrastructure failure, SPEC.md 2.6)
+# shellcheck disable=SC2034
+FREEZE_RE='(soft lockup - CPU#|blocked for more than [0-9]+ seconds|rcu: INFO: .*detected stalls|self-detected stall on CPU|Kernel panic - not syncing: (softlockup|hung_task|RCU Stall))'

@@ -20,6 +20,16 @@
 # Exit: 0 if the guest powered off by itself with no kernel oops, BUG, WARN
 # (or lockdep/KASAN report) in its logs; 1 otherwise. The TAP verdicts are
 # judged by ci/tap-harness.sh, not here.
+#
+# Infrastructure failures (SPEC.md 2.6) are told apart from verdicts on the
+# code under test: a guest that froze (soft lockup, hung task, RCU stall:
+# each panics the guest with every CPU's and task's stack on the console,
+# so the backtrace is kept; or no end before the timeout) and a QEMU that
+# crashed (a signal, or an ASan/UBSan report) write DIR/infra-failure.txt
+# (first line: the kind, then the evidence) besides DIR/status, and the
+# harness reports them as INFRA, not FAIL.
+# REFDEV_QEMU=asan runs the ASan/UBSan build (ci/build-qemu.sh --asan),
+# REFDEV_QEMU=PATH any other binary (e.g. a hw-model mutant's).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -47,12 +57,16 @@ done
 v=KDIR_${series/./_} && kdir=${!v:-}
 [ -n "$kdir" ] || die "kernel $series not fetched (ci/fetch-kernels.sh)"
 vmlinux=$kdir/vmlinux
-qemu=$BUILD_DIR/qemu-system-x86_64
-[ -x "$qemu" ] || die "no $qemu (ci/build-qemu.sh)"
-
-# Patterns of a kernel that went wrong. Kept in one place: the harness and
-# the source-built-kernel runs use the same list.
-BAD_KERNEL_RE='(^|[] ])(Oops|BUG:|WARNING:|Kernel panic|general protection fault|kernel BUG at|UBSAN:|KASAN:|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked for more than|unreferenced object|RIP: )'
+case "${REFDEV_QEMU:-}" in
+"") qemu=$BUILD_DIR/qemu-system-x86_64 ;;
+asan) qemu=$BUILD_DIR/qemu-system-x86_64-asan ;;
+*) qemu=$REFDEV_QEMU ;;
+esac
+[ -x "$qemu" ] || die "no $qemu (ci/build-qemu.sh${REFDEV_QEMU:+ --asan})"
+# ASan/UBSan builds: stop at the first report with its stack (exit 139
+# stays a crash: abort_on_error), no leak report at exit (QEMU's own).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=0:print_summary=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
 select_accel() {
 	case "${REFDEV_ACCEL:-}" in
@@ -60,6 +74,14 @@ select_accel() {
 	esac
 	"$(dirname "$0")/probe-kvm.sh" "$series" "$initramfs"
 }
+
+# A freeze ends the guest at once with its stacks instead of at the hard
+# timeout with none: soft lockups and hung tasks (Debian: 120 s) panic after
+# a backtrace of every CPU, an RCU stall panics after its own report, and
+# the panic prints every task (panic_print=1); oops=panic, panic=-1 and
+# -no-reboot then end QEMU.
+FREEZE_APPEND="softlockup_panic=1 softlockup_all_cpu_backtrace=1 hung_task_panic=1 sysctl.kernel.hung_task_all_cpu_backtrace=1 sysctl.kernel.panic_on_rcu_stall=1 panic_print=0x1"
+QEMU_CRASH_RE='(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: (Address|Undefined)|Segmentation fault|core dumped)'
 
 # no_timer_check: Linux's boot-time check that the timer interrupt arrives
 # through the IO-APIC counts ticks in a busy loop; a TCG vCPU starved by a
@@ -81,7 +103,7 @@ qemu_args() {
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
 		-device "${endpoint:-refdev,total-vfs=$total_vfs},bus=rp1" \
 		-kernel "$vmlinux" -initrd "$initramfs" \
-		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 no_timer_check refdev.scenario=$scenario $append"
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 no_timer_check $FREEZE_APPEND refdev.scenario=$scenario $append"
 }
 
 # split_files: the guest frames files on ttyS2 as
@@ -132,6 +154,39 @@ watch_timer() {
 	done
 }
 
+# classify_infra RC: sets infra to the kind of infrastructure failure of
+# this boot ("" for none) and writes DIR/infra-failure.txt with the
+# evidence: QEMU's own report or the guest's freeze report and stacks.
+classify_infra() {
+	local rc=$1 f=$out/infra-failure.txt
+	infra=""
+	rm -f "$f"
+	if grep -Eq "$QEMU_CRASH_RE" "$out/qemu.log" 2>/dev/null ||
+		{ [ "$rc" -gt 128 ] && [ "$rc" != 137 ]; }; then
+		infra="QEMU crashed (exit $rc)"
+		{
+			echo "$infra"
+			grep -E -A 60 "$QEMU_CRASH_RE" "$out/qemu.log" | head -n 200 || tail -n 40 "$out/qemu.log"
+		} >"$f"
+	elif [ -n "$timer_broken" ]; then
+		infra="guest timer broken (TCG)"
+		echo "$infra" >"$f"
+	elif grep -Eq "$FREEZE_RE" "$out/console.log" 2>/dev/null; then
+		infra="guest froze: $(grep -Eo "$FREEZE_RE" "$out/console.log" | head -n 1)"
+		{
+			echo "$infra"
+			grep -E -B 5 -A 400 "$FREEZE_RE" "$out/console.log" | head -n 2000
+		} >"$f"
+	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		infra="guest froze: no end within ${timeout_s}s and no lockup report"
+		{
+			echo "$infra"
+			tail -n 60 "$out/console.log"
+		} >"$f"
+	fi
+	[ -z "$infra" ] || status="infrastructure failure: $infra"
+}
+
 # boot_once: one QEMU run and its verdict; sets status, took, bad, boot,
 # timer_broken.
 boot_once() {
@@ -145,6 +200,11 @@ boot_once() {
 	watch_timer "$pid"
 	wait "$pid" || rc=$?
 	took=$((SECONDS - t0))
+	# a timer that broke as the guest ended (its RCU report may panic it
+	# before watch_timer looks)
+	if [ -z "$timer_broken" ] && grep -q "$TIMER_BROKEN_RE" "$out/console.log" 2>/dev/null; then
+		timer_broken=1
+	fi
 	split_files
 	if [ -f "$out/gcov.tar.gz.b64" ]; then
 		rm -rf "$out/gcov"
@@ -165,6 +225,7 @@ boot_once() {
 	if [ -n "$bad" ] && [ "$status" = ok ]; then
 		status="guest kernel reported a problem"
 	fi
+	classify_infra "$rc"
 	boot=$(sed -n 's/.*\[init\] booted .* at \([0-9.]*\) s.*/\1/p' "$out/console.log" | head -n 1)
 }
 
@@ -172,7 +233,7 @@ main() {
 	append="$append $(scenario_append)"
 	rm -rf "$out"
 	mkdir -p "$out"
-	local accel status took bad boot timer_broken try=1
+	local accel status took bad boot timer_broken infra try=1
 	accel=$(select_accel)
 	log vm "$series/$scenario: booting ($accel, timeout ${timeout_s}s, logs in $out)"
 	boot_once "$accel"

@@ -20,10 +20,16 @@
 # conformance/schema/junit-10.xsd (ci/validate-junit.sh), and the TAP read
 # as LAVA's kselftest parser reads it (ci/check-kselftest.sh) must give the
 # same counts; each mismatch or invalid file counts one failure.
-# Exit status: 0 when nothing failed, 1 otherwise.
+# A run that ended in an infrastructure failure (ci/run-vm.sh wrote
+# RUN_DIR/infra-failure.txt: the guest froze, QEMU crashed) is reported as
+# "INFRA <run> run: <kind>" with the start of its evidence, not as a FAIL:
+# its missing plan or results become not-run lines. The closing line then
+# adds ", N infrastructure failures".
+# Exit status: 0 when nothing failed, 1 when a test or check failed, 3 when
+# only infrastructure failed.
 set -uo pipefail
 
-total_pass=0 total_fail=0 total_skip=0
+total_pass=0 total_fail=0 total_skip=0 total_infra=0
 
 # judge_tap LABEL FILE: prints results; last line "COUNTS pass fail skip problem"
 judge_tap() {
@@ -73,9 +79,10 @@ judge_tap() {
 }
 
 judge_run() {
-	local dir=$1 label status pass=0 fail=0 skip=0 notrun=0 problem="" counts
+	local dir=$1 label status pass=0 fail=0 skip=0 notrun=0 problem="" counts infra=""
 	label=$(cat "$dir/label" 2>/dev/null || basename "$dir")
 	status=$(cat "$dir/status" 2>/dev/null || echo "no status (runner did not finish)")
+	[ -f "$dir/infra-failure.txt" ] && infra=$(head -n 1 "$dir/infra-failure.txt")
 	if [ -f "$dir/tap.log" ]; then
 		judge_tap "$label" "$dir/tap.log" >"$tmp"
 		grep -v '^COUNTS ' "$tmp"
@@ -84,7 +91,9 @@ judge_run() {
 	else
 		problem="no tap.log"
 	fi
-	if [ -n "$problem" ]; then
+	if [ -n "$problem" ] && [ -n "$infra" ]; then
+		echo "not-run $label rest of the stream: $problem (infrastructure failure)"
+	elif [ -n "$problem" ]; then
 		echo "FAIL $label TAP stream: $problem"
 		fail=$((fail + 1))
 	fi
@@ -106,12 +115,16 @@ judge_run() {
 		grep -v '^ok ' "$tmp"
 		fail=$((fail + 1))
 	fi
-	if [ "$status" != ok ]; then
+	if [ -n "$infra" ]; then
+		echo "INFRA $label run: $infra (not a verdict on the code under test; evidence: $dir/infra-failure.txt)"
+		sed -n '2,16s/^/       /p' "$dir/infra-failure.txt"
+		total_infra=$((total_infra + 1))
+	elif [ "$status" != ok ]; then
 		echo "FAIL $label run: $status"
 		[ -f "$dir/kernel-problems.txt" ] && sed 's/^/       /' "$dir/kernel-problems.txt"
 		fail=$((fail + 1))
 	fi
-	echo "# $label: $pass passed, $fail failed, $skip skipped"
+	echo "# $label: $pass passed, $fail failed, $skip skipped${infra:+, infrastructure failure}"
 	[ "$notrun" = 0 ] || echo "# $label: $notrun not run (the stream bailed out)"
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
@@ -124,5 +137,8 @@ trap 'rm -f "$tmp"' EXIT
 for d in "$@"; do
 	judge_run "$d"
 done
-echo "$total_pass passed, $total_fail failed, $total_skip skipped"
-[ "$total_fail" = 0 ]
+infra_words=""
+[ "$total_infra" = 0 ] || infra_words=", $total_infra infrastructure failure$([ "$total_infra" = 1 ] || echo s)"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped$infra_words"
+[ "$total_fail" = 0 ] || exit 1
+[ "$total_infra" = 0 ] || exit 3

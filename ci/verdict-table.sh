@@ -7,6 +7,11 @@
 set -uo pipefail
 dir=$1
 tap=$dir/tap.log
+# ci/run-vm.sh's infrastructure failures (a frozen guest, a crashed QEMU)
+# are no verdict on the device: said first, evidence kept beside the run.
+if [ -f "$dir/infra-failure.txt" ]; then
+	echo "certify: INFRASTRUCTURE FAILURE ($(head -n 1 "$dir/infra-failure.txt")): not a verdict on the device or its driver; evidence in $dir/infra-failure.txt; run it again"
+fi
 if [ ! -s "$tap" ]; then
 	echo "certify: no TAP output (run status: $(cat "$dir/status" 2>/dev/null || echo unknown)); see $dir/console.log"
 	exit 0

@@ -40,6 +40,23 @@ check "harness: no cascade, the culprit is the one failure" "$tmp/w.out" '^1 pas
 bash "$root/ci/tap-harness.sh" "$tmp/b" > "$tmp/b.out" 2>&1
 check "harness: a bail-out without a culprit fails once" "$tmp/b.out" '^0 passed, 1 failed, 0 skipped$'
 
+# a guest that froze mid-stream (ci/run-vm.sh wrote infra-failure.txt):
+# INFRA, not FAIL; the tests it never reached are not-run; exit 3
+mkdir -p "$tmp/f"
+printf '%s\n' 'TAP version 13' '1..3' 'ok 1 a/x' > "$tmp/f/tap.log"
+echo "infrastructure failure: guest froze: soft lockup - CPU#" > "$tmp/f/status"
+printf '%s\n' 'guest froze: soft lockup - CPU#' 'watchdog: BUG: soft lockup - CPU#1 stuck for 22s!' \
+	'Call Trace:' > "$tmp/f/infra-failure.txt"
+bash "$root/ci/tap-harness.sh" "$tmp/f" > "$tmp/f.out" 2>&1
+echo "exit $?" >> "$tmp/f.out"
+check "harness: a freeze is INFRA with its evidence" "$tmp/f.out" '^INFRA f run: guest froze: soft lockup - CPU# \(not a verdict'
+check "harness: a freeze keeps its backtrace in the output" "$tmp/f.out" '^ +Call Trace:$'
+check "harness: a freeze's missing results are not-run" "$tmp/f.out" '^not-run f rest of the stream: plan says 3 tests, 1 ran'
+check "harness: a freeze is no test failure" "$tmp/f.out" '^1 passed, 0 failed, 0 skipped, 1 infrastructure failure$'
+check "harness: infrastructure only exits 3" "$tmp/f.out" '^exit 3$'
+bash "$root/ci/verdict-table.sh" "$tmp/f" > "$tmp/fv.out" 2>&1
+check "verdict table: says the run is an infrastructure failure" "$tmp/fv.out" '^certify: INFRASTRUCTURE FAILURE \(guest froze'
+
 # the verdict table: levels from the certificate
 cert=$tmp/c/certify.cert.json
 mkdir -p "$tmp/c"
