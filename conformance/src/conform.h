@@ -95,33 +95,23 @@ bool conform_use_token(void);
 				 strerror(-conform_rc_));		\
 	} while (0)
 
-#define CONFORM_AREA(sym, area_name, array)				\
-	const struct conform_area sym = {				\
+/*
+ * Register an area: one line at the end of its file, nothing else to edit.
+ * The linker gathers the pointers in section conform_areas (suite.c walks
+ * it); order places the area in the run (and --list) order, which is a
+ * user interface: give a new area a free number between its neighbours'.
+ */
+#define CONFORM_AREA(sym, area_name, array, run_order)			\
+	static const struct conform_area sym = {			\
 		.name = area_name,					\
 		.tests = array,						\
 		.count = sizeof(array) / sizeof((array)[0]),		\
-	}
+		.order = run_order,					\
+	};								\
+	static const struct conform_area *const sym##_reg		\
+	__attribute__((used, section("conform_areas"))) = &sym
 
-extern const struct conform_area conform_area_info;
-extern const struct conform_area conform_area_info_fdinfo;
-extern const struct conform_area conform_area_feature;
-extern const struct conform_area conform_area_region;
-extern const struct conform_area conform_area_region_mmap;
-extern const struct conform_area conform_area_config;
-extern const struct conform_area conform_area_token;
-extern const struct conform_area conform_area_device;
-extern const struct conform_area conform_area_irq;
-extern const struct conform_area conform_area_reset;
-extern const struct conform_area conform_area_migration;
-extern const struct conform_area conform_area_precopy;
-extern const struct conform_area conform_area_migration_data;
-extern const struct conform_area conform_area_resume;
-extern const struct conform_area conform_area_dirty;
-extern const struct conform_area conform_area_iommufd;
-extern const struct conform_area conform_area_iommu;
-extern const struct conform_area conform_area_dmabuf;
-
-/* suite.c: all tests in registry order */
+/* suite.c: all tests in run order */
 size_t suite_tests(const struct conform_test **out, size_t max);
 size_t suite_count(void);
 

@@ -2,19 +2,45 @@
 /* Personality registry and generic helpers (see personality.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "personality.h"
 
-static const struct personality *const all[] = {
-	&pers_refdev,
-};
+/* The linker's bounds of section conform_personalities (weak: none). */
+extern const struct personality *const __start_conform_personalities[] __attribute__((weak));
+extern const struct personality *const __stop_conform_personalities[] __attribute__((weak));
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct personality *const *)a)->name,
+		      (*(const struct personality *const *)b)->name);
+}
+
+/* The registered personalities in name order; computed once. */
+static size_t all_personalities(const struct personality *const **out)
+{
+	static const struct personality **sorted;
+	static size_t n;
+
+	if (!sorted && __start_conform_personalities) {
+		n = (size_t)(__stop_conform_personalities - __start_conform_personalities);
+		sorted = malloc(n * sizeof(*sorted));
+		if (!sorted)
+			abort();
+		memcpy(sorted, __start_conform_personalities, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), by_name);
+	}
+	*out = sorted;
+	return n;
+}
 
 int pers_find(struct vfio_dev *d, struct pers_dev *p)
 {
 	uint32_t vendor = 0, device = 0;
+	const struct personality *const *all;
+	size_t i, n = all_personalities(&all);
 	char pf[BDF_LEN * 2];
-	size_t i;
 
 	memset(p, 0, sizeof(*p));
 	p->d = d;
@@ -23,7 +49,7 @@ int pers_find(struct vfio_dev *d, struct pers_dev *p)
 	p->vendor = (uint16_t)vendor;
 	p->device = (uint16_t)device;
 	p->is_vf = !sysfs_physfn(d->bdf, pf, sizeof(pf));
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+	for (i = 0; i < n; i++)
 		if (all[i]->match(p->vendor, p->device, p->is_vf)) {
 			p->ops = all[i];
 			return all[i]->init(p);

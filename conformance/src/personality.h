@@ -131,6 +131,14 @@ int pers_find(struct vfio_dev *d, struct pers_dev *p);
 bool pers_state_equal(const struct pers_state *a, const struct pers_state *b,
 		      char *why, size_t len);
 
-extern const struct personality pers_refdev;
+/*
+ * Register a personality: one line after its ops in its own folder
+ * (personalities/<dev>/), nothing else to edit.  The linker gathers the
+ * pointers in section conform_personalities; pers_find() asks each in
+ * name order.
+ */
+#define CONFORM_PERSONALITY(sym)					\
+	static const struct personality *const sym##_reg		\
+	__attribute__((used, section("conform_personalities"))) = &sym
 
 #endif /* CONFORM_PERSONALITY_H */

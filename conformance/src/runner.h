@@ -50,6 +50,7 @@ struct conform_area {
 	const char *name;
 	const struct conform_test *tests;
 	size_t count;
+	unsigned int order;	/* run order: lower first (CONFORM_AREA) */
 };
 
 enum conform_status {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every sentence a test quotes as vfio.h's (VFIO_H("...") in src/) is in
+# Every sentence a test quotes as vfio.h's (VFIO_H("...") in the suite) is in
 # the vendored include/uapi/linux/vfio.h: a misquote is a FAIL resting on
 # words the uAPI does not say (SPEC.md 2). "..." in a quote elides words;
 # each part must appear, whitespace and comment stars ignored.
@@ -12,7 +12,7 @@ hdr=$dir/include/uapi/linux/vfio.h
 text=$(sed -e 's|^[[:space:]]*/\?\*\+/\?||' -e 's|\*/||g' "$hdr" | tr -s ' \t\n' ' ')
 
 # the quotes: VFIO_H("a" "b") spans lines; join its string literals
-quotes=$(python3 - "$dir"/src/*.c "$dir"/src/*.h <<'PY'
+quotes=$(python3 - "$dir"/src/*.[ch] "$dir"/areas/*.c "$dir"/personalities/*/*.[ch] <<'PY'
 import re, sys
 lit = re.compile(r'\s*(?:\\\n\s*)?"((?:[^"\\]|\\.)*)"')
 out = set()

@@ -819,4 +819,4 @@ static const struct conform_test tests[] = {
 	{ "irq/req-irq-register-trigger-deassign", { "REQ-IRQ-015" }, test_req_irq, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_irq, "irq", tests);
+CONFORM_AREA(conform_area_irq, "irq", tests, 700);

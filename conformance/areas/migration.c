@@ -481,4 +481,4 @@ static const struct conform_test tests[] = {
 	{ "migration/reset-in-pre-copy-p2p", { "REQ-MIG-011" }, reset_in_pre_copy_p2p, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_migration, "migration", tests);
+CONFORM_AREA(conform_area_migration, "migration", tests, 900);

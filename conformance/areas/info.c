@@ -210,4 +210,4 @@ static const struct conform_test tests[] = {
 	{ "info/caps-chain", { "REQ-INFO-007" }, test_caps_chain, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_info, "info", tests);
+CONFORM_AREA(conform_area_info, "info", tests, 100);

@@ -397,4 +397,4 @@ static const struct conform_test tests[] = {
 	{ "config/cap-lists-well-formed", { "REQ-CONFIG-006" }, test_cap_lists, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_config, "config", tests);
+CONFORM_AREA(conform_area_config, "config", tests, 400);

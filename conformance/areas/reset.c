@@ -325,4 +325,4 @@ static const struct conform_test tests[] = {
 	{ "reset/hot-reset-bad-group-fd-rejected", { "REQ-RESET-008" }, test_hot_reset_bad_fd, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_reset, "reset", tests);
+CONFORM_AREA(conform_area_reset, "reset", tests, 800);

@@ -724,4 +724,4 @@ static const struct conform_test tests[] = {
 	{ "iommufd/ioas-bar-map-refused", { "REQ-IOMMUFD-013" }, test_ioas_bar_map, NF, 0 },
 };
 
-CONFORM_AREA(conform_area_iommufd, "iommufd", tests);
+CONFORM_AREA(conform_area_iommufd, "iommufd", tests, 1600);

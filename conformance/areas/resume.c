@@ -293,4 +293,4 @@ static const struct conform_test tests[] = {
 	{ "resume/reordered-stream-rejected", { "REQ-RESUME-004", "REQ-RESUME-005" }, test_swapped_halves, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_resume, "resume", tests);
+CONFORM_AREA(conform_area_resume, "resume", tests, 1200);

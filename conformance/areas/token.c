@@ -379,4 +379,4 @@ static const struct conform_test tests[] = {
 	TOKEN_TEST("token/feature-get-refused", "REQ-TOKEN-009", test_feature_get_refused),
 };
 
-CONFORM_AREA(conform_area_token, "token", tests);
+CONFORM_AREA(conform_area_token, "token", tests, 500);

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 /*
- * device/...: device personalities, checks of device behaviour through the
- * VFIO regions (SPEC.md REQ-DEVICE-*).  v0 knows one personality, refdev
- * (SPEC.md section 1, hw-model/include/refdev_regs.h); any other device
- * skips these tests.
+ * device/refdev-*: the refdev personality's device tests, checks of refdev
+ * behaviour through the VFIO regions (SPEC.md REQ-DEVICE-*, section 1,
+ * hw-model/include/refdev_regs.h); any other device skips them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,42 +10,30 @@
 #include <string.h>
 
 #include "conform.h"
+#include "personality.h"
+#include "refdev.h"
 #include "refdev_regs.h"
 
-struct refdev {
-	struct vfio_dev *d;
-	bool is_vf;
-	struct vfio_region_info bar[VFIO_PCI_ROM_REGION_INDEX + 1];
-};
-
-/* Skips unless the device is a refdev PF or VF. */
-static void refdev_open(void **state, struct refdev *r)
+/* Skips unless the device is a refdev PF or VF (the refdev personality's
+ * match); fails when the personality cannot drive it. */
+static void refdev_open(void **state, struct pers_dev *r)
 {
-	uint32_t vendor = 0, device = 0;
-	char pf[BDF_LEN * 2];
-	unsigned int i;
+	struct vfio_dev *d = CONFORM_DEV(state);
+	int rc;
 
-	memset(r, 0, sizeof(*r));
-	r->d = CONFORM_DEV(state);
-	conform_skip_if_mdev(r->d->bdf, "refdev is matched by its sysfs vendor/device");
-	conform_check_rc(sysfs_read_u32(r->d->bdf, "vendor", &vendor), "sysfs vendor");
-	conform_check_rc(sysfs_read_u32(r->d->bdf, "device", &device), "sysfs device");
-	if (vendor != REFDEV_PCI_VENDOR_ID ||
-	    (device != REFDEV_PCI_PF_DEVICE_ID && device != REFDEV_PCI_VF_DEVICE_ID))
-		conform_skip("no personality for device %04x:%04x", vendor, device);
-	r->is_vf = !sysfs_physfn(r->d->bdf, pf, sizeof(pf));
-	for (i = 0; i <= VFIO_PCI_ROM_REGION_INDEX; i++)
-		conform_check_rc(vfio_region_info_fixed(r->d->fd, i, &r->bar[i]),
-				 "REGION_INFO(%u)", i);
-	conform_check_rc(vfio_dev_enable_memory(r->d), "enabling memory decode");
+	conform_skip_if_mdev(d->bdf, "refdev is matched by its sysfs vendor/device");
+	rc = pers_find(d, r);
+	if (rc == -ENOENT || (!rc && r->ops != &pers_refdev))
+		conform_skip("no personality for device %04x:%04x", r->vendor, r->device);
+	conform_check_rc(rc, "refdev personality: %s", r->why);
 }
 
-static const struct vfio_region_info *regs(const struct refdev *r)
+static const struct vfio_region_info *regs(const struct pers_dev *r)
 {
 	return &r->bar[REFDEV_BAR_REGS];
 }
 
-static uint32_t reg_rd(const struct refdev *r, uint32_t off)
+static uint32_t reg_rd(const struct pers_dev *r, uint32_t off)
 {
 	uint32_t v = 0;
 
@@ -55,7 +42,7 @@ static uint32_t reg_rd(const struct refdev *r, uint32_t off)
 	return v;
 }
 
-static void reg_wr(const struct refdev *r, uint32_t off, uint32_t v)
+static void reg_wr(const struct pers_dev *r, uint32_t off, uint32_t v)
 {
 	conform_check_rc(vfio_region_write32(r->d->fd, regs(r), off, v),
 			 "writing BAR%d+0x%03x", REFDEV_BAR_REGS, off);
@@ -67,7 +54,7 @@ static void test_bar_layout(void **state)
 		[REFDEV_BAR_REGS] = REFDEV_BAR_REGS_SIZE,
 		[REFDEV_BAR_SRAM] = REFDEV_BAR_SRAM_SIZE,
 	};
-	struct refdev r;
+	struct pers_dev r;
 	unsigned int i;
 
 	refdev_open(state, &r);
@@ -79,7 +66,7 @@ static void test_bar_layout(void **state)
 
 static void test_id(void **state)
 {
-	struct refdev r;
+	struct pers_dev r;
 	uint32_t id;
 
 	refdev_open(state, &r);
@@ -90,7 +77,7 @@ static void test_id(void **state)
 
 static void test_version(void **state)
 {
-	struct refdev r;
+	struct pers_dev r;
 	uint32_t v;
 
 	refdev_open(state, &r);
@@ -105,7 +92,7 @@ static void test_func(void **state)
 {
 	char pf[BDF_LEN * 2];
 	unsigned int index = 0;
-	struct refdev r;
+	struct pers_dev r;
 	uint32_t func;
 
 	refdev_open(state, &r);
@@ -125,7 +112,7 @@ static void test_func(void **state)
 static void test_caps(void **state)
 {
 	const uint32_t want = REFDEV_CAP_SRAM | REFDEV_CAP_IRQ_RAISE;
-	struct refdev r;
+	struct pers_dev r;
 	uint32_t caps;
 
 	refdev_open(state, &r);
@@ -139,7 +126,7 @@ static void test_scratch(void **state)
 	static const uint32_t patterns[] = { 0xa5a5a5a5u, 0x5a5a5a5au, 0xffffffffu,
 					     0x00000000u, 0x12345678u };
 	uint32_t saved, v = 0, bad_w = 0, bad_r = 0;
-	struct refdev r;
+	struct pers_dev r;
 	bool ok = true;
 	size_t i;
 
@@ -163,7 +150,7 @@ static void test_ro_registers(void **state)
 	static const uint32_t ro[] = { REFDEV_REG_ID, REFDEV_REG_VERSION, REFDEV_REG_FUNC,
 				       REFDEV_REG_CAPS };
 	uint32_t before, after;
-	struct refdev r;
+	struct pers_dev r;
 	size_t i;
 
 	refdev_open(state, &r);
@@ -181,7 +168,7 @@ static void test_sram(void **state)
 	const struct vfio_region_info *sram;
 	uint8_t *saved, *pat, *back;
 	size_t size, i, first_bad = SIZE_MAX;
-	struct refdev r;
+	struct pers_dev r;
 	int rc_w, rc_r;
 
 	refdev_open(state, &r);
@@ -225,4 +212,4 @@ static const struct conform_test tests[] = {
 	{ "device/refdev-sram-rw", { "REQ-DEVICE-006" }, test_sram, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_device, "device", tests);
+CONFORM_AREA(conform_area_device, "device", tests, 600);

@@ -346,4 +346,4 @@ static const struct conform_test tests[] = {
 	{ "migration-data/pre-copy-session-with-changes", { "REQ-MIGDATA-006" }, test_precopy_changes, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_migration_data, "migration-data", tests);
+CONFORM_AREA(conform_area_migration_data, "migration-data", tests, 1100);

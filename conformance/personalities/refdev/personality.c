@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 /*
- * The refdev personality (SPEC.md section 1, hw-model/include/refdev_regs.h):
+ * The refdev personality's ops (SPEC.md section 1, hw-model/include/refdev_regs.h):
  * SCRATCH (DEV-REG-005), IRQ_RAISE (DEV-REG-006), SRAM in BAR2
  * (DEV-BAR-002) and, on a VF, the DMA engine (SPEC 1.7, DEV-DMA-*).
  *
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "personality.h"
+#include "refdev.h"
 #include "refdev_regs.h"
 
 #define RING_ENTRIES	64u
@@ -371,3 +372,4 @@ const struct personality pers_refdev = {
 	.check_reset_state = refdev_check_reset_state,
 	.reinit = refdev_reinit,
 };
+CONFORM_PERSONALITY(pers_refdev);

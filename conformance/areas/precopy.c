@@ -618,4 +618,4 @@ static const struct conform_test tests[] = {
 	{ "precopy/reinit-not-reported-without-opt-in", { "REQ-PRECOPY-010", "REQ-PRECOPY-012", "REQ-PRECOPY-014" }, test_reinit_without_opt_in, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_precopy, "precopy", tests);
+CONFORM_AREA(conform_area_precopy, "precopy", tests, 1000);

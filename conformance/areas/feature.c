@@ -111,5 +111,5 @@ static const struct conform_test fdinfo_tests[] = {
 	{ "info/fdinfo-names-device", { "REQ-INFO-008" }, test_fdinfo_syspath, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_feature, "feature", feature_tests);
-CONFORM_AREA(conform_area_info_fdinfo, "info", fdinfo_tests);
+CONFORM_AREA(conform_area_feature, "feature", feature_tests, 300);
+CONFORM_AREA(conform_area_info_fdinfo, "info", fdinfo_tests, 110);

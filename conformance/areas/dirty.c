@@ -469,4 +469,4 @@ static const struct conform_test tests[] = {
 	{ "dirty/report-larger-page-size-bits", { "REQ-DIRTY-006", "REQ-DIRTY-007" }, test_bits_larger_page, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_dirty, "dirty", tests);
+CONFORM_AREA(conform_area_dirty, "dirty", tests, 1300);

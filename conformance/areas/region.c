@@ -566,4 +566,4 @@ static const struct conform_test tests[] = {
 	{ "region/caps-chain", { "REQ-REGION-011" }, test_caps_chain, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_region, "region", tests);
+CONFORM_AREA(conform_area_region, "region", tests, 200);

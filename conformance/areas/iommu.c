@@ -237,4 +237,4 @@ static const struct conform_test tests[] = {
 	{ "iommu/type1-bar-mapped-into-iommu", { "REQ-IOMMU-004" }, test_bar_map, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_iommu, "iommu", tests);
+CONFORM_AREA(conform_area_iommu, "iommu", tests, 1400);

@@ -458,4 +458,4 @@ static const struct conform_test tests[] = {
 	{ "region/mmap-works-after-reset", { "REQ-REGION-017" }, test_mmap_after_reset, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_region_mmap, "region", tests);
+CONFORM_AREA(conform_area_region_mmap, "region", tests, 210);

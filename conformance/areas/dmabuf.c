@@ -363,4 +363,4 @@ static const struct conform_test tests[] = {
 	  test_revoked_without_memory, 0, 0 },
 };
 
-CONFORM_AREA(conform_area_dmabuf, "dmabuf", tests);
+CONFORM_AREA(conform_area_dmabuf, "dmabuf", tests, 1500);
