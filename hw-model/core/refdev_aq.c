@@ -208,10 +208,12 @@ static struct cpl cmd_identify(struct refdev_dev *d, const struct refdev_aq_cmd 
 	refdev_le_put(b + 0, REFDEV_VERSION, 4);
 	refdev_le_put(b + 4, d->total_vfs, 2);
 	refdev_le_put(b + 6, num_vfs(d), 2);
-	refdev_le_put(b + 8, REFDEV_MAX_STATE_SIZE, 4);
+	refdev_le_put(b + 8, refdev_stream_size_vf(&d->vf[0], false,
+						   REFDEV_SAVE_FINAL), 4);
 	refdev_le_put(b + 12, REFDEV_DIRTY_MAX_RANGES, 4);
 	refdev_le_put(b + 16, REFDEV_DIRTY_PGSIZES, 8);
 	refdev_le_put(b + 24, REFDEV_FEATURES, 4);
+	refdev_le_put(b + 28, d->mem_size, 4);	/* DEV-MEM-001 */
 	if (!host_write(d, c->addr, b, IDENTIFY_SIZE))
 		return fail(REFDEV_AQ_S_DMA_ERROR, 0);
 	return ok(IDENTIFY_SIZE, 0);
@@ -227,15 +229,14 @@ static struct cpl cmd_suspend(struct refdev_dev *d, struct refdev_vf *vf,
 	return ok(0, 0);
 }
 
-/* ADM-004: exact when STOP (the SRAM cannot change), else the worst case. */
+/* ADM-004: exact when STOP (the state cannot change), else the worst case. */
 static struct cpl cmd_state_size(struct refdev_vf *vf,
 				 const struct refdev_aq_cmd *c)
 {
-	uint64_t mask = vf->state == REFDEV_VF_STOP ? vf->func.sram_changed : ~0ull;
-
 	if (c->param0 > REFDEV_SAVE_FINAL)
 		return fail(REFDEV_AQ_S_INVALID_PARAM, 0);
-	return ok(refdev_stream_size(mask, c->param0), 0);
+	return ok(refdev_stream_size_vf(vf, vf->state == REFDEV_VF_STOP,
+					c->param0), 0);
 }
 
 /* DEV-FI-004: flip one payload byte, chosen by the fault's parameter. */
@@ -246,43 +247,112 @@ static void corrupt(uint8_t *b, uint32_t len, uint64_t param)
 	b[sizeof(struct refdev_stream_hdr) + param % span] ^= 0xff;
 }
 
+/* ADM-005/014: the state and kind a save needs. */
+static uint16_t save_allowed(const struct refdev_vf *vf, uint32_t kind)
+{
+	if (kind > REFDEV_SAVE_FINAL)
+		return REFDEV_AQ_S_INVALID_PARAM;
+	if ((kind == REFDEV_SAVE_FULL || kind == REFDEV_SAVE_FINAL) &&
+	    vf->state != REFDEV_VF_STOP)
+		return REFDEV_AQ_S_INVALID_STATE;
+	/* DEV-REINIT-002: a delta on top of an invalidated base is useless */
+	if ((kind == REFDEV_SAVE_DELTA || kind == REFDEV_SAVE_FINAL) && vf->reinit)
+		return REFDEV_AQ_S_REINIT;
+	return REFDEV_AQ_S_OK;
+}
+
+/* A save of @kind into @buf went out: the next delta starts here. */
+static void save_done(struct refdev_dev *d, struct refdev_vf *vf, uint32_t kind)
+{
+	vf->func.sram_changed = 0;	/* STR-005 */
+	refdev_mem_saved(d, vf);	/* STR-008 */
+	if (kind == REFDEV_SAVE_FULL || kind == REFDEV_SAVE_INITIAL)
+		vf->reinit = false;	/* a new base went out */
+}
+
+static uint32_t save_into(struct refdev_dev *d, struct refdev_vf *vf,
+			  uint32_t kind, uint8_t *buf)
+{
+	uint32_t len = refdev_stream_save(vf, kind, buf);
+	uint64_t param;
+
+	if (refdev_fault_take(d, REFDEV_FAULT_CORRUPT_SAVE, vf->func.vf_index,
+			      &param))
+		corrupt(buf, len, param);
+	return len;
+}
+
 /* ADM-005 */
 static struct cpl cmd_save(struct refdev_dev *d, struct refdev_vf *vf,
 			   const struct refdev_aq_cmd *c)
 {
 	uint32_t kind = c->param0, need, len;
-	uint64_t param;
+	uint16_t st = save_allowed(vf, kind);
+	uint8_t *buf = d->buf;
+	bool ok_;
 
-	if (kind > REFDEV_SAVE_FINAL)
-		return fail(REFDEV_AQ_S_INVALID_PARAM, 0);
-	if ((kind == REFDEV_SAVE_FULL || kind == REFDEV_SAVE_FINAL) &&
-	    vf->state != REFDEV_VF_STOP)
-		return fail(REFDEV_AQ_S_INVALID_STATE, 0);
-	/* DEV-REINIT-002: a delta on top of an invalidated base is useless */
-	if ((kind == REFDEV_SAVE_DELTA || kind == REFDEV_SAVE_FINAL) && vf->reinit)
-		return fail(REFDEV_AQ_S_REINIT, 0);
-	need = refdev_stream_size(vf->func.sram_changed, kind);
+	if (st)
+		return fail(st, 0);
+	need = refdev_stream_size_vf(vf, true, kind);
 	if (c->len < need)
 		return fail(REFDEV_AQ_S_BUFFER_SMALL, need);
-	len = refdev_stream_save(vf, kind, d->buf);
-	if (refdev_fault_take(d, REFDEV_FAULT_CORRUPT_SAVE, vf->func.vf_index,
-			      &param))
-		corrupt(d->buf, len, param);
-	if (!host_write(d, c->addr, d->buf, len))
+	if (need > sizeof(d->buf) && !(buf = malloc(need)))
+		return fail(REFDEV_AQ_S_BUSY, 0);
+	len = save_into(d, vf, kind, buf);
+	ok_ = host_write(d, c->addr, buf, len);
+	if (buf != d->buf)
+		free(buf);
+	if (!ok_)
 		return fail(REFDEV_AQ_S_DMA_ERROR, 0);
-	vf->func.sram_changed = 0;	/* STR-005: the next delta starts here */
-	if (kind == REFDEV_SAVE_FULL || kind == REFDEV_SAVE_INITIAL)
-		vf->reinit = false;	/* a new base went out */
+	save_done(d, vf, kind);
 	return ok(len, 0);
+}
+
+/* ADM-014: offset 0 stages a whole save; every call copies one piece. */
+static struct cpl cmd_save_chunk(struct refdev_dev *d, struct refdev_vf *vf,
+				 const struct refdev_aq_cmd *c)
+{
+	struct refdev_stage *s = &vf->stage;
+	uint32_t kind = c->param0, n;
+	uint16_t st = save_allowed(vf, kind);
+	uint8_t *buf;
+
+	if (st)
+		return fail(st, 0);
+	if (!c->param1) {
+		buf = refdev_stage_buf(vf, refdev_stream_size_vf(vf, true, kind));
+		if (!buf)
+			return fail(REFDEV_AQ_S_BUSY, 0);
+		s->total = save_into(d, vf, kind, buf);
+		s->kind = (uint16_t)kind;
+		s->loading = false;
+		save_done(d, vf, kind);
+	} else if (!s->total || s->loading || s->kind != kind) {
+		return fail(REFDEV_AQ_S_INVALID_STATE, 0);
+	} else if (c->param1 > s->total) {
+		return fail(REFDEV_AQ_S_INVALID_PARAM, 0);
+	}
+	n = s->total - (uint32_t)c->param1;
+	n = c->len < n ? c->len : n;
+	if (!host_write(d, c->addr, s->buf + c->param1, n))
+		return fail(REFDEV_AQ_S_DMA_ERROR, 0);
+	if (c->param1 + n == s->total) {
+		uint32_t total = s->total;
+
+		refdev_stage_free(vf);	/* all out: the memory goes back */
+		return ok(n, total);
+	}
+	return ok(n, s->total);
 }
 
 /* ADM-006 */
 static struct cpl cmd_load(struct refdev_dev *d, struct refdev_vf *vf,
 			   const struct refdev_aq_cmd *c)
 {
-	uint32_t len = c->len < REFDEV_STREAM_MAX_SIZE ? c->len :
-			REFDEV_STREAM_MAX_SIZE;
+	uint32_t limit = refdev_stream_limit(d);
+	uint32_t len = c->len < limit ? c->len : limit;
 	uint32_t hdr = sizeof(struct refdev_stream_hdr), total, err;
+	uint8_t *buf = d->buf;
 
 	if (vf->state != REFDEV_VF_STOP)
 		return fail(REFDEV_AQ_S_INVALID_STATE, 0);
@@ -293,15 +363,87 @@ static struct cpl cmd_load(struct refdev_dev *d, struct refdev_vf *vf,
 			return fail(REFDEV_AQ_S_DMA_ERROR, 0);
 		total = (uint32_t)refdev_le_get(d->buf + 16, 4);
 		if (total >= hdr && total <= len) {
-			if (!host_read(d, c->addr + hdr, d->buf + hdr, total - hdr))
+			if (total > sizeof(d->buf) && !(buf = malloc(total)))
+				return fail(REFDEV_AQ_S_BUSY, 0);
+			memcpy(buf, d->buf, hdr);
+			if (!host_read(d, c->addr + hdr, buf + hdr, total - hdr)) {
+				if (buf != d->buf)
+					free(buf);
 				return fail(REFDEV_AQ_S_DMA_ERROR, 0);
+			}
 			len = total;
 		}
 	}
-	err = refdev_stream_load(vf, d->buf, len);
+	/* the check reads no byte past total_len, which buf holds */
+	err = refdev_stream_load(vf, buf, len);
+	if (buf != d->buf)
+		free(buf);
 	if (err)
 		return fail(REFDEV_AQ_S_STREAM_INVALID, err);
 	return ok(0, 0);
+}
+
+/* ADM-015: a new stream at offset 0 (its header in this piece). */
+static uint16_t load_chunk_start(struct refdev_dev *d, struct refdev_vf *vf,
+				 const struct refdev_aq_cmd *c, uint32_t *err)
+{
+	uint32_t hdr = sizeof(struct refdev_stream_hdr), total;
+	uint8_t h[sizeof(struct refdev_stream_hdr)];
+
+	refdev_stage_free(vf);
+	if (c->len < hdr)
+		return REFDEV_AQ_S_INVALID_PARAM;
+	if (!host_read(d, c->addr, h, hdr))
+		return REFDEV_AQ_S_DMA_ERROR;
+	total = (uint32_t)refdev_le_get(h + 16, 4);
+	*err = total > refdev_stream_limit(d) ? REFDEV_STREAM_E_OVERSIZE :
+	       total < hdr ? REFDEV_STREAM_E_TRUNCATED : REFDEV_STREAM_E_NONE;
+	if (*err)
+		return REFDEV_AQ_S_STREAM_INVALID;
+	if (!refdev_stage_buf(vf, total))
+		return REFDEV_AQ_S_BUSY;
+	vf->stage.total = total;
+	vf->stage.len = 0;
+	vf->stage.loading = true;
+	return REFDEV_AQ_S_OK;
+}
+
+/* ADM-015: pieces in order; COMMIT checks and applies the whole stream. */
+static struct cpl cmd_load_chunk(struct refdev_dev *d, struct refdev_vf *vf,
+				 const struct refdev_aq_cmd *c)
+{
+	struct refdev_stage *s = &vf->stage;
+	uint32_t err = 0;
+	uint16_t st;
+
+	if (c->param0 & ~REFDEV_LOAD_F_COMMIT)
+		return fail(REFDEV_AQ_S_INVALID_PARAM, 0);
+	if (vf->state != REFDEV_VF_STOP)
+		return fail(REFDEV_AQ_S_INVALID_STATE, 0);
+	if (!c->param1) {
+		st = load_chunk_start(d, vf, c, &err);
+		if (st)
+			return fail(st, err);
+	} else if (!s->loading) {
+		return fail(REFDEV_AQ_S_INVALID_STATE, 0);
+	} else if (c->param1 != s->len) {
+		return fail(REFDEV_AQ_S_INVALID_PARAM, 0);
+	}
+	if (c->len > s->total - s->len)
+		return fail(REFDEV_AQ_S_INVALID_PARAM, 0);
+	if (!host_read(d, c->addr, s->buf + s->len, c->len)) {
+		refdev_stage_free(vf);
+		return fail(REFDEV_AQ_S_DMA_ERROR, 0);
+	}
+	s->len += c->len;
+	if (!(c->param0 & REFDEV_LOAD_F_COMMIT))
+		return ok(c->len, 0);
+	err = s->len != s->total ? REFDEV_STREAM_E_TRUNCATED :
+	      refdev_stream_load(vf, s->buf, s->total);
+	refdev_stage_free(vf);
+	if (err)
+		return fail(REFDEV_AQ_S_STREAM_INVALID, err);
+	return ok(c->len, 1);
 }
 
 /* ADM-007 */
@@ -408,6 +550,10 @@ static struct cpl cmd_vf(struct refdev_dev *d, struct refdev_vf *vf,
 		return ok(0, 0);
 	case REFDEV_AQ_VF_RESET:
 		return cmd_vf_reset(d, vf);
+	case REFDEV_AQ_VF_SAVE_CHUNK:
+		return cmd_save_chunk(d, vf, c);
+	case REFDEV_AQ_VF_LOAD_CHUNK:
+		return cmd_load_chunk(d, vf, c);
 	default:	/* REFDEV_AQ_VF_QUERY */
 		return ok(vf->state, (vf->dirty.on ? REFDEV_QUERY_DIRTY_ON : 0) |
 				     (vf->reinit ? REFDEV_QUERY_REINIT : 0));
@@ -426,7 +572,7 @@ static struct cpl cmd_exec(struct refdev_dev *d, const struct refdev_aq_cmd *c)
 						 c->param2, c->vf), 0);
 	default:
 		if (c->opcode < REFDEV_AQ_VF_SUSPEND ||
-		    c->opcode > REFDEV_AQ_VF_QUERY)
+		    c->opcode > REFDEV_AQ_VF_LAST)
 			return fail(REFDEV_AQ_S_INVALID_OPCODE, 0);
 	}
 	vf = refdev_dev_vf(d, c->vf);

@@ -11,7 +11,9 @@ static void vf_power_on(struct refdev_dev *d, struct refdev_vf *vf,
 			uint16_t idx, void *opaque)
 {
 	refdev_dirty_stop(&vf->dirty);
+	refdev_mem_reset(vf);
 	memset(vf, 0, sizeof(*vf));
+	vf->mem.all_changed = true;
 	refdev_func_init(&vf->func, d->ops, opaque, true, idx);
 	vf->func.dev = d;
 }
@@ -31,8 +33,10 @@ void refdev_dev_init(struct refdev_dev *d, const struct refdev_ops *ops,
 
 void refdev_dev_fini(struct refdev_dev *d)
 {
-	for (unsigned int i = 0; i < REFDEV_MAX_VFS; i++)
+	for (unsigned int i = 0; i < REFDEV_MAX_VFS; i++) {
 		refdev_dirty_stop(&d->vf[i].dirty);
+		refdev_mem_reset(&d->vf[i]);
+	}
 }
 
 struct refdev_vf *refdev_dev_vf(struct refdev_dev *d, uint16_t idx)
@@ -78,6 +82,7 @@ bool refdev_vf_flr(struct refdev_dev *d, struct refdev_vf *vf)
 	refdev_func_reset(&vf->func);
 	refdev_dma_reset(&vf->dma);
 	refdev_dirty_stop(&vf->dirty);
+	refdev_mem_reset(vf);	/* DEV-MEM-003: zeros again */
 	vf->base_loaded = false;
 	vf->reinit = false;	/* DEV-REINIT-003: power-on state */
 	return true;
@@ -196,6 +201,7 @@ static void vf_reinit(struct refdev_vf *vf)
 	vf->reinit = true;
 	vf->reinit_count++;
 	vf->func.sram_changed = ~0ull;
+	refdev_mem_all_changed(vf);
 }
 
 void refdev_dev_reg_write(struct refdev_func *f, uint64_t reg, uint32_t val)

@@ -42,6 +42,21 @@ struct refdev_dirty {			/* DRT-* */
 	uint8_t *bits;			/* one bit per tracked page */
 };
 
+struct refdev_mem {			/* DEV-MEM-001 */
+	uint8_t *data;			/* NULL: all zeros (nothing written yet) */
+	uint8_t *changed;		/* STR-008: one bit per page */
+	bool all_changed;		/* power-on, FLR, load, re-initialisation */
+};
+
+struct refdev_stage {			/* ADM-014/015: one stream in transit */
+	uint8_t *buf;
+	uint32_t cap;
+	uint32_t total;			/* stream length; 0: nothing staged */
+	uint32_t len;			/* LOAD_CHUNK: bytes received */
+	uint16_t kind;			/* SAVE_CHUNK: the kind staged */
+	bool loading;
+};
+
 struct refdev_vf {
 	struct refdev_func func;
 	bool present;			/* a host VF object is attached */
@@ -51,6 +66,8 @@ struct refdev_vf {
 	uint32_t reinit_count;		/* DEV-REINIT-001 */
 	struct refdev_dma dma;
 	struct refdev_dirty dirty;
+	struct refdev_mem mem;
+	struct refdev_stage stage;
 };
 
 struct refdev_aq {			/* DEV-AQ-010..017 */
@@ -72,6 +89,7 @@ struct refdev_dev {
 	const struct refdev_ops *ops;	/* device-level host: schedule, timer */
 	void *opaque;
 	uint16_t total_vfs;
+	uint32_t mem_size;		/* DEV-MEM-001: per VF, multiple of 4 KiB */
 	bool in_dma;			/* DEV-DMA-006: inside a host DMA call */
 	bool run_scheduled;
 	struct refdev_func pf;
@@ -91,6 +109,8 @@ void refdev_dev_fini(struct refdev_dev *d);
 struct refdev_func *refdev_dev_vf_attach(struct refdev_dev *d, uint16_t idx,
 					 void *opaque);
 void refdev_dev_vf_detach(struct refdev_dev *d, uint16_t idx);
+/* DEV-MEM-001: device memory of every VF (before VFs attach); false if invalid. */
+bool refdev_dev_set_mem_size(struct refdev_dev *d, uint32_t bytes);
 /* PF reset (DEV-RST-002, DEV-AQ-006): every VF slot is detached too. */
 void refdev_dev_pf_reset(struct refdev_dev *d);
 /* VF FLR from the host (DEV-RST-001, DRT-005, DEV-FI-007). */
@@ -165,8 +185,29 @@ bool refdev_aq_pending(const struct refdev_dev *d);
 void refdev_aq_step(struct refdev_dev *d);
 void refdev_aq_timer(struct refdev_dev *d);
 
+/* refdev_mem.c: VF device memory (DEV-MEM-*) and the staging buffer */
+uint32_t refdev_mem_bitmap_bytes(const struct refdev_dev *d);
+void refdev_mem_reset(struct refdev_vf *vf);
+bool refdev_mem_ensure(struct refdev_dev *d, struct refdev_vf *vf);
+bool refdev_mem_write(struct refdev_dev *d, struct refdev_vf *vf,
+		      uint64_t off, const void *buf, uint32_t len);
+bool refdev_mem_read(struct refdev_dev *d, const struct refdev_vf *vf,
+		     uint64_t off, void *buf, uint32_t len);
+bool refdev_mem_page_changed(const struct refdev_vf *vf, uint32_t page);
+uint32_t refdev_mem_changed_pages(const struct refdev_dev *d,
+				  const struct refdev_vf *vf);
+void refdev_mem_saved(const struct refdev_dev *d, struct refdev_vf *vf);
+void refdev_mem_all_changed(struct refdev_vf *vf);
+uint8_t *refdev_stage_buf(struct refdev_vf *vf, uint32_t len);
+void refdev_stage_free(struct refdev_vf *vf);
+
 /* refdev_stream.c: migration stream (1.9) */
 uint32_t refdev_stream_size(uint64_t sram_changed, uint32_t kind);
+/* The same for @vf: its chunk mask (or the worst case) and device memory. */
+uint32_t refdev_stream_size_vf(const struct refdev_vf *vf, bool exact,
+			       uint32_t kind);
+/* STR-013: the largest stream this device saves or loads. */
+uint32_t refdev_stream_limit(const struct refdev_dev *d);
 /* Writes a stream of @kind into @buf (>= refdev_stream_size); returns its length. */
 uint32_t refdev_stream_save(struct refdev_vf *vf, uint32_t kind, uint8_t *buf);
 /* STR-010: checks everything, then applies; returns enum refdev_stream_err. */

@@ -147,6 +147,25 @@ static bool eng_write(struct refdev_dev *d, struct refdev_vf *vf,
 	return true;
 }
 
+/* DEV-MEM-002: the descriptor's flags say which side is device memory. */
+static bool src_read(struct refdev_dev *d, struct refdev_vf *vf,
+		     const struct refdev_dma_desc *ds, uint64_t src, void *buf,
+		     uint32_t n)
+{
+	if (ds->flags & REFDEV_DESC_F_SRC_MEM)
+		return refdev_mem_read(d, vf, src, buf, n);
+	return refdev_dev_dma_read(d, &vf->func, src, buf, n);
+}
+
+static bool dst_write(struct refdev_dev *d, struct refdev_vf *vf,
+		      const struct refdev_dma_desc *ds, uint64_t dst,
+		      const void *buf, uint32_t n)
+{
+	if (ds->flags & REFDEV_DESC_F_DST_MEM)
+		return refdev_mem_write(d, vf, dst, buf, n);
+	return eng_write(d, vf, dst, buf, n);
+}
+
 static bool wraps(uint64_t addr, uint32_t len)
 {
 	return len && addr > UINT64_MAX - (len - 1);
@@ -165,9 +184,9 @@ static uint8_t op_copy(struct refdev_dev *d, struct refdev_vf *vf,
 	while (left) {
 		uint32_t n = xfer_len(src, dst, left);
 
-		if (!refdev_dev_dma_read(d, &vf->func, src, buf, n))
+		if (!src_read(d, vf, ds, src, buf, n))
 			return REFDEV_DMA_ERR_READ;
-		if (!eng_write(d, vf, dst, buf, n))
+		if (!dst_write(d, vf, ds, dst, buf, n))
 			return REFDEV_DMA_ERR_WRITE;
 		src += n;
 		dst += n;
@@ -190,7 +209,7 @@ static uint8_t op_fill(struct refdev_dev *d, struct refdev_vf *vf,
 		/* Byte i of the destination is pattern byte i % 8 (LE). */
 		for (uint32_t i = 0; i < n; i++)
 			buf[i] = (uint8_t)(ds->src >> (8 * ((done + i) & 7)));
-		if (!eng_write(d, vf, dst, buf, n))
+		if (!dst_write(d, vf, ds, dst, buf, n))
 			return REFDEV_DMA_ERR_WRITE;
 		dst += n;
 		done += n;
@@ -210,7 +229,7 @@ static uint8_t op_checksum(struct refdev_dev *d, struct refdev_vf *vf,
 	while (left) {
 		uint32_t n = xfer_len(src, src, left);
 
-		if (!refdev_dev_dma_read(d, &vf->func, src, buf, n))
+		if (!src_read(d, vf, ds, src, buf, n))
 			return REFDEV_DMA_ERR_READ;
 		crc = refdev_crc32c_update(crc, buf, n);
 		src += n;

@@ -11,7 +11,9 @@
 #define HDR_LEN		32u
 #define SEC_HDR		8u
 #define REGS_LEN	64u
-#define NTYPES		(REFDEV_SEC_DMA + 1)
+#define NTYPES		(REFDEV_SEC_MEM_DELTA + 1)
+#define PAGE		REFDEV_MEM_PAGE
+#define MEM_SECS	(1u << REFDEV_SEC_MEM_FULL | 1u << REFDEV_SEC_MEM_DELTA)
 
 /* STR-003: the REGS payload, 16 LE dwords */
 enum { R_SCRATCH, R_RING_LO, R_RING_HI, R_SIZE, R_CTRL, R_HEAD, R_TAIL,
@@ -60,6 +62,45 @@ uint32_t refdev_stream_size(uint64_t sram_changed, uint32_t kind)
 	}
 }
 
+static bool kind_is_base(uint32_t kind)
+{
+	return kind == REFDEV_SAVE_FULL || kind == REFDEV_SAVE_INITIAL;
+}
+
+/* STR-007/008: the device memory section of a save; 0 without memory. */
+static uint32_t mem_sec_size(const struct refdev_vf *vf, bool exact,
+			     uint32_t kind)
+{
+	const struct refdev_dev *d = vf->func.dev;
+	uint32_t pages;
+
+	if (!d || !d->mem_size)
+		return 0;
+	if (kind_is_base(kind))
+		return SEC_HDR + d->mem_size;
+	pages = exact ? refdev_mem_changed_pages(d, vf) : d->mem_size / PAGE;
+	return SEC_HDR + refdev_mem_bitmap_bytes(d) + pages * PAGE;
+}
+
+/* ADM-004 for @vf: exact when nothing can change (STOP), else the worst case. */
+uint32_t refdev_stream_size_vf(const struct refdev_vf *vf, bool exact,
+			       uint32_t kind)
+{
+	uint32_t base = refdev_stream_size(exact ? vf->func.sram_changed : ~0ull,
+					   kind);
+
+	return base ? base + mem_sec_size(vf, exact, kind) : 0;
+}
+
+/* STR-013 */
+uint32_t refdev_stream_limit(const struct refdev_dev *d)
+{
+	if (!d || !d->mem_size)
+		return REFDEV_STREAM_MAX_SIZE;
+	return REFDEV_STREAM_MAX_SIZE + SEC_HDR + refdev_mem_bitmap_bytes(d) +
+	       d->mem_size;
+}
+
 /* ---- save ----------------------------------------------------------------- */
 
 static uint8_t *put_sec(uint8_t *p, uint16_t type, uint32_t len)
@@ -104,7 +145,47 @@ static uint8_t *put_delta(uint8_t *p, const struct refdev_vf *vf)
 	return p;
 }
 
-/* STR-001..006. The caller clears sram_changed once the stream is out. */
+static uint8_t *put_mem_full(uint8_t *p, const struct refdev_vf *vf)
+{
+	const struct refdev_dev *d = vf->func.dev;
+
+	p = put_sec(p, REFDEV_SEC_MEM_FULL, d->mem_size);
+	refdev_mem_read((struct refdev_dev *)d, vf, 0, p, d->mem_size);
+	return p + d->mem_size;
+}
+
+/* STR-008: bitmap, then the changed pages in ascending order. */
+static uint8_t *put_mem_delta(uint8_t *p, const struct refdev_vf *vf)
+{
+	const struct refdev_dev *d = vf->func.dev;
+	uint32_t bm = refdev_mem_bitmap_bytes(d), pages = d->mem_size / PAGE;
+	uint8_t *map;
+
+	p = put_sec(p, REFDEV_SEC_MEM_DELTA, mem_sec_size(vf, true,
+			REFDEV_SAVE_DELTA) - SEC_HDR);
+	map = p;
+	memset(map, 0, bm);
+	p += bm;
+	for (uint32_t i = 0; i < pages; i++) {
+		if (!refdev_mem_page_changed(vf, i))
+			continue;
+		map[i / 8] |= (uint8_t)(1u << (i % 8));
+		refdev_mem_read((struct refdev_dev *)d, vf, (uint64_t)i * PAGE, p, PAGE);
+		p += PAGE;
+	}
+	return p;
+}
+
+static uint8_t *put_mem(uint8_t *p, const struct refdev_vf *vf, uint32_t kind,
+			uint32_t *nsec)
+{
+	if (!mem_sec_size(vf, true, kind))
+		return p;
+	(*nsec)++;
+	return kind_is_base(kind) ? put_mem_full(p, vf) : put_mem_delta(p, vf);
+}
+
+/* STR-001..008. The caller clears the change records once the stream is out. */
 uint32_t refdev_stream_save(struct refdev_vf *vf, uint32_t kind, uint8_t *buf)
 {
 	uint8_t *p = buf + HDR_LEN;
@@ -122,6 +203,7 @@ uint32_t refdev_stream_save(struct refdev_vf *vf, uint32_t kind, uint8_t *buf)
 		p = put_delta(p, vf);
 	}
 	nsec++;
+	p = put_mem(p, vf, kind, &nsec);
 	total = (uint32_t)(p - buf);
 	refdev_le_put(buf, REFDEV_STREAM_MAGIC, 4);
 	refdev_le_put(buf + 4, REFDEV_STREAM_VERSION, 2);
@@ -145,7 +227,7 @@ struct parsed {
 	uint32_t regs[R_NWORDS];
 };
 
-static uint32_t check_header(const uint8_t *b, uint32_t len)
+static uint32_t check_header(const uint8_t *b, uint32_t len, uint32_t limit)
 {
 	uint32_t total;
 
@@ -159,7 +241,7 @@ static uint32_t check_header(const uint8_t *b, uint32_t len)
 	if ((refdev_le_get(b + 8, 4) >> 16) != REFDEV_VERSION_MAJOR)
 		return REFDEV_STREAM_E_MODEL;
 	total = (uint32_t)refdev_le_get(b + 16, 4);
-	if (total > REFDEV_STREAM_MAX_SIZE)
+	if (total > limit)
 		return REFDEV_STREAM_E_OVERSIZE;
 	if (total > len || total < HDR_LEN)
 		return REFDEV_STREAM_E_TRUNCATED;
@@ -216,6 +298,11 @@ static uint32_t check_contents(struct parsed *ps)
 	for (unsigned int t = 1; t < NTYPES; t++)
 		if (ps->sec[t])
 			present |= 1u << t;
+	/* STR-007/008: a memory section of the kind's form, checked by CONFIG */
+	if ((present & (1u << REFDEV_SEC_MEM_FULL) && !kind_is_base(ps->kind)) ||
+	    (present & (1u << REFDEV_SEC_MEM_DELTA) && kind_is_base(ps->kind)))
+		return REFDEV_STREAM_E_SECTION;
+	present &= ~MEM_SECS;
 	if ((present & ~(1u << REFDEV_SEC_DMA)) != kind_req[ps->kind] ||
 	    ((present & (1u << REFDEV_SEC_DMA)) && !kind_has_regs(ps->kind)) ||
 	    ps->len[REFDEV_SEC_DMA])
@@ -241,11 +328,51 @@ static uint32_t check_contents(struct parsed *ps)
 	return REFDEV_STREAM_E_NONE;
 }
 
+static uint32_t popcount_bytes(const uint8_t *p, uint32_t n)
+{
+	uint32_t c = 0;
+
+	while (n--)
+		c += (uint32_t)__builtin_popcount(*p++);
+	return c;
+}
+
+/* STR-007/008 against this device's memory (DEV-MEM-001). */
+static uint32_t check_mem(const struct refdev_dev *d, const struct parsed *ps)
+{
+	const uint8_t *delta = ps->sec[REFDEV_SEC_MEM_DELTA];
+	uint32_t size = d ? d->mem_size : 0, bm, len, pages;
+
+	if (!!size != !!(ps->sec[REFDEV_SEC_MEM_FULL] || delta))
+		return REFDEV_STREAM_E_CONFIG;
+	if (ps->sec[REFDEV_SEC_MEM_FULL])
+		return ps->len[REFDEV_SEC_MEM_FULL] == size ?
+		       REFDEV_STREAM_E_NONE : REFDEV_STREAM_E_CONFIG;
+	if (!delta)
+		return REFDEV_STREAM_E_NONE;
+	bm = refdev_mem_bitmap_bytes(d);
+	len = ps->len[REFDEV_SEC_MEM_DELTA];
+	pages = size / PAGE;
+	if (len < bm)
+		return REFDEV_STREAM_E_CONFIG;
+	/* bits past the last page are reserved (STR-008) */
+	for (uint32_t i = pages; i < bm * 8; i++)
+		if (delta[i / 8] & (1u << (i % 8)))
+			return REFDEV_STREAM_E_SECTION;
+	if ((len - bm) / PAGE != popcount_bytes(delta, bm) || (len - bm) % PAGE)
+		return REFDEV_STREAM_E_SECTION;
+	return REFDEV_STREAM_E_NONE;
+}
+
 /* STR-012: geometry this configuration cannot hold. */
-static uint32_t check_config(const struct parsed *ps)
+static uint32_t check_config(const struct refdev_vf *vf, const struct parsed *ps)
 {
 	const uint32_t *w = ps->regs;
 	uint64_t base = ((uint64_t)w[R_RING_HI] << 32) | w[R_RING_LO];
+	uint32_t err = check_mem(vf->func.dev, ps);
+
+	if (err)
+		return err;
 
 	if (ps->sec[REFDEV_SEC_SRAM_FULL] &&
 	    ps->len[REFDEV_SEC_SRAM_FULL] != REFDEV_BAR_SRAM_SIZE)
@@ -269,13 +396,13 @@ static uint32_t check_all(const struct refdev_vf *vf, const uint8_t *b,
 	uint32_t err;
 
 	memset(ps, 0, sizeof(*ps));
-	err = check_header(b, len);
+	err = check_header(b, len, refdev_stream_limit(vf->func.dev));
 	if (!err)
 		err = parse_sections(b, ps);
 	if (!err)
 		err = check_contents(ps);
 	if (!err)
-		err = check_config(ps);
+		err = check_config(vf, ps);
 	if (!err && (ps->kind == REFDEV_SAVE_DELTA ||
 		     ps->kind == REFDEV_SAVE_FINAL) && !vf->base_loaded)
 		err = REFDEV_STREAM_E_ORDER;
@@ -320,6 +447,26 @@ static void apply_delta(struct refdev_vf *vf, const uint8_t *p)
 	}
 }
 
+static void apply_mem(struct refdev_vf *vf, const struct parsed *ps)
+{
+	struct refdev_dev *d = vf->func.dev;
+	const uint8_t *p = ps->sec[REFDEV_SEC_MEM_DELTA];
+	uint32_t bm, pages;
+
+	if (ps->sec[REFDEV_SEC_MEM_FULL]) {
+		refdev_mem_write(d, vf, 0, ps->sec[REFDEV_SEC_MEM_FULL], d->mem_size);
+		return;
+	}
+	if (!p)
+		return;
+	bm = refdev_mem_bitmap_bytes(d);
+	pages = d->mem_size / PAGE;
+	for (uint32_t i = 0, k = 0; i < pages; i++)
+		if (p[i / 8] & (1u << (i % 8)))
+			refdev_mem_write(d, vf, (uint64_t)i * PAGE,
+					 p + bm + (uint64_t)PAGE * k++, PAGE);
+}
+
 /* ADM-006: all or nothing. */
 uint32_t refdev_stream_load(struct refdev_vf *vf, const uint8_t *buf,
 			    uint32_t len)
@@ -329,6 +476,10 @@ uint32_t refdev_stream_load(struct refdev_vf *vf, const uint8_t *buf,
 
 	if (err)
 		return err;
+	/* the memory is allocated before anything changes, so apply cannot fail */
+	if ((ps.sec[REFDEV_SEC_MEM_FULL] || ps.sec[REFDEV_SEC_MEM_DELTA]) &&
+	    !refdev_mem_ensure(vf->func.dev, vf))
+		return REFDEV_STREAM_E_CONFIG;
 	if (ps.sec[REFDEV_SEC_REGS])
 		apply_regs(vf, ps.regs);
 	if (ps.sec[REFDEV_SEC_SRAM_FULL])
@@ -336,9 +487,11 @@ uint32_t refdev_stream_load(struct refdev_vf *vf, const uint8_t *buf,
 		       REFDEV_BAR_SRAM_SIZE);
 	if (ps.sec[REFDEV_SEC_SRAM_DELTA])
 		apply_delta(vf, ps.sec[REFDEV_SEC_SRAM_DELTA]);
+	apply_mem(vf, &ps);
 	if (ps.kind == REFDEV_SAVE_FULL || ps.kind == REFDEV_SAVE_INITIAL)
 		vf->base_loaded = true;
 	/* A save from here must carry everything the source did not. */
 	vf->func.sram_changed = ~0ull;
+	refdev_mem_all_changed(vf);
 	return REFDEV_STREAM_E_NONE;
 }

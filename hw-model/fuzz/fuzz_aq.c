@@ -15,6 +15,9 @@
  *   6 reset: byte: 0 PF reset (+ re-attach), 1..2 FLR of VF 0..1,
  *     3..4 detach / re-attach VF 0
  *   7 the driver consumes every completion (CQ_HEAD = device's tail)
+ * The device has FUZZ_MEM bytes of device memory per VF (DEV-MEM-001), so
+ * saves carry STR-007/008 sections and the chunked commands (ADM-014/015)
+ * stage them.
  * Invariants (fuzz_host.h and after every operation): indices inside the
  * rings, status consistent, dirty state consistent, no interrupt from a
  * suspended VF, no MMIO during DMA, each step bounded (DEV-DMA-005).
@@ -24,6 +27,7 @@
 #define SQ	0x0ull
 #define CQ	0x4000ull
 #define DEPTH	16u
+#define FUZZ_MEM	REFDEV_MEM_PAGE
 
 static void aq_setup(struct fh *h)
 {
@@ -61,6 +65,10 @@ static void check(struct fh *h)
 		      v->dirty.npages <= REFDEV_DIRTY_MAX_PAGES, "dirty state");
 		CHECK(v->present || (!v->dirty.on && !v->dma.ctrl),
 		      "absent VF %d has state", i);
+		CHECK(v->stage.len <= v->stage.total &&
+		      v->stage.total <= v->stage.cap &&
+		      v->stage.cap <= refdev_stream_limit(h->d) &&
+		      (!v->stage.total || v->stage.buf), "staging of VF %d", i);
 	}
 }
 
@@ -123,6 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 	const uint8_t *end = p + n;
 	uint64_t v;
 
+	refdev_dev_set_mem_size(h->d, FUZZ_MEM);
 	aq_setup(h);
 	while (p < end) {
 		uint8_t op = *p++;

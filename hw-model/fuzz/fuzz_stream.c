@@ -6,6 +6,8 @@
  *   bit 0: VF 0 has a loaded base (DELTA/FINAL allowed)
  *   bit 1: load through the admin queue (VF_LOAD) instead of directly
  *   bit 2: VF 0 starts with non-zero state
+ *   bit 3: the device has FUZZ_MEM bytes of device memory per VF (DEV-MEM-001,
+ *     STR-007/008)
  * Invariants (abort() on violation):
  *   - refdev_stream_check and refdev_stream_load agree;
  *   - a rejected stream changes nothing (all VF state compared);
@@ -15,11 +17,14 @@
  */
 #include "fuzz_host.h"
 
+#define FUZZ_MEM	(2 * REFDEV_MEM_PAGE)
+
 struct vf_state {
 	uint32_t scratch;
 	uint32_t r[9];
 	bool doorbell, base;
 	uint8_t sram[REFDEV_BAR_SRAM_SIZE];
+	uint8_t mem[FUZZ_MEM];
 };
 
 static void grab(const struct refdev_vf *v, struct vf_state *s)
@@ -34,13 +39,16 @@ static void grab(const struct refdev_vf *v, struct vf_state *s)
 	s->doorbell = e->doorbell;
 	s->base = v->base_loaded;
 	memcpy(s->sram, v->func.sram, sizeof(s->sram));
+	if (v->func.dev->mem_size)
+		CHECK(refdev_mem_read(v->func.dev, v, 0, s->mem, FUZZ_MEM), "mem");
 }
 
 static bool same(const struct vf_state *a, const struct vf_state *b, bool base)
 {
 	return a->scratch == b->scratch && !memcmp(a->r, b->r, sizeof(a->r)) &&
 	       a->doorbell == b->doorbell && (!base || a->base == b->base) &&
-	       !memcmp(a->sram, b->sram, sizeof(a->sram));
+	       !memcmp(a->sram, b->sram, sizeof(a->sram)) &&
+	       !memcmp(a->mem, b->mem, sizeof(a->mem));
 }
 
 static void prestate(struct fh *h)
@@ -55,6 +63,8 @@ static void prestate(struct fh *h)
 	v->dma.head = 3;
 	v->dma.tail = 5;
 	v->dma.done = 3;
+	if (h->d->mem_size)
+		refdev_mem_write(h->d, v, REFDEV_MEM_PAGE - 4, "mem!state", 9);
 }
 
 /* VF_LOAD through a 2-entry admin queue; returns the STR error code. */
@@ -93,8 +103,7 @@ static void round_trip(struct fh *h)
 	struct vf_state a, b;
 	uint32_t n = refdev_stream_save(v0, REFDEV_SAVE_FULL, buf);
 
-	CHECK(n == refdev_stream_size(v0->func.sram_changed, REFDEV_SAVE_FULL),
-	      "size %u", n);
+	CHECK(n == refdev_stream_size_vf(v0, true, REFDEV_SAVE_FULL), "size %u", n);
 	v1->state = REFDEV_VF_STOP;
 	CHECK(refdev_stream_load(v1, buf, n) == 0, "re-load of a save failed");
 	grab(v0, &a);
@@ -117,6 +126,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	flags = data[0];
 	data++;
 	size--;
+	if (flags & 8)
+		refdev_dev_set_mem_size(h->d, FUZZ_MEM);
 	if (flags & 4)
 		prestate(h);
 	v0->state = REFDEV_VF_STOP;

@@ -31,6 +31,18 @@ static void put_stream(const char *name, const uint8_t *b, uint32_t n,
 	put("fuzz_stream", name, b, n + 1);
 }
 
+/* A seed for a device with memory: checked on that device's VF. */
+static void put_stream_dev(const char *name, const uint8_t *b, uint32_t n,
+			   struct refdev_vf *v)
+{
+	v->base_loaded = b[0] & 1;
+	if (refdev_stream_check(v, b + 1, n)) {
+		fprintf(stderr, "%s: check %u\n", name, refdev_stream_check(v, b + 1, n));
+		exit(1);
+	}
+	put("fuzz_stream", name, b, n + 1);
+}
+
 static void put(const char *target, const char *name, const void *b, size_t n)
 {
 	char path[512];
@@ -47,6 +59,31 @@ static void put(const char *target, const char *name, const void *b, size_t n)
 
 static struct refdev_dev dev;
 static const struct refdev_ops no_ops;
+
+/* fuzz_stream flag bit 3: 2 pages of device memory (STR-007/008). */
+static void mem_stream_seeds(uint8_t *b)
+{
+	struct refdev_vf *v;
+	uint32_t n;
+
+	refdev_dev_init(&dev, &no_ops, NULL, 4);
+	refdev_dev_set_mem_size(&dev, 2 * REFDEV_MEM_PAGE);
+	v = &dev.vf[0];
+	refdev_dev_vf_attach(&dev, 0, NULL);
+	refdev_mem_write(&dev, v, 100, "device memory", 13);
+	n = refdev_stream_save(v, REFDEV_SAVE_FULL, b + 1);
+	b[0] = 8 | 2;
+	put_stream_dev("seed-mem-full-aq", b, n, v);
+	n = refdev_stream_save(v, REFDEV_SAVE_INITIAL, b + 1);
+	b[0] = 8;
+	put_stream_dev("seed-mem-initial", b, n, v);
+	refdev_mem_saved(&dev, v);
+	refdev_mem_write(&dev, v, REFDEV_MEM_PAGE + 8, "page 1", 6);
+	n = refdev_stream_save(v, REFDEV_SAVE_DELTA, b + 1);
+	b[0] = 8 | 1;
+	put_stream_dev("seed-mem-delta", b, n, v);
+	refdev_dev_fini(&dev);
+}
 
 static void stream_seeds(void)
 {
@@ -86,6 +123,7 @@ static void stream_seeds(void)
 	b[0] = 3;
 	put_stream("seed-delta-empty-aq", b, n, 0);
 	refdev_dev_fini(&dev);
+	mem_stream_seeds(b);
 }
 
 /* ---- fuzz_aq: see its header for the operation format ---- */
@@ -150,9 +188,9 @@ static void aq_seeds(void)
 	len = 0;
 	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0);
 	op_cmd(REFDEV_AQ_VF_STATE_SIZE, 0, 0, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 0, 0, 0x10000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 0, 0, 0x10000, 0x4000);
 	op_cmd(REFDEV_AQ_VF_SUSPEND, 1, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x10000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x10000, 0x4000);
 	op_cmd(REFDEV_AQ_VF_RESUME, 1, 0, 0, 0, 0, 0);
 	op(4);
 	op(7);
@@ -161,18 +199,18 @@ static void aq_seeds(void)
 
 	/* pre-copy */
 	len = 0;
-	op_cmd(REFDEV_AQ_VF_SAVE, 0, 1, 0, 0, 0x10000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 1, 0, 0, 0x10000, 0x4000);
 	op_vfreg(0, REFDEV_REG_SCRATCH, 5);
-	op_cmd(REFDEV_AQ_VF_SAVE, 0, 2, 0, 0, 0x14000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 2, 0, 0, 0x14000, 0x4000);
 	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 1, 0, 0, 0, 0);
 	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_SAVE, 0, 3, 0, 0, 0x18000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 3, 0, 0, 0x18000, 0x4000);
 	op(4);
 	op(7);
 	op_cmd(REFDEV_AQ_VF_SUSPEND, 1, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x10000, 0x2000);
-	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x14000, 0x2000);
-	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x18000, 0x2000);
+	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x10000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x14000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x18000, 0x4000);
 	op(4);
 	put("fuzz_aq", "seed-precopy", seq, len);
 
@@ -204,6 +242,35 @@ static void aq_seeds(void)
 	op(4);
 	op(7);
 	put("fuzz_aq", "seed-dma-dirty", seq, len);
+
+	/* chunked save of a FULL with device memory, loaded in pieces (ADM-014/015) */
+	len = 0;
+	memset(d, 0, sizeof(d));
+	d[0] = REFDEV_DMA_OP_FILL;
+	d[1] = REFDEV_DESC_F_DST_MEM;
+	refdev_le_put(d + 4, 0x800, 4);
+	refdev_le_put(d + 8, 0x0123456789abcdefull, 8);
+	refdev_le_put(d + 16, 0x400, 8);
+	op_mem(1, 0x1000, d);
+	op_vfreg(0, REFDEV_REG_DMA_RING_LO, 0x1000);
+	op_vfreg(0, REFDEV_REG_DMA_RING_SIZE, 4);
+	op_vfreg(0, REFDEV_REG_DMA_CTRL, 1);
+	op_vfreg(0, REFDEV_REG_DMA_TAIL, 1);
+	op(4);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0, 0, 0x10000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0x1000, 0, 0x11000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0x2000, 0, 0x12000, 0x1000);
+	op(4);
+	op(7);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 1, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_LOAD_CHUNK, 1, 0, 0, 0, 0x10000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_LOAD_CHUNK, 1, 0, 0x1000, 0, 0x11000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_LOAD_CHUNK, 1, REFDEV_LOAD_F_COMMIT, 0x2000, 0,
+	       0x12000, 32 + 72 + 8 + 4096 + 8 + 4096 - 0x2000);
+	op(4);
+	op(7);
+	put("fuzz_aq", "seed-chunks", seq, len);
 
 	/* faults: late, fail, no completion, corrupt save, FLR fail */
 	len = 0;

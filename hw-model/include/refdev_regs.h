@@ -109,6 +109,8 @@ struct refdev_dma_desc {
 	uint64_t result;		/* CHECKSUM: written by the device */
 };
 #define REFDEV_DESC_F_IRQ		(1u << 0)
+#define REFDEV_DESC_F_DST_MEM		(1u << 1)	/* DEV-MEM-002: dst is a device memory offset */
+#define REFDEV_DESC_F_SRC_MEM		(1u << 2)	/* DEV-MEM-002: src is a device memory offset */
 #define REFDEV_DESC_S_DONE		(1u << 0)
 #define REFDEV_DESC_S_ERR_SHIFT		8
 
@@ -169,7 +171,13 @@ enum refdev_aq_opcode {
 	REFDEV_AQ_VF_RESET = 0x0a,	/* ADM-010 */
 	REFDEV_AQ_FAULT_INJECT = 0x0b,	/* ADM-011 */
 	REFDEV_AQ_VF_QUERY = 0x0c,	/* ADM-012: suspend state, dirty state */
+	REFDEV_AQ_VF_SAVE_CHUNK = 0x0d,	/* ADM-014: param0 = kind, param1 = offset */
+	REFDEV_AQ_VF_LOAD_CHUNK = 0x0e,	/* ADM-015: param0 = REFDEV_LOAD_F_*, param1 = offset */
 };
+#define REFDEV_AQ_VF_LAST		REFDEV_AQ_VF_LOAD_CHUNK
+
+/* ADM-015 param0 */
+#define REFDEV_LOAD_F_COMMIT		(1u << 0)	/* last chunk: check and apply */
 
 /* ADM-012 VF_QUERY result1 bits */
 #define REFDEV_QUERY_DIRTY_ON		(1u << 0)
@@ -199,14 +207,19 @@ struct refdev_aq_identify {
 	uint32_t dirty_max_ranges;	/* REFDEV_DIRTY_MAX_RANGES */
 	uint64_t dirty_pgsizes;		/* REFDEV_DIRTY_PGSIZES */
 	uint32_t features;		/* REFDEV_FEAT_* */
-	uint32_t rsvd[9];
+	uint32_t mem_size;		/* DEV-MEM-001: device memory per VF, bytes */
+	uint32_t rsvd[8];
 };
 #define REFDEV_FEAT_DMA			(1u << 0)	/* VF DMA engine (1.7) */
 #define REFDEV_FEAT_MIGRATION		(1u << 1)	/* save/load, pre-copy (1.9) */
 #define REFDEV_FEAT_DIRTY		(1u << 2)	/* dirty tracking (1.10) */
 #define REFDEV_FEAT_FAULT		(1u << 3)	/* fault injection (1.11) */
 #define REFDEV_FEATURES			0xfu
-#define REFDEV_MAX_STATE_SIZE		4216u	/* FINAL with all 64 chunks */
+#define REFDEV_MAX_STATE_SIZE		4216u	/* FINAL with all 64 chunks, no device memory */
+
+/* DEV-MEM-001: VF device memory, the DMA engine's (QEMU property vf-mem-size) */
+#define REFDEV_MEM_PAGE			4096u
+#define REFDEV_MEM_MAX_SIZE		(256u << 20)
 
 #define REFDEV_SUSPEND_P2P		1	/* stop initiating DMA/IRQs; MMIO still accepted */
 #define REFDEV_SUSPEND_STOP		2	/* fully stopped: MMIO writes dropped */
@@ -219,7 +232,10 @@ struct refdev_aq_identify {
 /* ---- migration stream (SPEC 1.9, STR-*) -------------------------------- */
 #define REFDEV_STREAM_MAGIC		0x52464453u	/* "RFDS" */
 #define REFDEV_STREAM_VERSION		1
-#define REFDEV_STREAM_MAX_SIZE		(64u * 1024)
+#define REFDEV_STREAM_MAX_SIZE		(64u * 1024)	/* ADM-005/006, without device memory */
+/* STR-013: the largest stream with device memory (ADM-014/015 move it) */
+#define REFDEV_STREAM_MAX_MEM		(REFDEV_STREAM_MAX_SIZE + REFDEV_MEM_MAX_SIZE + \
+					 REFDEV_MEM_MAX_SIZE / REFDEV_MEM_PAGE / 8 + 16)
 
 struct refdev_stream_hdr {		/* 32 bytes (STR-001) */
 	uint32_t magic;
@@ -256,6 +272,8 @@ enum refdev_stream_sec_type {
 	REFDEV_SEC_SRAM_FULL = 2,	/* STR-004: 4096 bytes */
 	REFDEV_SEC_SRAM_DELTA = 3,	/* STR-005: u64 chunk mask + 64-byte chunks */
 	REFDEV_SEC_DMA = 4,		/* STR-006 */
+	REFDEV_SEC_MEM_FULL = 5,	/* STR-007: the whole device memory */
+	REFDEV_SEC_MEM_DELTA = 6,	/* STR-008: page bitmap + changed pages */
 };
 
 enum refdev_stream_err {

@@ -7,6 +7,7 @@
  *
  *   -device refdev,bus=rp1[,total-vfs=N][,vendor-id=..][,device-id=..]
  *                  [,vf-device-id=..][,fault=NAME:COUNT[:PARAM[:VF]]]
+ *                  [,vf-mem-size=SIZE]  (DEV-MEM-001: device memory per VF)
  *
  * The device object (VF slots, admin queue, DMA engines) lives in the PF;
  * a refdev-vf attaches to its slot when SR-IOV creates it.
@@ -66,6 +67,7 @@ struct RefdevState {
     uint16_t total_vfs;
     char *fault;
     bool imm_ready;             /* DEV-CAP-005; VFs copy their PF's */
+    uint64_t vf_mem_size;       /* DEV-MEM-001 */
 };
 
 static void refdev_raise_msix(void *opaque, unsigned int vector)
@@ -371,6 +373,15 @@ static void refdev_pf_realize(PCIDevice *pdev, Error **errp)
     }
     s->dev = g_malloc0(sizeof(*s->dev));
     refdev_dev_init(s->dev, &refdev_core_ops, s, s->total_vfs);
+    if (s->vf_mem_size > UINT32_MAX ||
+        !refdev_dev_set_mem_size(s->dev, (uint32_t)s->vf_mem_size)) {
+        error_setg(errp, "refdev: vf-mem-size must be a multiple of 4 KiB "
+                   "up to %u MiB", REFDEV_MEM_MAX_SIZE >> 20);
+        refdev_dev_fini(s->dev);
+        g_free(s->dev);
+        s->dev = NULL;
+        return;
+    }
     s->func = &s->dev->pf;
     s->bh = qemu_bh_new_guarded(refdev_bh, s,
                                 &DEVICE(s)->mem_reentrancy_guard);
@@ -524,6 +535,7 @@ static Property refdev_pf_properties[] = {
                        REFDEV_DEFAULT_TOTAL_VFS),
     DEFINE_PROP_STRING("fault", RefdevState, fault),
     DEFINE_PROP_BOOL("imm-ready", RefdevState, imm_ready, true),
+    DEFINE_PROP_SIZE("vf-mem-size", RefdevState, vf_mem_size, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -124,12 +124,12 @@ static void adm_001_identify(void **state)
 static void aq_invalid_opcode_vf(void **state)
 {
 	A;
-	static const uint8_t bad_ops[] = { 0x00, 0x0d, 0x7f, 0xff };
+	static const uint8_t bad_ops[] = { 0x00, 0x0f, 0x7f, 0xff };
 
 	for (unsigned int i = 0; i < sizeof(bad_ops); i++)
 		assert_int_equal(aq_st(a, bad_ops[i], 0, 0, 0, 0, 0, 0),
 				 REFDEV_AQ_S_INVALID_OPCODE);
-	for (uint8_t op = REFDEV_AQ_VF_SUSPEND; op <= REFDEV_AQ_VF_QUERY; op++) {
+	for (uint8_t op = REFDEV_AQ_VF_SUSPEND; op <= REFDEV_AQ_VF_LAST; op++) {
 		if (op == REFDEV_AQ_FAULT_INJECT)
 			continue;	/* not a VF command */
 		assert_int_equal(aq_st(a, op, 4, 2, 0, 0, 0, 0), REFDEV_AQ_S_INVALID_VF);
