@@ -50,6 +50,7 @@ struct refdev_identify {
 	u32 dirty_max_ranges;
 	u64 dirty_pgsizes;
 	u32 features;
+	u32 mem_size;		/* DEV-MEM-001: device memory per VF */
 };
 
 /*
@@ -109,5 +110,33 @@ int refdev_vf_fault_inject(struct refdev_vf *vf, u32 fault, u64 count,
 int refdev_vf_query(struct refdev_vf *vf, u32 *suspend, bool *dirty_on);
 /* ADM-012 result1 bit 1: a re-initialisation awaits a base save (DEV-REINIT-002). */
 int refdev_vf_reinit_pending(struct refdev_vf *vf, bool *pending);
+
+/*
+ * Chunked transfers (ADM-014/015) go through a DMA-coherent buffer of the
+ * PF that the caller allocates once and reads or fills itself, so a large
+ * state is never copied twice. It stays valid after the PF is unbound
+ * (commands then fail with -ENODEV); free it with refdev_xfer_free().
+ */
+struct refdev_xfer_buf;
+struct refdev_xfer_buf *refdev_vf_xfer_alloc(struct refdev_vf *vf, u32 size);
+void refdev_xfer_free(struct refdev_xfer_buf *b);
+void *refdev_xfer_cpu(struct refdev_xfer_buf *b);
+u32 refdev_xfer_size(const struct refdev_xfer_buf *b);
+/*
+ * ADM-014: @offset 0 makes the device stage a save of @kind (the effects of
+ * ADM-005); every call copies up to @len bytes from @offset into @b.
+ * *@written = bytes copied, *@total = the stream's length.
+ */
+int refdev_vf_save_chunk(struct refdev_vf *vf, u32 kind, u32 offset,
+			 struct refdev_xfer_buf *b, u32 len, u32 *written,
+			 u32 *total);
+/*
+ * ADM-015: the next @len bytes of a stream at @offset (0 starts one, the
+ * header inside); @commit on the last piece checks and applies it (STR-010);
+ * on -EINVAL *@stream_err is the device's enum refdev_stream_err.
+ */
+int refdev_vf_load_chunk(struct refdev_vf *vf, u32 offset,
+			 struct refdev_xfer_buf *b, u32 len, bool commit,
+			 u32 *stream_err);
 
 #endif /* REFDEV_CORE_API_H */

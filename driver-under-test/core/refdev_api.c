@@ -123,6 +123,28 @@ out:
 	return ret;
 }
 
+/* Run @cmd on a buffer the caller already holds mapped (ADM-014/015). */
+static int refdev_pf_cmd_mapped(struct refdev_pf *pf, u16 vf_index,
+				struct refdev_aq_cmd *cmd,
+				struct refdev_aq_cpl *cpl, dma_addr_t dma,
+				u32 len)
+{
+	int ret;
+
+	memset(cpl, 0, sizeof(*cpl));
+	down_read(&pf->life);
+	if (pf->dead) {
+		ret = -ENODEV;
+	} else {
+		cmd->addr = dma;
+		cmd->len = len;
+		cmd->vf = vf_index;
+		ret = refdev_aq_exec(pf, cmd, cpl);
+	}
+	up_read(&pf->life);
+	return ret;
+}
+
 static int refdev_vf_cmd(struct refdev_vf *vf, struct refdev_aq_cmd *cmd,
 			 struct refdev_aq_cpl *cpl)
 {
@@ -149,6 +171,7 @@ int refdev_pf_identify(struct refdev_pf *pf, struct refdev_identify *id)
 		id->dirty_max_ranges = get_unaligned_le32(&wire->dirty_max_ranges);
 		id->dirty_pgsizes = get_unaligned_le64(&wire->dirty_pgsizes);
 		id->features = get_unaligned_le32(&wire->features);
+		id->mem_size = get_unaligned_le32(&wire->mem_size);
 	}
 	kfree(wire);
 	return ret;
@@ -333,3 +356,105 @@ int refdev_vf_reinit_pending(struct refdev_vf *vf, bool *pending)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(refdev_vf_reinit_pending);
+
+/* A DMA-coherent buffer of the PF, for chunks without a bounce copy. */
+struct refdev_xfer_buf {
+	struct device *dev;	/* held: the PF may be unbound meanwhile */
+	void *cpu;
+	dma_addr_t dma;
+	u32 size;
+};
+
+struct refdev_xfer_buf *refdev_vf_xfer_alloc(struct refdev_vf *vf, u32 size)
+{
+	struct refdev_xfer_buf *b;
+	int ret = -ENODEV;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	down_read(&vf->pf->life);
+	if (!vf->pf->dead) {
+		b->dev = get_device(&vf->pf->pdev->dev);
+		b->cpu = dma_alloc_coherent(b->dev, size, &b->dma, GFP_KERNEL);
+		ret = b->cpu ? 0 : -ENOMEM;
+	}
+	up_read(&vf->pf->life);
+	if (ret) {
+		put_device(b->dev);
+		kfree(b);
+		return ERR_PTR(ret);
+	}
+	b->size = size;
+	return b;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_xfer_alloc);
+
+void refdev_xfer_free(struct refdev_xfer_buf *b)
+{
+	if (IS_ERR_OR_NULL(b))
+		return;
+	dma_free_coherent(b->dev, b->size, b->cpu, b->dma);
+	put_device(b->dev);
+	kfree(b);
+}
+EXPORT_SYMBOL_GPL(refdev_xfer_free);
+
+void *refdev_xfer_cpu(struct refdev_xfer_buf *b)
+{
+	return b->cpu;
+}
+EXPORT_SYMBOL_GPL(refdev_xfer_cpu);
+
+u32 refdev_xfer_size(const struct refdev_xfer_buf *b)
+{
+	return b->size;
+}
+EXPORT_SYMBOL_GPL(refdev_xfer_size);
+
+int refdev_vf_save_chunk(struct refdev_vf *vf, u32 kind, u32 offset,
+			 struct refdev_xfer_buf *b, u32 len, u32 *written,
+			 u32 *total)
+{
+	struct refdev_aq_cmd cmd = {
+		.opcode = REFDEV_AQ_VF_SAVE_CHUNK,
+		.param0 = kind,
+		.param1 = offset,
+	};
+	struct refdev_aq_cpl cpl;
+	int ret;
+
+	if (len > b->size)
+		return -EINVAL;
+	ret = refdev_pf_cmd_mapped(vf->pf, vf->index, &cmd, &cpl, b->dma, len);
+	if (ret)
+		return ret;
+	/* the device claims more than it had room for, or than the stream */
+	if (cpl.result0 > len || cpl.result1 < offset ||
+	    cpl.result0 > cpl.result1 - offset)
+		return -EIO;
+	*written = cpl.result0;
+	*total = cpl.result1;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_save_chunk);
+
+int refdev_vf_load_chunk(struct refdev_vf *vf, u32 offset,
+			 struct refdev_xfer_buf *b, u32 len, bool commit,
+			 u32 *stream_err)
+{
+	struct refdev_aq_cmd cmd = {
+		.opcode = REFDEV_AQ_VF_LOAD_CHUNK,
+		.param0 = commit ? REFDEV_LOAD_F_COMMIT : 0,
+		.param1 = offset,
+	};
+	struct refdev_aq_cpl cpl;
+	int ret;
+
+	if (len > b->size)
+		return -EINVAL;
+	ret = refdev_pf_cmd_mapped(vf->pf, vf->index, &cmd, &cpl, b->dma, len);
+	*stream_err = cpl.status == REFDEV_AQ_S_STREAM_INVALID ? cpl.result0 : 0;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(refdev_vf_load_chunk);

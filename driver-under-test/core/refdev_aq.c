@@ -33,13 +33,20 @@ MODULE_PARM_DESC(aq_timeout_ms,
 
 #define REFDEV_AQ_ENABLE_TIMEOUT_US	100000
 
-/* Per-command timeouts: saves and loads move up to 64 KiB by DMA. */
+/*
+ * Per-command timeouts: saves and loads move up to 64 KiB by DMA; a chunked
+ * save or load may stage or check a whole device memory (ADM-014/015,
+ * up to 256 MiB) in one command.
+ */
 static unsigned int refdev_aq_timeout_ms(u8 opcode)
 {
 	if (aq_timeout_ms)
 		return aq_timeout_ms;
 
 	switch (opcode) {
+	case REFDEV_AQ_VF_SAVE_CHUNK:
+	case REFDEV_AQ_VF_LOAD_CHUNK:
+		return 30000;
 	case REFDEV_AQ_VF_SAVE:
 	case REFDEV_AQ_VF_LOAD:
 	case REFDEV_AQ_VF_DIRTY_REPORT:

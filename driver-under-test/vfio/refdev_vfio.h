@@ -26,9 +26,23 @@ struct refdev_migf {
 	/* saving */
 	bool precopy;		/* temporary end of data: read gives -ENOMSG */
 	u64 initial_end;	/* stream offset where the INITIAL save ends */
+	/*
+	 * A stream larger than buf stays staged in the device (ADM-014) and
+	 * comes through xb one chunk at a time, after what buf holds. One at
+	 * a time: a FINAL save waits (final_pending) until it is all read.
+	 */
+	struct refdev_xfer_buf *xb;
+	u32 xb_len;		/* valid bytes in xb */
+	u32 xb_off;		/* saving: bytes of xb already read */
+	u32 st_kind;		/* saving: kind of the staged stream */
+	u32 st_total;		/* saving: its length */
+	u32 st_next;		/* bytes of the stream moved through xb so far */
+	bool st_fresh;		/* saving: just staged, nothing for buf */
+	bool final_pending;	/* saving: FINAL to save once staged data is out */
 	/* resuming: one device stream at a time (STR-001 framing) */
 	u32 want;		/* total_len of the stream in buf, 0 = unknown */
 	u16 last_kind;		/* kind of the last stream taken, U16_MAX = none */
+	bool through;		/* the stream goes through xb (ADM-015 chunks) */
 	bool final_held;	/* a FULL/FINAL stream waits for RESUMING -> STOP */
 	int err;		/* sticky write error */
 };

@@ -11,9 +11,14 @@
  * FINAL. With PRECOPY_INFOv2 the user learns it from
  * VFIO_PRECOPY_INFO_REINIT; without, the new base counts as dirty bytes.
  * Saving streams are produced by the arcs and by VFIO_MIG_GET_PRECOPY_INFO,
- * never by read(), so read() only copies bytes. Resuming loads INITIAL and
- * DELTA streams as they complete and keeps the FULL or FINAL stream, which
- * completes the state, for RESUMING -> STOP.
+ * never by read(), so read() only copies bytes, or pulls the next chunk of
+ * a stream too large for the file's buffer (device memory, DEV-MEM-001):
+ * such a stream stays staged in the device and read() moves it one chunk at
+ * a time through a DMA buffer of the PF (ADM-014), so the state is never
+ * held twice in kernel memory. Resuming loads INITIAL and DELTA streams as
+ * they complete and keeps the FULL or FINAL stream, which completes the
+ * state, for RESUMING -> STOP; a large stream is written through to the
+ * device chunk by chunk (ADM-015), its last chunk held back for that arc.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -34,6 +39,45 @@
 #define REFDEV_SEC_LEN		sizeof(struct refdev_stream_sec)
 /* A save never needs more; the rest of a saving buffer holds unread data. */
 #define REFDEV_SAVE_CAP		(2 * REFDEV_STREAM_MAX_SIZE)
+/* Chunks of a staged stream: large enough that a command per chunk costs
+ * little next to the copy (bench/ row stopcopy). */
+#define REFDEV_CHUNK_SIZE	SZ_1M
+
+/* STR-013: the largest stream this VF's device memory makes. */
+static u32 refdev_stream_limit(struct refdev_vfio *rdev)
+{
+	u32 mem = rdev->id.mem_size;
+
+	if (!mem)
+		return REFDEV_STREAM_MAX_SIZE;
+	return REFDEV_STREAM_MAX_SIZE + REFDEV_SEC_LEN +
+	       DIV_ROUND_UP(mem / REFDEV_MEM_PAGE, 64) * 8 + mem;
+}
+
+static int refdev_xb_get(struct refdev_vfio *rdev, struct refdev_migf *migf)
+{
+	struct refdev_xfer_buf *xb;
+
+	if (migf->xb)
+		return 0;
+	xb = refdev_vf_xfer_alloc(rdev->vf, REFDEV_CHUNK_SIZE);
+	if (IS_ERR(xb))
+		return PTR_ERR(xb);
+	migf->xb = xb;
+	return 0;
+}
+
+/* Saving: bytes not read yet, wherever they are. */
+static u64 __maybe_unused refdev_unread(const struct refdev_migf *migf)
+{
+	return migf->len - migf->off + migf->xb_len - migf->xb_off +
+	       migf->st_total - migf->st_next;
+}
+
+static bool refdev_staged_left(const struct refdev_migf *migf)
+{
+	return migf->xb_off < migf->xb_len || migf->st_next < migf->st_total;
+}
 
 /* ---- the migration files ----------------------------------------------- */
 
@@ -83,18 +127,24 @@ static int refdev_migf_release(struct inode *inode, struct file *filp)
 	struct refdev_migf *migf = filp->private_data;
 
 	kvfree(migf->buf);
+	refdev_xfer_free(migf->xb);
 	mutex_destroy(&migf->io_lock);
 	mutex_destroy(&migf->lock);
 	kfree(migf);
 	return 0;
 }
 
+static int refdev_save_refill(struct refdev_vfio *rdev,
+			      struct refdev_migf *migf);
+
 static ssize_t refdev_save_read(struct file *filp, char __user *ubuf,
 				size_t count, loff_t *pos)
 {
 	struct refdev_migf *migf = filp->private_data;
+	bool from_buf;
 	ssize_t ret;
 	size_t n;
+	u8 *src;
 
 	if (pos)
 		return -ESPIPE;
@@ -104,17 +154,29 @@ static ssize_t refdev_save_read(struct file *filp, char __user *ubuf,
 		ret = -ENODEV;
 		goto out;
 	}
-	n = min(count, migf->len - migf->off);
+	if (migf->off == migf->len && migf->xb_off == migf->xb_len) {
+		ret = refdev_save_refill(migf->rdev, migf);
+		if (ret)
+			goto out;
+	}
+	from_buf = migf->off < migf->len;
+	src = from_buf ? migf->buf + migf->off :
+	      (u8 *)(migf->xb ? refdev_xfer_cpu(migf->xb) : NULL) + migf->xb_off;
+	n = min_t(size_t, count, from_buf ? migf->len - migf->off :
+				 migf->xb_len - migf->xb_off);
 	if (!n) {
 		/* PRE_COPY: temporary end of data; STOP_COPY: the real end */
 		ret = migf->precopy ? -ENOMSG : 0;
 		goto out;
 	}
-	if (copy_to_user(ubuf, migf->buf + migf->off, n)) {
+	if (copy_to_user(ubuf, src, n)) {
 		ret = -EFAULT;
 		goto out;
 	}
-	migf->off += n;
+	if (from_buf)
+		migf->off += n;
+	else
+		migf->xb_off += n;
 	migf->pos += n;
 	ret = n;
 out:
@@ -164,10 +226,10 @@ static long refdev_precopy_info(struct refdev_vfio *rdev,
 		ret = -ENODEV;
 		goto out_state;
 	}
-	if (migf->off == migf->len)
+	if (!refdev_unread(migf))
 		ret = refdev_save_delta(rdev, migf, &reinit);
 	if (!ret && reinit && refdev_precopy_v2(rdev)) {
-		migf->initial_end = migf->pos + migf->len - migf->off;
+		migf->initial_end = migf->pos + refdev_unread(migf);
 #ifdef VFIO_PRECOPY_INFO_REINIT
 		info->flags |= VFIO_PRECOPY_INFO_REINIT;
 #endif
@@ -175,7 +237,7 @@ static long refdev_precopy_info(struct refdev_vfio *rdev,
 	if (!ret) {
 		info->initial_bytes = migf->pos < migf->initial_end ?
 				      migf->initial_end - migf->pos : 0;
-		info->dirty_bytes = migf->len - migf->off - info->initial_bytes;
+		info->dirty_bytes = refdev_unread(migf) - info->initial_bytes;
 	}
 	mutex_unlock(&migf->io_lock);
 	if (ret)
@@ -283,17 +345,77 @@ static bool refdev_stream_sane(const u8 *s, u32 len, u16 kind)
 }
 
 #ifdef VFIO_MIGRATION_PRE_COPY
-/* STR-005: a DELTA whose chunk mask is 0 carries nothing. */
-static bool refdev_delta_empty(const u8 *s, u32 len)
+/*
+ * STR-005: a DELTA whose chunk mask is 0 carries nothing, unless device
+ * memory changed: then it is longer than its empty bitmap (STR-008).
+ */
+static bool refdev_delta_empty(struct refdev_vfio *rdev, const u8 *s, u32 len)
 {
 	const struct refdev_stream_sec *sec = (const void *)(s + REFDEV_HDR_LEN);
+	u32 mem = rdev->id.mem_size, empty;
 
-	if (len < REFDEV_HDR_LEN + REFDEV_SEC_LEN + sizeof(u64))
+	empty = REFDEV_HDR_LEN + REFDEV_SEC_LEN + sizeof(u64);
+	if (mem)
+		empty += REFDEV_SEC_LEN + DIV_ROUND_UP(mem / REFDEV_MEM_PAGE, 64) * 8;
+	if (len != empty)
 		return false;
 	return get_unaligned_le16(&sec->type) == REFDEV_SEC_SRAM_DELTA &&
 	       !get_unaligned_le64(s + REFDEV_HDR_LEN + REFDEV_SEC_LEN);
 }
 #endif
+
+/*
+ * A save larger than the buffer's room stays staged in the device; its
+ * first chunk is readable from xb now, the rest comes with read().
+ */
+static int refdev_save_stage(struct refdev_vfio *rdev, struct refdev_migf *migf,
+			     u32 kind, u32 *added)
+{
+	u32 written, total;
+	int ret;
+
+	if (WARN_ON(refdev_staged_left(migf)))
+		return -EBUSY;	/* callers wait until it is all read */
+	ret = refdev_xb_get(rdev, migf);
+	if (ret)
+		return ret;
+	ret = refdev_vf_save_chunk(rdev->vf, kind, 0, migf->xb,
+				   refdev_xfer_size(migf->xb), &written, &total);
+	if (ret)
+		return ret == -ENOSPC ? -EIO : ret;
+	if (written < REFDEV_HDR_LEN || total > refdev_stream_limit(rdev) ||
+	    !refdev_stream_sane(refdev_xfer_cpu(migf->xb), total, kind)) {
+		dev_err(refdev_dev(rdev), "device returned a malformed stream\n");
+		return -EIO;
+	}
+	migf->st_kind = kind;
+	migf->st_total = total;
+	migf->st_next = written;
+	migf->xb_len = written;
+	migf->xb_off = 0;
+	migf->st_fresh = true;
+	*added = total;
+	return 0;
+}
+
+/* The next chunk of the staged stream into xb (ADM-014). */
+static int refdev_save_pull(struct refdev_vfio *rdev, struct refdev_migf *migf)
+{
+	u32 written, total;
+	int ret;
+
+	ret = refdev_vf_save_chunk(rdev->vf, migf->st_kind, migf->st_next,
+				   migf->xb, refdev_xfer_size(migf->xb),
+				   &written, &total);
+	if (ret)
+		return ret;
+	if (total != migf->st_total || !written)
+		return -EIO;
+	migf->st_next += written;
+	migf->xb_len = written;
+	migf->xb_off = 0;
+	return 0;
+}
 
 /* Append a save of @kind after the unread data; *@added = its length. */
 static int refdev_save_append(struct refdev_vfio *rdev,
@@ -312,8 +434,10 @@ static int refdev_save_append(struct refdev_vfio *rdev,
 	ret = refdev_vf_state_size(rdev->vf, kind, &size);
 	if (ret)
 		return ret;
-	if (!size || size > room)
+	if (!size)
 		return -EIO;
+	if (size > room)
+		return refdev_save_stage(rdev, migf, kind, added);
 	ret = refdev_vf_save(rdev->vf, kind, migf->buf + migf->len, size,
 			     &written);
 	if (ret == -ENOSPC && written && written <= room) {
@@ -335,7 +459,10 @@ static int refdev_save_append(struct refdev_vfio *rdev,
 /* The save appended by refdev_save_append() becomes readable. */
 static void refdev_save_commit(struct refdev_migf *migf, u32 added)
 {
-	migf->len += added;
+	if (migf->st_fresh)
+		migf->st_fresh = false;	/* staged: readable through xb already */
+	else
+		migf->len += added;
 }
 
 #ifdef VFIO_MIGRATION_PRE_COPY
@@ -370,7 +497,8 @@ static int refdev_save_delta(struct refdev_vfio *rdev, struct refdev_migf *migf,
 	if (ret)
 		return ret;
 	/* an empty DELTA is dropped: the save still restarted the mask */
-	if (!refdev_delta_empty(migf->buf + migf->len, added))
+	if (migf->st_fresh ||
+	    !refdev_delta_empty(rdev, migf->buf + migf->len, added))
 		refdev_save_commit(migf, added);
 	return 0;
 }
@@ -403,12 +531,42 @@ static struct file *refdev_save_start(struct refdev_vfio *rdev, u32 kind)
 }
 
 #ifdef VFIO_MIGRATION_PRE_COPY
+/*
+ * The FINAL delta, now or, while a staged stream is still being read, once
+ * it is out (the device stages one stream at a time; the VF is stopped, so
+ * the FINAL is the same later). Under io_lock.
+ */
+static int refdev_save_final_locked(struct refdev_vfio *rdev,
+				    struct refdev_migf *migf)
+{
+	bool reinit;
+	u32 added;
+	int ret;
+
+	migf->final_pending = refdev_staged_left(migf);
+	if (migf->final_pending)
+		return 0;
+	ret = refdev_save_append(rdev, migf, REFDEV_SAVE_FINAL, &added);
+	if (ret == -ESTALE) {
+		/* re-initialised after the last pre-copy save */
+		ret = refdev_save_base_again(rdev, migf, &reinit);
+		if (!ret && refdev_staged_left(migf)) {
+			migf->final_pending = true;
+			return 0;
+		}
+		if (!ret)
+			ret = refdev_save_append(rdev, migf, REFDEV_SAVE_FINAL,
+						 &added);
+	}
+	if (!ret)
+		refdev_save_commit(migf, added);
+	return ret;
+}
+
 /* PRE_COPY_P2P -> STOP_COPY: stop, then the FINAL delta ends the stream. */
 static int refdev_save_final(struct refdev_vfio *rdev)
 {
 	struct refdev_migf *migf = rdev->saving_migf;
-	bool reinit;
-	u32 added;
 	int ret;
 
 	if (WARN_ON(!migf))
@@ -422,23 +580,27 @@ static int refdev_save_final(struct refdev_vfio *rdev)
 		ret = -ENODEV;
 		goto out;
 	}
-	ret = refdev_save_append(rdev, migf, REFDEV_SAVE_FINAL, &added);
-	if (ret == -ESTALE) {
-		/* re-initialised after the last pre-copy save */
-		ret = refdev_save_base_again(rdev, migf, &reinit);
-		if (!ret)
-			ret = refdev_save_append(rdev, migf, REFDEV_SAVE_FINAL,
-						 &added);
-	}
-	if (!ret) {
-		refdev_save_commit(migf, added);
+	ret = refdev_save_final_locked(rdev, migf);
+	if (!ret)
 		migf->precopy = false;
-	}
 out:
 	mutex_unlock(&migf->io_lock);
 	return ret;
 }
 #endif
+
+/* read() found nothing unread: the next chunk, or the FINAL that waited. */
+static int refdev_save_refill(struct refdev_vfio *rdev,
+			      struct refdev_migf *migf)
+{
+	if (migf->st_next < migf->st_total)
+		return refdev_save_pull(rdev, migf);
+#ifdef VFIO_MIGRATION_PRE_COPY
+	if (migf->final_pending)
+		return refdev_save_final_locked(rdev, migf);
+#endif
+	return 0;
+}
 
 /* ---- resuming ------------------------------------------------------------- */
 
@@ -455,7 +617,7 @@ static int refdev_resume_check_hdr(struct refdev_migf *migf)
 
 	if (get_unaligned_le32(&h->magic) != REFDEV_STREAM_MAGIC ||
 	    get_unaligned_le16(&h->hdr_len) != REFDEV_HDR_LEN ||
-	    total < REFDEV_HDR_LEN || total > REFDEV_STREAM_MAX_SIZE)
+	    total < REFDEV_HDR_LEN || total > refdev_stream_limit(migf->rdev))
 		return -EINVAL;
 
 	switch (kind) {
@@ -476,7 +638,79 @@ static int refdev_resume_check_hdr(struct refdev_migf *migf)
 	}
 	migf->want = total;
 	migf->last_kind = kind;
+	migf->through = total > migf->cap;
 	return 0;
+}
+
+/* Write-through (ADM-015): the chunk in xb goes to the device. */
+static int refdev_through_flush(struct refdev_migf *migf, bool commit)
+{
+	struct refdev_vfio *rdev = migf->rdev;
+	u32 stream_err;
+	int ret;
+
+	ret = refdev_vf_load_chunk(rdev->vf, migf->st_next, migf->xb,
+				   migf->xb_len, commit, &stream_err);
+	if (ret == -EINVAL && stream_err)
+		dev_dbg(refdev_dev(rdev), "stream rejected: STR error %u\n",
+			stream_err);
+	migf->st_next += migf->xb_len;
+	migf->xb_len = 0;
+	return ret;
+}
+
+/* A large stream starts: its header moves from buf to xb. */
+static int refdev_through_start(struct refdev_migf *migf)
+{
+	int ret = refdev_xb_get(migf->rdev, migf);
+
+	if (ret)
+		return ret;
+	memcpy(refdev_xfer_cpu(migf->xb), migf->buf, REFDEV_HDR_LEN);
+	migf->xb_len = REFDEV_HDR_LEN;
+	migf->st_next = 0;
+	return 0;
+}
+
+/* The last byte of a large stream arrived: load it, or hold its last chunk. */
+static int refdev_through_done(struct refdev_migf *migf)
+{
+	int ret;
+
+	if (migf->last_kind == REFDEV_SAVE_FULL ||
+	    migf->last_kind == REFDEV_SAVE_FINAL) {
+		migf->final_held = true;
+		return 0;
+	}
+	ret = refdev_through_flush(migf, true);
+	migf->through = false;
+	migf->len = 0;
+	migf->want = 0;
+	return ret;
+}
+
+static ssize_t refdev_through_take(struct refdev_migf *migf,
+				   const char __user *ubuf, size_t count)
+{
+	u32 room = refdev_xfer_size(migf->xb) - migf->xb_len;
+	u32 left = migf->want - migf->st_next - migf->xb_len;
+	size_t n = min3(count, (size_t)room, (size_t)left);
+	int ret;
+
+	if (copy_from_user((u8 *)refdev_xfer_cpu(migf->xb) + migf->xb_len,
+			   ubuf, n))
+		return -EFAULT;
+	migf->xb_len += n;
+	if (migf->st_next + migf->xb_len == migf->want) {
+		ret = refdev_through_done(migf);
+		return ret ?: n;
+	}
+	if (migf->xb_len == refdev_xfer_size(migf->xb)) {
+		ret = refdev_through_flush(migf, false);
+		if (ret)
+			return ret;
+	}
+	return n;
 }
 
 static int refdev_resume_load(struct refdev_migf *migf)
@@ -513,9 +747,12 @@ static ssize_t refdev_resume_take(struct refdev_migf *migf,
 				  const char __user *ubuf, size_t count)
 {
 	size_t need = migf->want ?: REFDEV_HDR_LEN;
-	size_t n = min(count, need - migf->len);
+	size_t n;
 	int ret;
 
+	if (migf->through)
+		return refdev_through_take(migf, ubuf, count);
+	n = min(count, need - migf->len);
 	if (copy_from_user(migf->buf + migf->len, ubuf, n))
 		return -EFAULT;
 	migf->len += n;
@@ -524,6 +761,8 @@ static ssize_t refdev_resume_take(struct refdev_migf *migf,
 		ret = refdev_resume_check_hdr(migf);
 		if (ret)
 			return ret;
+		if (migf->through)
+			return refdev_through_start(migf) ?: n;
 	}
 	if (migf->want && migf->len == migf->want) {
 		ret = refdev_resume_stream_done(migf);
@@ -583,6 +822,8 @@ static int refdev_resume_finish(struct refdev_vfio *rdev)
 	mutex_lock(&migf->io_lock);
 	if (migf->err)
 		ret = migf->err;
+	else if (migf->final_held && migf->through)
+		ret = refdev_through_flush(migf, true);
 	else if (!migf->final_held || migf->len != migf->want)
 		ret = -EINVAL;	/* incomplete, also when nothing was written */
 	else
@@ -832,8 +1073,9 @@ static int refdev_get_data_size(struct vfio_device *vdev,
 	migf = rdev->saving_migf;
 	if (migf) {
 		mutex_lock(&migf->io_lock);
-		unread = migf->len - migf->off;
-		kind = migf->precopy ? REFDEV_SAVE_FINAL : U32_MAX;
+		unread = refdev_unread(migf);
+		kind = migf->precopy || migf->final_pending ?
+		       REFDEV_SAVE_FINAL : U32_MAX;
 		mutex_unlock(&migf->io_lock);
 	}
 	if (kind != U32_MAX)
