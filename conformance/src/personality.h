@@ -35,6 +35,17 @@ struct pers_state {
 
 struct pers_dev;
 
+/*
+ * Faults a personality can make the device itself commit (fault_arm), on
+ * its next `count` operations, whatever driver runs it. What they stand
+ * for is device behaviour, so a test can say what the uAPI then promises.
+ */
+enum pers_fault {
+	PERS_FAULT_ERROR,	/* the operation fails: the device reports an error */
+	PERS_FAULT_STUCK,	/* the operation never completes: the device hangs */
+	PERS_FAULT_LATE,	/* it completes, but only after the driver's timeout */
+};
+
 /* Ways to make a saved migration stream invalid (corrupt_stream). */
 enum pers_corrupt {
 	PERS_CORRUPT_MAGIC,	/* the stream's magic number */
@@ -110,6 +121,19 @@ struct personality {
 	 * -EOPNOTSUPP with why: this device (model) has no such event.
 	 */
 	int (*reinit)(struct pers_dev *p);
+	/*
+	 * Optional fault hooks (NULL: the fault tests SKIP "personality X has
+	 * no fault injection"). fault_arm makes the next `count` device
+	 * operations of this function (the ones its migration driver issues
+	 * for an arc, a query or a reset) commit fault f; -EOPNOTSUPP with why
+	 * where this setup cannot (no injection interface, not root, a PF).
+	 * fault_clear disarms every fault of the function; call it after each
+	 * check, since an arc that needed no device operation leaves the fault
+	 * armed. Guarantee: no other function is affected, and a disarmed
+	 * device behaves as before.
+	 */
+	int (*fault_arm)(struct pers_dev *p, enum pers_fault f, unsigned int count);
+	int (*fault_clear)(struct pers_dev *p);
 };
 
 struct pers_dev {

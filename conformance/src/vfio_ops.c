@@ -296,6 +296,9 @@ const char *errname(int e)
 	case EIO: return "EIO";
 	case ENOMEM: return "ENOMEM";
 	case EEXIST: return "EEXIST";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case ECANCELED: return "ECANCELED";
+	case EPROTO: return "EPROTO";
 	}
 	snprintf(buf, sizeof(buf), "errno %d", e);
 	return buf;

@@ -21,6 +21,7 @@
 #include "personality.h"
 #include "refdev.h"
 #include "refdev_regs.h"
+#include "sysfs.h"
 
 #define RING_ENTRIES	64u
 
@@ -350,6 +351,97 @@ static int refdev_reinit(struct pers_dev *p)
 	return 0;
 }
 
+/*
+ * Fault hooks: DEV-FI-* armed through the PF driver (refdev_core's debugfs
+ * file <PF>/fault_inject, "fault count param vf": ADM-011), found from the
+ * VF's physfn. Only a VF of a PF on refdev_core has them.
+ */
+#define REFDEV_FI_DIR		"/sys/kernel/debug/refdev_core"
+#define REFDEV_FI_TIMEOUT	"/sys/module/refdev_core/parameters/aq_timeout_ms"
+/* refdev_core's longest per-command timeout (SAVE/LOAD/REPORT), ms */
+#define REFDEV_FI_MAX_TIMEOUT_MS	5000u
+
+static int refdev_fault_write(struct pers_dev *p, unsigned int fault,
+			      unsigned int count, unsigned long long param)
+{
+	char pf[BDF_LEN], path[128], cmd[64];
+	unsigned int vf = 0;
+	FILE *f;
+	int rc;
+
+	if (!p->is_vf) {
+		snprintf(p->why, sizeof(p->why), "refdev faults are armed for a VF (DEV-FI-009)");
+		return -EOPNOTSUPP;
+	}
+	if ((rc = sysfs_physfn(p->d->bdf, pf, sizeof(pf))) ||
+	    (rc = sysfs_vf_index(pf, p->d->bdf, &vf))) {
+		snprintf(p->why, sizeof(p->why), "%s: no PF or VF index in sysfs: %s",
+			 p->d->bdf, strerror(-rc));
+		return -EOPNOTSUPP;
+	}
+	snprintf(path, sizeof(path), REFDEV_FI_DIR "/%s/fault_inject", pf);
+	f = fopen(path, "w");
+	if (!f) {
+		rc = -errno;
+		snprintf(p->why, sizeof(p->why), "no fault injection: %s: %s (PF not on "
+			 "refdev_core, debugfs not mounted, or not root)", path, strerror(-rc));
+		return -EOPNOTSUPP;
+	}
+	snprintf(cmd, sizeof(cmd), "%u %u %llu %u\n", fault, count, param, vf);
+	rc = fputs(cmd, f) < 0 || fflush(f) ? -errno : 0;
+	if (fclose(f) && !rc)
+		rc = -errno;
+	if (rc)
+		snprintf(p->why, sizeof(p->why), "%s: \"%.*s\": %s", path,
+			 (int)strlen(cmd) - 1, cmd, strerror(-rc));
+	return rc;
+}
+
+/* A LATE completion must come after refdev_core gave up on the command. */
+static unsigned long long refdev_fault_late_us(void)
+{
+	unsigned int ms = 0;
+	FILE *f = fopen(REFDEV_FI_TIMEOUT, "r");
+
+	if (f) {
+		if (fscanf(f, "%u", &ms) != 1)
+			ms = 0;
+		fclose(f);
+	}
+	if (!ms)
+		ms = REFDEV_FI_MAX_TIMEOUT_MS;
+	return (ms + 2000ull) * 1000;
+}
+
+static int refdev_fault_arm(struct pers_dev *p, enum pers_fault f, unsigned int count)
+{
+	switch (f) {
+	case PERS_FAULT_ERROR:	/* DEV-FI-001, status 0xff INJECTED */
+		return refdev_fault_write(p, REFDEV_FAULT_FAIL_STATUS, count, 0);
+	case PERS_FAULT_STUCK:	/* DEV-FI-002 */
+		return refdev_fault_write(p, REFDEV_FAULT_NO_COMPLETION, count, 0);
+	case PERS_FAULT_LATE:	/* DEV-FI-003 */
+		return refdev_fault_write(p, REFDEV_FAULT_LATE, count, refdev_fault_late_us());
+	}
+	snprintf(p->why, sizeof(p->why), "unknown fault %d", (int)f);
+	return -EINVAL;
+}
+
+/* DEV-FI-008: count 0 disarms a fault; this VF's three, one by one. */
+static int refdev_fault_clear(struct pers_dev *p)
+{
+	static const unsigned int faults[] = {
+		REFDEV_FAULT_FAIL_STATUS, REFDEV_FAULT_NO_COMPLETION, REFDEV_FAULT_LATE,
+	};
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		if ((rc = refdev_fault_write(p, faults[i], 0, 0)))
+			return rc;
+	return 0;
+}
+
 const struct personality pers_refdev = {
 	.strict_stream = true,
 	.corrupt_stream = refdev_corrupt_stream,
@@ -371,5 +463,7 @@ const struct personality pers_refdev = {
 	.read_state = refdev_read_state,
 	.check_reset_state = refdev_check_reset_state,
 	.reinit = refdev_reinit,
+	.fault_arm = refdev_fault_arm,
+	.fault_clear = refdev_fault_clear,
 };
 CONFORM_PERSONALITY(pers_refdev);
