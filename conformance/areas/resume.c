@@ -280,6 +280,226 @@ static void test_swapped_halves(void **state)
 	free(s.buf);
 }
 
+/* ---- checks that need no personality ------------------------------------ */
+
+#define FIRST_BYTES	8
+
+/* write() of the whole buffer, stopping at the first refusal (0 or -errno). */
+static int write_until_refused(int fd, const uint8_t *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = write(fd, buf + done, len - done);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return n ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Inverts the first bytes: a stream header's magic, if it has one. */
+static void invert_first_bytes(uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < FIRST_BYTES && i < len; i++)
+		buf[i] ^= 0xff;
+}
+
+static const char *rc_str(int rc)
+{
+	return rc ? errname(rc) : "ok";
+}
+
+/*
+ * One RESUMING session with the pieces written one write() each, then
+ * RESUMING -> STOP; returns the SET's result, *refused the first write()
+ * error. The device is left in STOP or (after a failed SET) RESUMING/ERROR.
+ */
+static int session(struct vfio_dev *d, const uint8_t *a, size_t alen, const uint8_t *b,
+		   size_t blen, int *refused)
+{
+	int fd, stop;
+
+	if (mig_state_now(d) != VFIO_DEVICE_STATE_STOP)
+		mig_go(d, VFIO_DEVICE_STATE_STOP);
+	fd = mig_go(d, VFIO_DEVICE_STATE_RESUMING);
+	conform_check(fd >= 0, "STOP -> RESUMING returned no data fd" DATA_FD_Q);
+	*refused = write_until_refused(fd, a, alen);
+	if (!*refused && blen)
+		*refused = write_until_refused(fd, b, blen);
+	stop = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
+	close(fd);
+	return stop;
+}
+
+/*
+ * session(), then back to RUNNING, reset if it has to be (also without
+ * VFIO_DEVICE_FLAGS_RESET: mig_restore), so that a FAIL leaves a device
+ * the next test can use.
+ */
+static void resume_pieces(struct vfio_dev *d, const uint8_t *a, size_t alen,
+			  const uint8_t *b, size_t blen, int *refused, int *stop)
+{
+	*stop = session(d, a, alen, b, blen, refused);
+	mig_restore(d);
+}
+
+#define INVALID_Q VFIO_H("If the user provided data is found to be incomplete, inconsistent, " \
+			 "or otherwise invalid, the migration driver must fail the SET_STATE ioctl")
+
+/*
+ * A driver that refuses a write() has found the data invalid: the session
+ * must not then load. Two ways to make a driver refuse, neither needing to
+ * know the stream: its first bytes inverted (one write()), and bytes after
+ * its end (the stream, then more in a second write()).
+ */
+static void test_refused_write(void **state)
+{
+	struct vfio_dev *d = CONFORM_DEV(state);
+	uint8_t *buf, *bad, extra[4096];
+	unsigned int refusals = 0;
+	int refused, stop;
+	size_t len;
+
+	need_migration(d);
+	len = mig_save_stop_copy(d, &buf);
+	mig_go(d, VFIO_DEVICE_STATE_RUNNING);
+	if (!len)
+		conform_skip("the device's STOP_COPY stream is empty");
+	bad = malloc(len);
+	conform_check(bad != NULL, "out of memory");
+	memcpy(bad, buf, len);
+	invert_first_bytes(bad, len);
+	memset(extra, 0xa5, sizeof(extra));
+
+	resume_pieces(d, bad, len, NULL, 0, &refused, &stop);
+	print_message("the stream with its first bytes inverted: write() %s, RESUMING -> STOP %s\n",
+		      rc_str(refused), rc_str(stop));
+	refusals += refused != 0;
+	conform_check(!refused || stop, "write() refused the stream with its first bytes "
+		      "inverted (%s), yet RESUMING -> STOP succeeded" INVALID_Q, errname(refused));
+
+	resume_pieces(d, buf, len, extra, sizeof(extra), &refused, &stop);
+	print_message("the stream, then %zu bytes more: write() %s, RESUMING -> STOP %s\n",
+		      sizeof(extra), rc_str(refused), rc_str(stop));
+	refusals += refused != 0;
+	conform_check(!refused || stop, "write() refused %zu bytes after the end of the stream "
+		      "(%s), yet RESUMING -> STOP succeeded" INVALID_Q, sizeof(extra),
+		      errname(refused));
+	free(bad);
+	free(buf);
+	if (!refusals)
+		conform_skip("the driver refused no write() (it may check the data at "
+			     "RESUMING -> STOP only)");
+}
+
+/*
+ * The first of three malformed sessions whose RESUMING -> STOP fails (the
+ * device left there), or NULL when every one loaded.
+ */
+static const char *fail_a_resume(struct vfio_dev *d, const uint8_t *buf, size_t len)
+{
+	static const char *const what[] = {
+		"the stream cut to half its length",
+		"the stream with its first bytes inverted",
+		"the stream with 4096 bytes appended",
+	};
+	const size_t n[] = { len / 2, len, len + 4096 };
+	uint8_t *bad = malloc(len + 4096);
+	int refused, stop;
+	size_t i;
+
+	conform_check(bad != NULL, "out of memory");
+	for (i = 0; i < NELEM(what); i++) {
+		memcpy(bad, buf, len);
+		memset(bad + len, 0xa5, 4096);
+		if (i == 1)
+			invert_first_bytes(bad, len);
+		stop = session(d, bad, n[i], NULL, 0, &refused);
+		print_message("%s: write() %s, RESUMING -> STOP %s\n", what[i], rc_str(refused),
+			      rc_str(stop));
+		if (stop)
+			break;
+		mig_go(d, VFIO_DEVICE_STATE_RUNNING);
+	}
+	free(bad);
+	return i < NELEM(what) ? what[i] : NULL;
+}
+
+static void test_reset_after_failed_stop(void **state)
+{
+	struct vfio_dev *d = CONFORM_DEV(state);
+	struct saved good;
+	const char *what;
+	uint32_t now;
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	need_migration(d);
+	need_reset_flag(d);
+	len = mig_save_stop_copy(d, &buf);
+	good.buf = buf;
+	good.len = len;
+	mig_go(d, VFIO_DEVICE_STATE_RUNNING);
+	if (len < 2)
+		conform_skip("the device's STOP_COPY stream has %zu bytes", len);
+	what = fail_a_resume(d, buf, len);
+	if (!what) {
+		free(buf);
+		conform_skip("no malformed session made RESUMING -> STOP fail");
+	}
+	rc = ioctl(d->fd, VFIO_DEVICE_RESET) ? -errno : 0;
+	conform_check(!rc, "VFIO_DEVICE_RESET after RESUMING -> STOP failed on %s: %s"
+		      VFIO_H("To abort a RESUMING session the device must be reset"), what,
+		      errname(rc));
+	now = mig_state_now(d);
+	conform_check(now == VFIO_DEVICE_STATE_RUNNING, "device_state %s after the reset "
+		      "that followed a failed RESUMING -> STOP"
+		      VFIO_H("To recover from ERROR VFIO_DEVICE_RESET must be used to return the "
+			     "device_state back to RUNNING"), mig_state_name(now));
+	accept_ok(d, &good, 0, "the device's own stream after the reset");
+	free(buf);
+}
+
+/*
+ * Leading bytes the same in two saves are a format header (a magic, a
+ * version), not state; a driver that writes one should check it. Not
+ * every stream has one, and vfio.h requires no check: SHOULD.
+ */
+static void test_first_bytes(void **state)
+{
+	struct vfio_dev *d = CONFORM_DEV(state);
+	uint8_t *buf, *again;
+	int refused, stop;
+	size_t len, len2;
+
+	need_migration(d);
+	len = mig_save_stop_copy(d, &buf);
+	len2 = mig_save_stop_copy(d, &again);
+	mig_go(d, VFIO_DEVICE_STATE_RUNNING);
+	if (len <= FIRST_BYTES || len2 <= FIRST_BYTES || memcmp(buf, again, FIRST_BYTES)) {
+		free(again);
+		free(buf);
+		conform_skip("the first %d bytes of two saves differ (or the stream is shorter): "
+			     "state, not a format header", FIRST_BYTES);
+	}
+	free(again);
+	invert_first_bytes(buf, len);
+	resume_pieces(d, buf, len, NULL, 0, &refused, &stop);
+	free(buf);
+	print_message("the stream with its first %d bytes inverted: write() %s, RESUMING -> "
+		      "STOP %s\n", FIRST_BYTES, rc_str(refused), rc_str(stop));
+	conform_check(refused || stop, "the device's stream with its first %d bytes (the same "
+		      "in every save: a format header) inverted loaded: RESUMING -> STOP "
+		      "succeeded" INVALID_Q, FIRST_BYTES);
+}
+
 static const struct conform_test tests[] = {
 	{ "resume/valid-stream-accepted", { "REQ-RESUME-001" }, test_valid, 0, 0 },
 	{ "resume/odd-write-sizes-accepted", { "REQ-RESUME-002" }, test_odd_writes, 0, 120 },
@@ -291,6 +511,9 @@ static const struct conform_test tests[] = {
 	{ "resume/wrong-version-rejected", { "REQ-RESUME-004", "REQ-RESUME-005" }, test_version, 0, 0 },
 	{ "resume/garbage-rejected", { "REQ-RESUME-004", "REQ-RESUME-005" }, test_garbage, 0, 0 },
 	{ "resume/reordered-stream-rejected", { "REQ-RESUME-004", "REQ-RESUME-005" }, test_swapped_halves, 0, 0 },
+	{ "resume/refused-write-fails-stop", { "REQ-RESUME-007" }, test_refused_write, 0, 0 },
+	{ "resume/reset-after-failed-stop", { "REQ-RESUME-008" }, test_reset_after_failed_stop, 0, 0 },
+	{ "resume/altered-first-bytes-rejected", { "REQ-RESUME-009" }, test_first_bytes, 0, 0 },
 };
 
 CONFORM_AREA(conform_area_resume, "resume", tests, 1200);
