@@ -45,6 +45,8 @@ matrix() {
 	if [ "$k" != src ]; then
 		add "$k" vf-vfio-pci
 		add "$k" token
+		# the same with the VF on the variant driver (its match ops, 6.17+)
+		[ "$k" != 7.3 ] || add "$k" token-variant
 		add "$k" dma
 		add "$k" foreign-vf "${NVME_ARGS[@]}"
 	fi
