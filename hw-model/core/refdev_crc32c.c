@@ -71,10 +71,56 @@ static void slice_init(void)
 	slice_ready = true;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/*
+ * The host's CRC32C instruction (SSE4.2) where it has one: a hardware CRC
+ * engine, as real devices have; ~10x the tables (bench/ row stopcopy).
+ */
+__attribute__((target("sse4.2")))
+static uint32_t crc32c_hw(uint32_t crc, const uint8_t *p, size_t len)
+{
+	uint64_t c = crc;
+
+	for (; len >= 8; len -= 8, p += 8) {
+		uint64_t v;
+
+		__builtin_memcpy(&v, p, 8);
+		c = __builtin_ia32_crc32di(c, v);
+	}
+	crc = (uint32_t)c;
+	while (len--)
+		crc = __builtin_ia32_crc32qi(crc, *p++);
+	return crc;
+}
+
+static bool have_hw(void)
+{
+	static int have = -1;
+
+	if (have < 0)
+		have = __builtin_cpu_supports("sse4.2");
+	return have;
+}
+#else
+static uint32_t crc32c_hw(uint32_t crc, const uint8_t *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	return crc;
+}
+
+static bool have_hw(void)
+{
+	return false;
+}
+#endif
+
 uint32_t refdev_crc32c_update(uint32_t crc, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 
+	if (have_hw())
+		return crc32c_hw(crc, p, len);
 	if (!slice_ready)
 		slice_init();
 	for (; len >= 8; len -= 8, p += 8) {
