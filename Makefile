@@ -84,11 +84,20 @@ $(REFDEV_BENCH): bench/guest/refdev-bench.c hw-model/include/refdev_regs.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -Ihw-model/include -o $@ $<
 
-images: suite drivers $(REFDEV_DMA) $(REFDEV_BENCH) $(if $(KSELFTEST_KERNELS),kselftests)
+# refdev-migbench: the migration data path for make bench (variant driver).
+REFDEV_MIGBENCH := $(BUILD_DIR)/guest/refdev-migbench
+$(REFDEV_MIGBENCH): bench/guest/refdev-migbench.c hw-model/include/refdev_regs.h \
+		conformance/include/uapi/linux/vfio.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static \
+		-Iconformance/include/uapi -Ihw-model/include -o $@ $<
+
+images: suite drivers $(REFDEV_DMA) $(REFDEV_BENCH) $(REFDEV_MIGBENCH) $(if $(KSELFTEST_KERNELS),kselftests)
 	@for k in $(KERNELS); do \
 		ks=; case $$k in 6.*) ;; *) ks="$(KSELFTESTS)" ;; esac; \
 		bash ci/build-initramfs.sh $$k $(call INITRAMFS,$$k) $(SUITE) \
-			$(BUILD_DIR)/drivers/refdev-migrate $(REFDEV_DMA) $(REFDEV_BENCH) $$ks || exit 1; \
+			$(BUILD_DIR)/drivers/refdev-migrate $(REFDEV_DMA) $(REFDEV_BENCH) \
+			$(REFDEV_MIGBENCH) $$ks || exit 1; \
 	done
 
 # The device model's mutants are killed by its unit tests.

@@ -6,7 +6,15 @@
 #   time-to-verdict  the certify guest vs a bare boot-and-poweroff (`boot`
 #                    scenario) of the same image, host wall time per guest;
 #   admin-rtt        an admin command through refdev_core vs a plain MMIO
-#                    read of the PF (`bench` scenario, bench/guest/refdev-bench.c).
+#                    read of the PF (`bench` scenario, bench/guest/refdev-bench.c);
+#   stopcopy         STOP_COPY read of a VF's whole state through the data fd
+#                    vs memcpy of as many bytes, one `migbench` guest per state
+#                    size (vf-mem-size 0 = the 4 KiB state, 1M, 64M, 256M);
+#   precopy          PRE_COPY rounds and bytes until the remainder is under
+#                    64 KiB, the DMA engine dirtying 1/4 of each round (1M);
+#   blackout         VF1 -> VF2 with DMA running, 1 MiB of device memory,
+#                    vs the STOP_COPY read alone (bench/guest/refdev-migbench.c).
+# BENCH_ROWS=migration runs only the migration guests.
 # Writes OUT_DIR/bench.json (one object per run, to compare runs) and prints
 # one line per row. Exit 1 only when a guest did not run.
 set -uo pipefail
@@ -40,15 +48,80 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", (b > 0 ? a / b : 0) }'
 }
 
+# field KEY FILE: the first number after "KEY": in a migbench JSON file
+field() {
+	sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p" "$2" | head -1
+}
+
+# One migbench guest per state size; prints the rows, writes $out/migration.json.
+MIG_SIZES="0 1M 64M 256M"
+migration_rows() {
+	local m bytes j state rd mc kc first=1 rc=0 pre fin rounds bo bor pend
+	{
+		printf '  "stopcopy": ['
+		for m in $MIG_SIZES; do
+			bytes=$(numfmt --from=iec "$m")
+			guest "migbench-$m" --scenario migbench --endpoint "refdev,vf-mem-size=$m" \
+				--append "refdev.mem=$bytes$([ "$m" = 1M ] && echo ' refdev.migbench=all')" \
+				>/dev/null || { rc=1; continue; }
+			j=$out/migbench-$m/migbench.json
+			state=$(field state_bytes "$j")
+			rd=$(sed -n 's/.*"stopcopy": {"read_ns": \([0-9]*\), "memcpy_ns": \([0-9]*\).*/\1/p' "$j")
+			mc=$(sed -n 's/.*"stopcopy": {"read_ns": \([0-9]*\), "memcpy_ns": \([0-9]*\).*/\2/p' "$j")
+			kc=$(field kcopy_ns "$j")
+			[ -n "$rd" ] || { rc=1; continue; }
+			printf '%s{"vf_mem_size": "%s", "state_bytes": %s, "read_ns": %s, "memcpy_ns": %s, "kcopy_ns": %s, "ratio": %s, "kcopy_ratio": %s}' \
+				"$([ $first = 1 ] || echo ', ')" "$m" "$state" "$rd" "$mc" "$kc" \
+				"$(ratio "$mc" "$rd")" "$(ratio "$kc" "$rd")"
+			first=0
+			printf 'bench: stopcopy %-5s  %s bytes: read %s MB/s / memcpy %s MB/s = %sx (target >= 0.5x at 64M); read(2) of a RAM file %s MB/s = %sx\n' \
+				"$m" "$state" "$(ratio "$state" "$(ratio "$rd" 1000)")" \
+				"$(ratio "$state" "$(ratio "$mc" 1000)")" "$(ratio "$mc" "$rd")" \
+				"$(ratio "$state" "$(ratio "$kc" 1000)")" "$(ratio "$kc" "$rd")" >&2
+		done
+		printf '],\n'
+		j=$out/migbench-1M/migbench.json
+		rounds=$(field rounds "$j")
+		pre=$(field bytes_precopy "$j")
+		fin=$(field bytes_final "$j")
+		state=$(field state_bytes "$j")
+		bo=$(field blackout_ns "$j")
+		bor=$(sed -n 's/.*"blackout": {[^}]*"read_ns": \([0-9]*\).*/\1/p' "$j")
+		pend=$(field pending_at_stop "$j")
+		if [ -n "$rounds" ] && [ -n "$bo" ] && [ -n "$bor" ]; then
+			printf '  "precopy": {"state_bytes": %s, "dirty_fraction": 0.25, "threshold": 65536, "rounds": %s, "bytes_precopy": %s, "bytes_final": %s, "bytes_ratio": %s},\n' \
+				"$state" "$rounds" "$pre" "$fin" "$(ratio "$((pre + fin))" "$state")"
+			printf '  "blackout": {"state_bytes": %s, "blackout_ns": %s, "stopcopy_read_ns": %s, "pending_descriptors": %s, "ratio": %s},\n' \
+				"$state" "$bo" "$bor" "$pend" "$(ratio "$bo" "$bor")"
+			printf 'bench: precopy  1M  %s rounds, %s + %s bytes sent = %sx the %s-byte state (1/4 dirtied per round, until < 64 KiB left)\n' \
+				"$rounds" "$pre" "$fin" "$(ratio "$((pre + fin))" "$state")" "$state" >&2
+			printf 'bench: blackout 1M  %s ns / STOP_COPY read %s ns = %sx (%s descriptors pending at STOP)\n' \
+				"$bo" "$bor" "$(ratio "$bo" "$bor")" "$pend" >&2
+		else
+			rc=1
+		fi
+	} >"$out/migration.json.part"
+	return $rc
+}
+
 main() {
 	local load0 boot certify suite per_test aq mmio sys admin rc=0
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
-	log bench "kernel $k, load average $load0; 3 guests one after another"
+	if [ "${BENCH_ROWS:-all}" = migration ]; then
+		log bench "kernel $k, load average $load0; migration guests only"
+		migration_rows || rc=1
+		{ echo "{"; echo "  \"date\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\", \"kernel\": \"$k\", \"loadavg_start\": \"$load0\","
+		  sed '$ s/,$//' "$out/migration.json.part"; echo "}"; } >"$out/bench.json"
+		log bench "results in $out/bench.json"
+		return $rc
+	fi
+	log bench "kernel $k, load average $load0; 7 guests one after another"
 	boot=$(guest boot) || rc=1
 	certify=$(guest certify) || rc=1
 	# iomem=relaxed: refdev_core owns BAR0, and a strict kernel (Debian's)
 	# refuses user mappings of a driver's region; the MMIO row needs one.
 	guest bench --append iomem=relaxed >/dev/null || rc=1
+	migration_rows || rc=1
 	suite=$(sed -n 's/.*<testsuites [^>]*time="\([0-9.]*\)".*/\1/p' "$out/certify/certify.junit.xml" 2>/dev/null)
 	per_test=$(bash "$REPO_ROOT/bench/junit-times.sh" "$out/certify/certify.junit.xml" 2>/dev/null |
 		sed -n 's/.* median \([0-9.]*\) .*/\1/p')
@@ -73,7 +146,8 @@ main() {
 	  "loadavg_start": "$load0",
 	  "loadavg_end": "$(cut -d' ' -f1-3 /proc/loadavg)",
 	  "time_to_verdict": {"certify_s": $certify, "boot_s": $boot, "ratio": $(ratio "$certify" "$boot"), "suite_s": ${suite:-null}, "per_test_median_s": ${per_test:-null}},
-	  "admin_rtt": {"admin_ns": $admin, "mmio_read_ns": $mmio, "syscall_ns": ${sys:-0}, "ratio": $(ratio "$admin" "$mmio")}
+	  "admin_rtt": {"admin_ns": $admin, "mmio_read_ns": $mmio, "syscall_ns": ${sys:-0}, "ratio": $(ratio "$admin" "$mmio")},
+	$(sed '$ s/,$//' "$out/migration.json.part")
 	}
 	EOF
 	log bench "results in $out/bench.json"

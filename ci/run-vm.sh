@@ -127,6 +127,7 @@ scenario_append() {
 scenario_mem() {
 	case "$scenario" in
 	kselftests) echo 3072 ;;
+	migbench) echo 2048 ;;	# up to 256 MiB of state, read and copied
 	*) echo 1024 ;;
 	esac
 }
