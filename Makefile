@@ -64,11 +64,12 @@ drivers: kernels
 
 # refdev-dma: the guest-side example of driving a VF through VFIO.
 REFDEV_DMA := $(BUILD_DIR)/guest/refdev-dma
+include libvfio/libvfio.mk
 $(REFDEV_DMA): hw-model/guest/refdev-dma.c hw-model/include/refdev_regs.h \
-		conformance/include/uapi/linux/vfio.h
+		conformance/include/uapi/linux/vfio.h $(LIBVFIO_SRCS) $(LIBVFIO_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static \
-		-Iconformance/include/uapi -Ihw-model/include -o $@ $<
+		$(LIBVFIO_CPPFLAGS) -Ihw-model/include -o $@ $< $(LIBVFIO_SRCS)
 
 # The kernel's own VFIO selftests (tools/testing/selftests/vfio of the newest
 # linux-source, with our refdev driver plug-in: kselftests/vfio/), static, for
@@ -103,6 +104,7 @@ images: suite drivers $(REFDEV_DMA) $(REFDEV_BENCH) $(REFDEV_MIGBENCH) $(if $(KS
 # The device model's mutants are killed by its unit tests.
 unit: deps
 	@$(MAKE) --no-print-directory -C hw-model unit mutants O=$(BUILD_DIR)/hw-model
+	@$(MAKE) --no-print-directory -C libvfio unit O=$(BUILD_DIR)/libvfio
 	@$(MAKE) --no-print-directory -C conformance unit O=$(BUILD_DIR)/conformance
 	@bash ci/expect-selftest.sh
 

@@ -23,7 +23,7 @@ tmp=$(mktemp -d /tmp/build-deb.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 src=$tmp/vfio-conform-$version
 mkdir "$src"
-git -C "$repo" ls-files -z -- conformance SPEC.md hw-model/include packaging/debian |
+git -C "$repo" ls-files -z -- conformance libvfio SPEC.md hw-model/include packaging/debian |
 	(cd "$repo" && tar --null -T - -cf -) | tar -xf - -C "$src"
 mv "$src/packaging/debian" "$src/debian"
 rmdir "$src/packaging"

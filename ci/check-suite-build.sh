@@ -22,7 +22,7 @@ tmp=$(mktemp -d /tmp/suite-build.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/src"
 # Tracked files with their working-tree contents, nothing generated.
-git -C "$repo" ls-files -z -- conformance SPEC.md hw-model/include |
+git -C "$repo" ls-files -z -- conformance libvfio SPEC.md hw-model/include |
 	(cd "$repo" && tar --null -T - -cf -) | tar -xf - -C "$tmp/src"
 
 as_user() {

@@ -19,7 +19,7 @@ static uint32_t cfg_rd(const struct vfio_dev *d, uint32_t off, unsigned int size
 {
 	uint32_t v = 0;
 
-	conform_check_rc(vfio_cfg_read(d, off, size, &v),
+	conform_check_rc(__vfio_cfg_read(d, off, size, &v),
 			 "config read of %u bytes at 0x%03x", size, off);
 	return v;
 }
@@ -27,7 +27,7 @@ static uint32_t cfg_rd(const struct vfio_dev *d, uint32_t off, unsigned int size
 /* Writes may be refused (read-only fields); what counts is what reads back. */
 static int cfg_wr(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t v)
 {
-	return vfio_cfg_write(d, off, size, v);
+	return __vfio_cfg_write(d, off, size, v);
 }
 
 static uint32_t sysfs_u32(const char *bdf, const char *attr)
@@ -150,16 +150,16 @@ static void bar_probe(const struct vfio_dev *d, unsigned int idx, bool is64,
 	p->idx = idx;
 	p->is64 = is64;
 	for (h = 0; h < halves; h++)
-		vfio_cfg_read(d, bar_off(idx + h), 4, &p->orig[h]);
+		__vfio_cfg_read(d, bar_off(idx + h), 4, &p->orig[h]);
 	p->is_io = pci_bar_is_io(p->orig[0]);
 	for (h = 0; h < halves; h++)
 		cfg_wr(d, bar_off(idx + h), 4, 0xffffffffu);
 	for (h = 0; h < halves; h++)
-		vfio_cfg_read(d, bar_off(idx + h), 4, &p->mask[h]);
+		__vfio_cfg_read(d, bar_off(idx + h), 4, &p->mask[h]);
 	for (h = 0; h < halves; h++)
 		cfg_wr(d, bar_off(idx + h), 4, p->orig[h]);
 	for (h = 0; h < halves; h++)
-		vfio_cfg_read(d, bar_off(idx + h), 4, &p->after[h]);
+		__vfio_cfg_read(d, bar_off(idx + h), 4, &p->after[h]);
 	p->size = pci_bar_size(p->mask[0], p->mask[1], is64, p->is_io);
 }
 
@@ -181,7 +181,7 @@ static void bar_scan(const struct vfio_dev *d, bool want32, bool want64, struct 
 	cfg_wr(d, PCI_COMMAND, 2, s->cmd_before & ~DECODE_BITS);
 	for (i = 0; i < PCI_BAR_COUNT; i++) {
 		lo = 0;
-		vfio_cfg_read(d, bar_off(i), 4, &lo);
+		__vfio_cfg_read(d, bar_off(i), 4, &lo);
 		is64 = pci_bar_is_64(lo) && i + 1 < PCI_BAR_COUNT;
 		if ((is64 && want64) || (!is64 && want32))
 			bar_probe(d, i, is64, &s->p[s->n++]);
@@ -196,7 +196,7 @@ static uint64_t region_size(const struct vfio_dev *d, uint32_t index)
 {
 	struct vfio_region_info ri;
 
-	conform_check_rc(vfio_region_info_fixed(d->fd, index, &ri), "REGION_INFO(%u)", index);
+	conform_check_rc(__vfio_region_info_fixed(d->fd, index, &ri), "REGION_INFO(%u)", index);
 	return ri.size;
 }
 
@@ -275,7 +275,7 @@ static void test_bar_restore(void **state)
 	bar_scan(d, true, true, &s);
 	/* the expansion ROM BAR too: all address bits, enable bit clear */
 	cfg_wr(d, PCI_ROM_ADDRESS, 4, PCI_ROM_ADDRESS_MASK);
-	vfio_cfg_read(d, PCI_ROM_ADDRESS, 4, &rom_mask);
+	__vfio_cfg_read(d, PCI_ROM_ADDRESS, 4, &rom_mask);
 	cfg_wr(d, PCI_ROM_ADDRESS, 4, before[PCI_BAR_COUNT]);
 	for (i = 0; i < PCI_BAR_COUNT; i++)
 		after[i] = cfg_rd(d, bar_off(i), 4);
@@ -359,7 +359,7 @@ static void test_cap_lists(void **state)
 
 	cfg = calloc(1, PCI_CFG_SIZE_EXPRESS);
 	conform_check(cfg != NULL, "out of memory");
-	n = vfio_cfg_read_all(d, cfg, PCI_CFG_SIZE_EXPRESS);
+	n = __vfio_cfg_read_all(d, cfg, PCI_CFG_SIZE_EXPRESS);
 	if (n < PCI_CFG_SIZE_LEGACY) {
 		free(cfg);
 		/* a config region that cannot be read whole is another test's */

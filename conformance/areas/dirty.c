@@ -27,7 +27,7 @@ static int log_start(int fd, uint64_t *page_size, const struct vfio_device_featu
 		.num_ranges = n,
 		.ranges = (uint64_t)(uintptr_t)r,
 	};
-	int rc = vfio_feature(fd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
+	int rc = __vfio_feature(fd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
 			      &c, sizeof(c));
 
 	if (!rc)
@@ -45,7 +45,7 @@ static int log_start1(int fd, uint64_t iova, uint64_t len, uint64_t *pgsz)
 
 static int log_stop(int fd)
 {
-	return vfio_feature(fd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
+	return __vfio_feature(fd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
 			    NULL, 0);
 }
 
@@ -56,13 +56,13 @@ static int log_report(int fd, uint64_t iova, uint64_t len, uint64_t pgsz, uint64
 		.bitmap = (uint64_t)(uintptr_t)bitmap,
 	};
 
-	return vfio_feature(fd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT,
+	return __vfio_feature(fd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT,
 			    &r, sizeof(r));
 }
 
 static void need_logging(struct vfio_dev *d)
 {
-	int rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+	int rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
 			      VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0);
 
 	if (rc)
@@ -91,13 +91,13 @@ static void test_probe(void **state)
 	int rc;
 
 	need_logging(d);
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
 			  VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, NULL, 0);
 	conform_check(!rc, "START probes but STOP does not: %s", errname(rc));
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
 			  VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, NULL, 0);
 	conform_check(!rc, "START probes but REPORT (GET) does not: %s", errname(rc));
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
 			  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0);
 	conform_check(rc != 0, "PROBE|GET of DMA_LOGGING_START (SET-only) succeeded");
 }
@@ -339,8 +339,8 @@ static void dma_env(struct vfio_dev *d, struct dma_env *e)
 {
 	need_report(d);
 	need_dma(d, &e->p);
-	conform_check_rc(dma_buf_map(&e->ring, d->ctr->fd, RING_IOVA, 0x1000), "MAP_DMA ring");
-	conform_check_rc(dma_buf_map(&e->buf, d->ctr->fd, BUF_IOVA, BUF_PAGES * PG),
+	conform_check_rc(__dma_buf_map(&e->ring, d->ctr->fd, RING_IOVA, 0x1000), "MAP_DMA ring");
+	conform_check_rc(__dma_buf_map(&e->buf, d->ctr->fd, BUF_IOVA, BUF_PAGES * PG),
 			 "MAP_DMA buffer");
 }
 
@@ -394,7 +394,7 @@ static void test_bits_many_ranges(void **state)
 	unsigned int i;
 
 	dma_env(d, &e);
-	conform_check_rc(dma_buf_map(&far, d->ctr->fd, SPREAD_IOVA + 11 * 0x100000ull, PG),
+	conform_check_rc(__dma_buf_map(&far, d->ctr->fd, SPREAD_IOVA + 11 * 0x100000ull, PG),
 			 "MAP_DMA far page");
 	for (i = 0; i < NELEM(r); i++) {
 		r[i].iova = SPREAD_IOVA + (uint64_t)i * 0x100000ull;

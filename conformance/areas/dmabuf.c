@@ -82,7 +82,7 @@ static void pick_bar(struct vfio_dev *d, struct vfio_region_info *out)
 	uint32_t i;
 
 	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++) {
-		if (vfio_region_info_fixed(d->fd, i, &ri) || ri.size < pg() ||
+		if (__vfio_region_info_fixed(d->fd, i, &ri) || ri.size < pg() ||
 		    !(ri.flags & VFIO_REGION_INFO_FLAG_MMAP))
 			continue;
 		if (!found || (out->size < 2 * pg() && ri.size >= 2 * pg()))
@@ -211,7 +211,7 @@ static void test_bad_index(void **state)
 		expect_refused(what, dmabuf_get(d, idx[i], 0, &r, 1));
 	}
 	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++) {
-		if (vfio_region_info_fixed(d->fd, i, &ri) || ri.size)
+		if (__vfio_region_info_fixed(d->fd, i, &ri) || ri.size)
 			continue;
 		snprintf(what, sizeof(what), "BAR %u (size 0)", i);
 		expect_refused(what, dmabuf_get(d, i, 0, &r, 1));
@@ -290,7 +290,7 @@ static int exported_imported(struct vfio_dev *d, struct importer *im)
 	need_dmabuf(d);
 	pick_bar(d, &bar);
 	importer_open(im);
-	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode");
+	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode");
 	r.length = pg();
 	fd = dmabuf_get(d, bar.index, 0, &r, 1);
 	conform_check(fd >= 0, "DMA_BUF of BAR %u: %s", bar.index, errname(fd));
@@ -322,9 +322,9 @@ static void set_memory(struct vfio_dev *d, bool on)
 {
 	uint32_t cmd = 0;
 
-	conform_check_rc(vfio_cfg_read(d, 0x04, 2, &cmd), "Command read");
+	conform_check_rc(__vfio_cfg_read(d, 0x04, 2, &cmd), "Command read");
 	cmd = on ? cmd | 0x2 : cmd & ~0x2u;
-	conform_check_rc(vfio_cfg_write(d, 0x04, 2, cmd), "Command write 0x%04x", cmd);
+	conform_check_rc(__vfio_cfg_write(d, 0x04, 2, cmd), "Command write 0x%04x", cmd);
 }
 
 static void test_revoked_without_memory(void **state)

@@ -86,7 +86,7 @@ static bool stuck_arc(struct vfio_dev *d, struct pers_dev *p, uint64_t flags,
 
 	mig_reach(d, flags, a->from, &r);
 	arm(p, PERS_FAULT_STUCK, 1);
-	rc = vfio_mig_set_state(d->fd, a->to, NULL);
+	rc = __vfio_mig_set_state(d->fd, a->to, NULL);
 	disarm(p);
 	snprintf(what, sizeof(what), "%s -> %s on a device that stopped answering",
 		 mig_state_name(a->from), mig_state_name(a->to));
@@ -101,7 +101,7 @@ static bool stuck_arc(struct vfio_dev *d, struct pers_dev *p, uint64_t flags,
 	conform_check(s == VFIO_DEVICE_STATE_ERROR, "%s failed (%s) and device_state reads %s, "
 		      "not ERROR: a device that hangs has failed, and the driver cannot know "
 		      "it is in any valid state" ERROR_Q, what, errname(rc), mig_state_name(s));
-	rc = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_RUNNING, NULL);
+	rc = __vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_RUNNING, NULL);
 	s = mig_state_now(d);
 	conform_check(rc && s == VFIO_DEVICE_STATE_ERROR, "in ERROR, SET RUNNING %s and "
 		      "device_state reads %s" ERROR_Q, rc ? "failed" : "succeeded",
@@ -151,7 +151,7 @@ static pid_t stuck_arc_child(struct vfio_dev *d, int *rfd)
 		long long end;
 
 		close(pfd[0]);
-		(void)!vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
+		(void)!__vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
 		end = now_ms();
 		(void)!write(pfd[1], &end, sizeof(end));
 		_exit(0);
@@ -203,7 +203,7 @@ static void test_reset_during_stuck_arc(void **state)
 /* One step of the check below: it must work, since the device works again. */
 static int must_go(struct vfio_dev *d, uint32_t s, const char *why)
 {
-	int fd = -1, rc = vfio_mig_set_state(d->fd, s, &fd);
+	int fd = -1, rc = __vfio_mig_set_state(d->fd, s, &fd);
 
 	conform_check(!rc, "%s: SET %s: %s" TRANSITION_Q, why, mig_state_name(s), errname(rc));
 	return fd;
@@ -227,7 +227,7 @@ static void test_late_completion(void **state)
 		conform_skip("personality %s cannot set and read state", p.ops->name);
 	arm(&p, PERS_FAULT_LATE, 1);
 	t0 = now_ms();
-	rc = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
+	rc = __vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
 	print_message("RUNNING -> STOP with a late completion: %s after %lld ms\n",
 		      rc ? errname(rc) : "succeeded", now_ms() - t0);
 	if (!rc) {
@@ -247,7 +247,7 @@ static void test_late_completion(void **state)
 	must_go(d, VFIO_DEVICE_STATE_STOP, AFTER_LATE);
 	fd = must_go(d, VFIO_DEVICE_STATE_STOP_COPY, AFTER_LATE);
 	conform_check(fd >= 0, AFTER_LATE ": STOP -> STOP_COPY returned no data fd" DATA_FD_Q);
-	n = mig_read_all(fd, &buf, MIG_MAX_DATA);
+	n = __mig_read_all(fd, &buf, MIG_MAX_DATA);
 	close(fd);
 	conform_check(n > 0, AFTER_LATE ": reading the STOP_COPY stream: %s",
 		      n ? errname((int)n) : "no data");
@@ -255,7 +255,7 @@ static void test_late_completion(void **state)
 	conform_check(!p.ops->set_state(&p, 0x5eed0004), "personality: %s", p.why);
 	must_go(d, VFIO_DEVICE_STATE_STOP, AFTER_LATE);
 	fd = must_go(d, VFIO_DEVICE_STATE_RESUMING, AFTER_LATE);
-	rc = mig_write_all(fd, buf, (size_t)n, 0);
+	rc = __mig_write_all(fd, buf, (size_t)n, 0);
 	free(buf);
 	conform_check(!rc, AFTER_LATE ": writing the saved stream: %s", errname(rc));
 	must_go(d, VFIO_DEVICE_STATE_STOP, AFTER_LATE);

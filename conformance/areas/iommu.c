@@ -194,7 +194,7 @@ static void bar_mapping(struct vfio_dev *d, struct vfio_region_info *out)
 	uint32_t i;
 
 	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++) {
-		conform_check_rc(vfio_region_info_get(d->fd, i, &ri), "REGION_INFO(%u)", i);
+		conform_check_rc(__vfio_region_info_get(d->fd, i, &ri), "REGION_INFO(%u)", i);
 		if ((ri->flags & VFIO_REGION_INFO_FLAG_MMAP) && ri->size >= pg() &&
 		    !vfio_cap_find(ri, ri->argsz, ri->cap_offset,
 				   VFIO_REGION_INFO_CAP_SPARSE_MMAP)) {
@@ -216,7 +216,7 @@ static void test_bar_map(void **state)
 	int rc;
 
 	bar_mapping(d, &ri);
-	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode");
+	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode");
 	va = mmap(NULL, ri.size, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, (off_t)ri.offset);
 	conform_check(va != MAP_FAILED, "mmap BAR region %u: %s", ri.index, strerror(errno));
 	rc = dma_map(d, va, IOVA_BASE, ri.size);

@@ -79,8 +79,8 @@ static void pf_token_set(const char *token)
 	char err[VFIO_ERR_LEN] = "";
 	int rc;
 
-	conform_check_rc(vfio_container_init(&c, err, sizeof(err)), "%s", err);
-	rc = vfio_pf_set_vf_token(&c, conform_env.pf, token, err, sizeof(err));
+	conform_check_rc(__vfio_container_init(&c, err, sizeof(err)), "%s", err);
+	rc = __vfio_pf_set_vf_token(&c, conform_env.pf, token, err, sizeof(err));
 	vfio_container_fini(&c);
 	conform_check(!rc, "setting the VF token on PF %s: %s", conform_env.pf, err);
 }
@@ -201,8 +201,8 @@ static void as_vfio_dev(struct ifd *f, struct vfio_dev *d)
 	memset(d, 0, sizeof(*d));
 	snprintf(d->bdf, sizeof(d->bdf), "%s", conform_env.bdf);
 	d->fd = f->dev;
-	conform_check_rc(vfio_device_get_info(d->fd, &d->info), "GET_INFO through the cdev");
-	conform_check_rc(vfio_region_info_fixed(d->fd, VFIO_PCI_CONFIG_REGION_INDEX, &d->cfg),
+	conform_check_rc(__vfio_device_get_info(d->fd, &d->info), "GET_INFO through the cdev");
+	conform_check_rc(__vfio_region_info_fixed(d->fd, VFIO_PCI_CONFIG_REGION_INDEX, &d->cfg),
 			 "REGION_INFO(config) through the cdev");
 }
 
@@ -222,7 +222,7 @@ static void test_bind_attach(void **state)
 		      d.info.flags);
 	conform_check(d.info.num_regions >= VFIO_PCI_NUM_REGIONS, "num_regions %u",
 		      d.info.num_regions);
-	conform_check_rc(vfio_cfg_read(&d, 0, 2, &vendor), "config read through the cdev");
+	conform_check_rc(__vfio_cfg_read(&d, 0, 2, &vendor), "config read through the cdev");
 	if (dev_is_mdev(d.bdf)) {
 		/* no sysfs vendor file to compare with */
 		print_message("mediated device: Vendor ID 0x%04x through the cdev\n", vendor);
@@ -667,12 +667,12 @@ static void test_ioas_bar_map(void **state)
 	ready(&f);
 	as_vfio_dev(&f, &d);
 	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++)
-		if (!vfio_region_info_fixed(d.fd, i, &ri) &&
+		if (!__vfio_region_info_fixed(d.fd, i, &ri) &&
 		    (ri.flags & VFIO_REGION_INFO_FLAG_MMAP) && ri.size >= 0x1000)
 			break;
 	if (i > VFIO_PCI_BAR5_REGION_INDEX)
 		conform_skip("no mmap-able BAR of at least 4 KiB");
-	conform_check_rc(vfio_dev_enable_memory(&d), "enabling memory decode");
+	conform_check_rc(__vfio_dev_enable_memory(&d), "enabling memory decode");
 	va = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, (off_t)ri.offset);
 	conform_check(va != MAP_FAILED, "mmap BAR region %u: %s", i, strerror(errno));
 	rc = ioas_map(&f, va, MAP_IOVA, 0x1000);

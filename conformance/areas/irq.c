@@ -64,7 +64,7 @@ static uint32_t pick_index(struct vfio_dev *d, uint32_t *count)
 	size_t i;
 
 	for (i = 0; i < NELEM(order); i++) {
-		rc = vfio_irq_info(d->fd, order[i], &ii);
+		rc = __vfio_irq_info(d->fd, order[i], &ii);
 		if (rc && !first_rc) {
 			first_rc = rc;
 			failed = order[i];
@@ -93,7 +93,7 @@ static void efds_new(struct efds *e, unsigned int n)
 
 	e->n = n;
 	for (i = 0; i < n; i++) {
-		e->fd[i] = efd_new();
+		e->fd[i] = __efd_new();
 		conform_check(e->fd[i] >= 0, "eventfd: %s", strerror(-e->fd[i]));
 	}
 }
@@ -166,7 +166,7 @@ static void irq_enable_all(struct vfio_dev *d, uint32_t index, struct efds *e, u
 	efds_new(e, n);
 	for (i = 0; i < n; i++)
 		fds[i] = e->fd[i];
-	rc = vfio_set_irqs(d->fd, index, 0, n,
+	rc = __vfio_set_irqs(d->fd, index, 0, n,
 			   VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, fds);
 	if (rc && !own)
 		conform_skip_prereq("REQ-IRQ-009", "SET_IRQS(%s, eventfds for vectors 0..%u): %s",
@@ -190,7 +190,7 @@ static void test_info_all(void **state)
 	int rc;
 
 	for (i = 0; i < d->info.num_irqs && i < 64; i++) {
-		rc = vfio_irq_info(d->fd, i, &ii);
+		rc = __vfio_irq_info(d->fd, i, &ii);
 		if (i == VFIO_PCI_ERR_IRQ_INDEX && rc == -EINVAL && !is_pcie(d))
 			continue;	/* vfio-pci: ERR only for PCI Express functions */
 		conform_check(!rc, "GET_IRQ_INFO(index %u < num_irqs %u): %s"
@@ -219,7 +219,7 @@ static void test_info_out_of_range(void **state)
 	int rc;
 
 	for (i = 0; i < NELEM(bad); i++) {
-		rc = vfio_irq_info(d->fd, bad[i], &ii);
+		rc = __vfio_irq_info(d->fd, bad[i], &ii);
 		conform_check(rc != 0, "GET_IRQ_INFO(index %u >= num_irqs %u) succeeded"
 			      VFIO_H("Max IRQ index + 1"), bad[i], d->info.num_irqs);
 		print_message("index %u: %s\n", bad[i], errname(rc));
@@ -252,7 +252,7 @@ static void test_intx_count(void **state)
 	struct vfio_irq_info ii = irq_info_ok(d, VFIO_PCI_INTX_IRQ_INDEX);
 	uint32_t pin = 0;
 
-	conform_check_rc(vfio_cfg_read(d, PCI_INTERRUPT_PIN, 1, &pin), "reading Interrupt Pin");
+	conform_check_rc(__vfio_cfg_read(d, PCI_INTERRUPT_PIN, 1, &pin), "reading Interrupt Pin");
 	print_message("Interrupt Pin %u, INTx count %u flags 0x%x\n", pin, ii.count, ii.flags);
 	if (!pin)
 		conform_check(ii.count == 0, "Interrupt Pin is 0 but INTx count is %u"
@@ -316,7 +316,7 @@ static void test_err_req_count(void **state)
 	bool pcie = is_pcie(d);
 	int rc;
 
-	rc = vfio_irq_info(d->fd, VFIO_PCI_ERR_IRQ_INDEX, &ii);
+	rc = __vfio_irq_info(d->fd, VFIO_PCI_ERR_IRQ_INDEX, &ii);
 	print_message("ERR: %s, count %u (%s function)\n", errname(rc), rc ? 0 : ii.count,
 		      pcie ? "PCI Express" : "conventional PCI");
 	if (pcie)
@@ -340,7 +340,7 @@ static void test_set_bad_index(void **state)
 	int rc;
 
 	for (i = 0; i < NELEM(bad); i++) {
-		rc = vfio_set_irqs(d->fd, bad[i], 0, 0,
+		rc = __vfio_set_irqs(d->fd, bad[i], 0, 0,
 				   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
 		conform_check(rc != 0, "SET_IRQS(index %u, num_irqs %u) succeeded"
 			      VFIO_H("Max IRQ index + 1"), bad[i], d->info.num_irqs);
@@ -363,7 +363,7 @@ static void test_set_range(void **state)
 	int rc;
 
 	for (i = 0; i < NELEM(bad); i++) {
-		rc = vfio_set_irqs_raw(d->fd, sizeof(struct vfio_irq_set) + sizeof(bools),
+		rc = __vfio_set_irqs_raw(d->fd, sizeof(struct vfio_irq_set) + sizeof(bools),
 				       idx, bad[i].start, bad[i].count,
 				       VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER,
 				       bools, sizeof(bools));
@@ -394,7 +394,7 @@ static void test_set_bad_flags(void **state)
 	for (i = 0; i < MAXV; i++)
 		fds[i] = -1;
 	for (i = 0; i < NELEM(bad); i++) {
-		rc = vfio_set_irqs_raw(d->fd, sizeof(struct vfio_irq_set) + sizeof(fds),
+		rc = __vfio_set_irqs_raw(d->fd, sizeof(struct vfio_irq_set) + sizeof(fds),
 				       idx, 0, 1, bad[i], fds, sizeof(fds));
 		conform_check(rc != 0, "SET_IRQS(%s, flags 0x%x) succeeded: exactly one "
 			      "DATA and one ACTION flag are required"
@@ -412,7 +412,7 @@ static void test_set_argsz(void **state)
 	int32_t fds[2] = { -1, -1 };
 	int rc;
 
-	rc = vfio_set_irqs_raw(d->fd, 8, idx, 0, 0,
+	rc = __vfio_set_irqs_raw(d->fd, 8, idx, 0, 0,
 			       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0);
 	conform_check(rc != 0, "SET_IRQS(%s) with argsz 8 succeeded"
 		      VFIO_H("Caller provides struct vfio_irq_set with all fields set"),
@@ -420,7 +420,7 @@ static void test_set_argsz(void **state)
 	print_message("argsz 8: %s\n", errname(rc));
 	if (n < 2)
 		return;
-	rc = vfio_set_irqs_raw(d->fd, sizeof(struct vfio_irq_set) + 4, idx,
+	rc = __vfio_set_irqs_raw(d->fd, sizeof(struct vfio_irq_set) + 4, idx,
 			       0, 2, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
 			       fds, sizeof(fds));
 	conform_check(rc != 0, "SET_IRQS(%s) with 2 eventfds but argsz for 1 succeeded"
@@ -439,7 +439,7 @@ static void test_set_empty_index(void **state)
 	int rc, e, first_rc = 0;
 
 	for (i = VFIO_PCI_INTX_IRQ_INDEX; i <= VFIO_PCI_MSIX_IRQ_INDEX; i++) {
-		rc = vfio_irq_info(d->fd, i, &ii);
+		rc = __vfio_irq_info(d->fd, i, &ii);
 		if (rc && !first_rc) {
 			first_rc = rc;
 			failed = i;
@@ -447,14 +447,14 @@ static void test_set_empty_index(void **state)
 		if (rc || ii.count)
 			continue;
 		any = true;
-		e = efd_new();
+		e = __efd_new();
 		fd = e;
-		rc = vfio_set_irqs(d->fd, i, 0, 1,
+		rc = __vfio_set_irqs(d->fd, i, 0, 1,
 				   VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, &fd);
 		close(e);
 		conform_check(rc != 0, "SET_IRQS(%s eventfd) succeeded on an index with count 0"
 			      VFIO_H("Unimplemented IRQ types return a count of zero"), irq_names[i]);
-		rc = vfio_set_irqs(d->fd, i, 0, 1,
+		rc = __vfio_set_irqs(d->fd, i, 0, 1,
 				   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
 		conform_check(rc != 0, "SET_IRQS(%s trigger) succeeded on an index with count 0"
 			      VFIO_H("Unimplemented IRQ types return a count of zero"), irq_names[i]);
@@ -475,11 +475,11 @@ static void test_set_not_eventfd(void **state)
 
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	conform_check(fd >= 0, "open /dev/null");
-	rc = vfio_set_irqs(d->fd, idx, 0, 1,
+	rc = __vfio_set_irqs(d->fd, idx, 0, 1,
 			   VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, &fd);
 	close(fd);
 	if (!rc)
-		vfio_set_irqs(d->fd, idx, 0, 0,
+		__vfio_set_irqs(d->fd, idx, 0, 0,
 			      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
 	conform_check(rc != 0, "SET_IRQS(%s) accepted /dev/null as an eventfd"
 		      VFIO_H("DATA_EVENTFD binds the specified ACTION to the provided __s32 eventfd"),
@@ -501,7 +501,7 @@ static void enable_disable(struct vfio_dev *d, uint32_t index)
 
 	for (round = 1; round <= 2; round++) {
 		irq_enable_all(d, index, &e, n, true);
-		rc = vfio_set_irqs(d->fd, index, 0, 0,
+		rc = __vfio_set_irqs(d->fd, index, 0, 0,
 				   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
 		conform_check(!rc, "disabling %s (DATA_NONE, count 0), round %d: %s" DISABLE_Q,
 			      irq_names[index], round, errname(rc));
@@ -532,12 +532,12 @@ static void test_msi_loopback(void **state)
 	for (v = 0; v < n; v++) {
 		memset(want, 0, sizeof(want));
 		want[v] = 1;
-		conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSI_IRQ_INDEX, v, 1,
+		conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSI_IRQ_INDEX, v, 1,
 					       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
 					       NULL), "SET_IRQS(MSI DATA_NONE trigger, vector %u)", v);
 		efds_expect(&e, want, 1000, "MSI DATA_NONE loopback");
 	}
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSI_IRQ_INDEX, 0, 0,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSI_IRQ_INDEX, 0, 0,
 				       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL),
 			 "disabling MSI");
 	efds_close(&e);
@@ -555,7 +555,7 @@ static void test_msix_loopback_none(void **state)
 	for (v = 0; v < n; v++) {
 		memset(want, 0, sizeof(want));
 		want[v] = 1;
-		conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, v, 1,
+		conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, v, 1,
 					       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
 					       NULL), "SET_IRQS(MSI-X DATA_NONE trigger, vector %u)", v);
 		efds_expect(&e, want, 1000, "DATA_NONE loopback");
@@ -576,7 +576,7 @@ static void test_msix_loopback_bool(void **state)
 		bools[v] = (v % 2) == 0;
 		want[v] = bools[v];
 	}
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, n,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, n,
 				       VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, bools),
 			 "SET_IRQS(MSI-X DATA_BOOL {1,0,1,...})");
 	efds_expect(&e, want, 1000, "DATA_BOOL loopback");
@@ -594,13 +594,13 @@ static void test_msix_teardown_one(void **state)
 		conform_skip("needs 2 MSI-X vectors, the device has %u", n);
 	victim = 1;
 	msix_enable_all(d, &e, n);
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, victim, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, victim, 1,
 				       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
 				       &minus1), "SET_IRQS(MSI-X vector %u eventfd -1)", victim);
 	efds_drain(&e);
 	for (v = 0; v < n; v++)
 		want[v] = v != victim;
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, n,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, n,
 				       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL),
 			 "SET_IRQS(MSI-X DATA_NONE trigger, all vectors)");
 	efds_expect(&e, want, 1000, "after de-assigning one vector");
@@ -615,11 +615,11 @@ static void test_msix_trigger_disabled(void **state)
 	int rc;
 
 	msix_enable_all(d, &e, n);
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0,
 				       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL),
 			 "disabling MSI-X");
 	efds_drain(&e);
-	rc = vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
+	rc = __vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
 			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
 	print_message("loopback trigger on disabled MSI-X: %s\n", errname(rc));
 	efds_expect(&e, want, 0, "loopback after the index was disabled");
@@ -660,7 +660,7 @@ static void test_msix_device_irq_torn_down(void **state)
 	if (n < 2 || p.ops->irq_vectors < 2)
 		conform_skip("needs 2 MSI-X vectors");
 	msix_enable_all(d, &e, 2);
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 1, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 1, 1,
 				       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
 				       &minus1), "SET_IRQS(MSI-X vector 1 eventfd -1)");
 	efds_drain(&e);
@@ -682,7 +682,7 @@ static void test_msix_mask(void **state)
 	if (!ii.count)
 		conform_skip("device has no MSI-X (IRQ_INFO count 0)");
 	msix_enable_all(d, &e, 1);
-	rc = vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
+	rc = __vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
 			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, NULL);
 	if (!(ii.flags & VFIO_IRQ_INFO_MASKABLE)) {
 		conform_check(rc != 0, "MSI-X is not MASKABLE (flags 0x%x) but ACTION_MASK "
@@ -695,7 +695,7 @@ static void test_msix_mask(void **state)
 	efds_drain(&e);
 	conform_check(!p.ops->raise_irq(&p, 0), "raising vector 0: %s", p.why);
 	efds_expect(&e, want, 0, "masked vector");
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
 				       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, NULL),
 			 "ACTION_UNMASK");
 	want[0] = 1;
@@ -711,18 +711,18 @@ static void test_intx_mask(void **state)
 
 	if (!ii.count)
 		conform_skip("device has no INTx (IRQ_INFO count 0)");
-	e = efd_new();
+	e = __efd_new();
 	fd = e;
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
 				       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, &fd),
 			 "SET_IRQS(INTx eventfd)");
-	rc = vfio_set_irqs(d->fd, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
+	rc = __vfio_set_irqs(d->fd, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
 			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, NULL);
 	conform_check(!rc, "INTx ACTION_MASK: %s", errname(rc));
-	rc = vfio_set_irqs(d->fd, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
+	rc = __vfio_set_irqs(d->fd, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
 			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, NULL);
 	conform_check(!rc, "INTx ACTION_UNMASK: %s", errname(rc));
-	rc = vfio_set_irqs(d->fd, VFIO_PCI_INTX_IRQ_INDEX, 0, 0,
+	rc = __vfio_set_irqs(d->fd, VFIO_PCI_INTX_IRQ_INDEX, 0, 0,
 			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
 	conform_check(!rc, "disabling INTx: %s", errname(rc));
 	close(e);
@@ -738,7 +738,7 @@ static void single_irq(void **state, uint32_t index)
 	uint8_t b;
 	int rc;
 
-	rc = vfio_irq_info(d->fd, index, &ii);
+	rc = __vfio_irq_info(d->fd, index, &ii);
 	if (rc == -EINVAL && index == VFIO_PCI_ERR_IRQ_INDEX && !is_pcie(d))
 		conform_skip("no ERR IRQ on a conventional PCI function (GET_IRQ_INFO: EINVAL)");
 	if (rc)
@@ -748,31 +748,31 @@ static void single_irq(void **state, uint32_t index)
 		conform_skip("device has no %s IRQ (IRQ_INFO count 0)", irq_names[index]);
 	efds_new(&e, 1);
 	fd = e.fd[0];
-	conform_check_rc(vfio_set_irqs(d->fd, index, 0, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, index, 0, 1,
 				       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, &fd),
 			 "SET_IRQS(%s eventfd)", irq_names[index]);
-	conform_check_rc(vfio_set_irqs(d->fd, index, 0, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, index, 0, 1,
 				       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL),
 			 "SET_IRQS(%s DATA_NONE trigger)", irq_names[index]);
 	efds_expect(&e, one, 1000, "DATA_NONE loopback");
 	b = 0;
-	conform_check_rc(vfio_set_irqs(d->fd, index, 0, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, index, 0, 1,
 				       VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, &b),
 			 "SET_IRQS(%s DATA_BOOL 0)", irq_names[index]);
 	efds_expect(&e, none, 0, "DATA_BOOL 0");
 	b = 1;
-	conform_check_rc(vfio_set_irqs(d->fd, index, 0, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, index, 0, 1,
 				       VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, &b),
 			 "SET_IRQS(%s DATA_BOOL 1)", irq_names[index]);
 	efds_expect(&e, one, 1000, "DATA_BOOL 1");
-	rc = vfio_set_irqs(d->fd, index, 1, 1,
+	rc = __vfio_set_irqs(d->fd, index, 1, 1,
 			   VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, &fd);
 	conform_check(rc == -EINVAL, "SET_IRQS(%s start 1, count %u): %s, expected EINVAL",
 		      irq_names[index], ii.count, errname(rc));
-	conform_check_rc(vfio_set_irqs(d->fd, index, 0, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, index, 0, 1,
 				       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
 				       &minus1), "SET_IRQS(%s eventfd -1)", irq_names[index]);
-	rc = vfio_set_irqs(d->fd, index, 0, 1,
+	rc = __vfio_set_irqs(d->fd, index, 0, 1,
 			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
 	print_message("loopback after de-assign: %s\n", errname(rc));
 	efds_expect(&e, none, 0, "loopback after eventfd -1");

@@ -40,10 +40,10 @@ static void test_feature_probe(void **state)
 		      (unsigned long long)flags);
 	conform_check(!(flags & ~7ull), "undefined migration flags 0x%llx",
 		      (unsigned long long)(flags & ~7ull));
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
 			  VFIO_DEVICE_FEATURE_MIGRATION, NULL, 0);
 	conform_check(!rc, "PROBE|GET of MIGRATION: %s", errname(rc));
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
 			  VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, NULL, 0);
 	conform_check(!rc, "PROBE|GET|SET of MIG_DEVICE_STATE: %s", errname(rc));
 }
@@ -55,10 +55,10 @@ static void test_feature_set_rejected(void **state)
 	int rc;
 
 	need_migration(d);
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIGRATION,
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIGRATION,
 			  &m, sizeof(m));
 	conform_check(rc != 0, "SET of VFIO_DEVICE_FEATURE_MIGRATION (GET-only) succeeded");
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
 			  VFIO_DEVICE_FEATURE_MIGRATION, NULL, 0);
 	conform_check(rc != 0, "PROBE|SET of VFIO_DEVICE_FEATURE_MIGRATION succeeded");
 }
@@ -136,7 +136,7 @@ static void test_state_argsz(void **state)
 	int rc;
 
 	need_migration(d);
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
 			  &st, sizeof(st));
 	conform_check(rc == -EINVAL, "SET MIG_DEVICE_STATE with a 4-byte payload: %s, expected "
 		      "EINVAL", errname(rc));
@@ -159,7 +159,7 @@ static void arc(void **state, uint32_t from, uint32_t to)
 	need_mig_state(flags, to);
 	mig_reach(d, flags, from, &r);
 	n = mig_path(from, to, flags, path);
-	rc = vfio_mig_set_state(d->fd, to, &fd);
+	rc = __vfio_mig_set_state(d->fd, to, &fd);
 	now = mig_state_now(d);
 	if (n < 0) {
 		close_fd(&fd);
@@ -258,7 +258,7 @@ static void test_to_error(void **state)
 			continue;
 		mig_reach(d, flags, from[i], &r);
 		fd = -1;
-		rc = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_ERROR, &fd);
+		rc = __vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_ERROR, &fd);
 		close_fd(&fd);
 		now = mig_state_now(d);
 		conform_check(rc != 0, "SET ERROR from %s succeeded: ERROR cannot be requested",
@@ -281,7 +281,7 @@ static void test_bogus_state(void **state)
 	need_migration(d);
 	for (i = 0; i < NELEM(bad); i++) {
 		fd = -1;
-		rc = vfio_mig_set_state(d->fd, bad[i], &fd);
+		rc = __vfio_mig_set_state(d->fd, bad[i], &fd);
 		close_fd(&fd);
 		conform_check(rc != 0, "SET device_state %u (no such state) succeeded", bad[i]);
 		conform_check(mig_state_now(d) == ST_RUN, "SET %u moved the device to %s", bad[i],
@@ -303,7 +303,7 @@ static void test_unsupported_states(void **state)
 			continue;
 		any = true;
 		fd = -1;
-		rc = vfio_mig_set_state(d->fd, s, &fd);
+		rc = __vfio_mig_set_state(d->fd, s, &fd);
 		close_fd(&fd);
 		conform_check(rc != 0, "SET %s succeeded but flags 0x%llx do not support it",
 			      mig_state_name(s), (unsigned long long)flags);
@@ -329,7 +329,7 @@ static void test_stop_copy_eof(void **state)
 	mig_go(d, ST_STOP);
 	fd = mig_go(d, ST_SCOPY);
 	conform_check(fd >= 0, "STOP -> STOP_COPY returned no data fd");
-	n = mig_read_all(fd, &buf, MIG_MAX_DATA);
+	n = __mig_read_all(fd, &buf, MIG_MAX_DATA);
 	conform_check(n >= 0, "reading the STOP_COPY stream: %s", errname((int)n));
 	print_message("STOP_COPY stream: %zd bytes\n", n);
 	again = read(fd, &b, 1);

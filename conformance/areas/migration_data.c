@@ -29,9 +29,9 @@ static void load(struct vfio_dev *d, const uint8_t *buf, size_t len, const char 
 		mig_go(d, VFIO_DEVICE_STATE_STOP);
 	fd = mig_go(d, VFIO_DEVICE_STATE_RESUMING);
 	conform_check(fd >= 0, "%s: STOP -> RESUMING returned no data fd", who);
-	rc = mig_write_all(fd, buf, len, 0);
+	rc = __mig_write_all(fd, buf, len, 0);
 	conform_check(!rc, "%s: writing %zu bytes of state: %s", who, len, errname(rc));
-	rc = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
+	rc = __vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
 	close(fd);
 	conform_check(!rc, "%s: RESUMING -> STOP with a stream saved by STOP_COPY: %s", who,
 		      errname(rc));
@@ -81,7 +81,7 @@ static struct vfio_dev *open_peer(void)
 		conform_skip("no peer device (--peer BDF or VFIO_CONFORM_PEER)");
 	pd = calloc(1, sizeof(*pd));
 	conform_check(pd != NULL, "out of memory");
-	rc = vfio_dev_open(pd, NULL, conform_env.peer,
+	rc = __vfio_dev_open(pd, NULL, conform_env.peer,
 			   conform_use_token() ? conform_env.token : NULL, err, sizeof(err));
 	conform_check(!rc, "opening the peer %s: %s", conform_env.peer, err);
 	return pd;
@@ -211,8 +211,8 @@ static void test_back_to_back(void **state)
 
 static void dma_setup(struct vfio_dev *d, struct dma_buf *ring, struct dma_buf *buf)
 {
-	conform_check_rc(dma_buf_map(ring, d->ctr->fd, RING_IOVA, 0x1000), "MAP_DMA ring");
-	conform_check_rc(dma_buf_map(buf, d->ctr->fd, BUF_IOVA, BUF_LEN), "MAP_DMA buffer");
+	conform_check_rc(__dma_buf_map(ring, d->ctr->fd, RING_IOVA, 0x1000), "MAP_DMA ring");
+	conform_check_rc(__dma_buf_map(buf, d->ctr->fd, BUF_IOVA, BUF_LEN), "MAP_DMA buffer");
 }
 
 static void dma_copy(struct pers_dev *p, struct dma_buf *ring, struct dma_buf *buf,
@@ -317,9 +317,9 @@ static void test_precopy_changes(void **state)
 		      n ? errname(errno) : "EOF");
 	put_state(&p, 0x6002);		/* changes while pre-copying */
 	snap(&p, &a);
-	vfio_precopy_info(fd, NULL, NULL);
+	__vfio_precopy_info(fd, NULL, NULL);
 	mig_go(d, VFIO_DEVICE_STATE_STOP_COPY);
-	n = mig_read_all(fd, &rest, MIG_MAX_DATA);
+	n = __mig_read_all(fd, &rest, MIG_MAX_DATA);
 	conform_check(n >= 0, "reading STOP_COPY: %s", errname((int)n));
 	all = realloc(all, len + (size_t)n + 1);
 	memcpy(all + len, rest, (size_t)n);

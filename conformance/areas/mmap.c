@@ -116,7 +116,7 @@ static void collect_areas(struct vfio_dev *d, struct maps *m)
 
 	memset(m, 0, sizeof(*m));
 	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++) {
-		conform_check_rc(vfio_region_info_get(d->fd, i, &ri), "REGION_INFO(%u)", i);
+		conform_check_rc(__vfio_region_info_get(d->fd, i, &ri), "REGION_INFO(%u)", i);
 		if ((ri->flags & VFIO_REGION_INFO_FLAG_MMAP) && ri->size) {
 			sp = sparse_of(ri);
 			if (!sp)
@@ -165,13 +165,13 @@ static int compare_dword(struct vfio_dev *d, const struct area *a, uint64_t off)
 	uint32_t before = 0, after = 0, mapped = 0;
 	int sig;
 
-	conform_check_rc(vfio_region_read32(d->fd, &a->ri, a->off + off, &before),
+	conform_check_rc(__vfio_region_read32(d->fd, &a->ri, a->off + off, &before),
 			 "pread region %u+0x%llx", a->index,
 			 (unsigned long long)(a->off + off));
 	sig = load32(a->va + off, &mapped);
 	conform_check(!sig, "load through the mapping of region %u+0x%llx: signal %d (%s)",
 		      a->index, (unsigned long long)(a->off + off), sig, strsignal(sig));
-	conform_check_rc(vfio_region_read32(d->fd, &a->ri, a->off + off, &after),
+	conform_check_rc(__vfio_region_read32(d->fd, &a->ri, a->off + off, &after),
 			 "pread region %u+0x%llx", a->index,
 			 (unsigned long long)(a->off + off));
 	if (before != after)
@@ -216,7 +216,7 @@ static void test_mmap_load_matches_pread(void **state)
 	unsigned int i, n = 0;
 	struct maps m;
 
-	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode");
+	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode");
 	map_all(d, &m);
 	for (i = 0; i < m.n; i++)
 		n += compare_area(d, &m.a[i]);
@@ -260,10 +260,10 @@ static void test_mmap_store_matches_pwrite(void **state)
 	a = scratch_area(d, &p, &m, &off);
 	conform_check_rc(p.ops->scratch_read(&p, &old), "scratch read: %s", p.why);
 	*(volatile uint32_t *)(a->va + off) = 0x6d6d6170;	/* "pamm" */
-	conform_check_rc(vfio_region_read32(d->fd, &a->ri, a->off + off, &v), "pread");
+	conform_check_rc(__vfio_region_read32(d->fd, &a->ri, a->off + off, &v), "pread");
 	conform_check(v == 0x6d6d6170, "store 0x6d6d6170 through the mapping, pread 0x%08x"
 		      VFIO_H("Region offset from start of device fd"), v);
-	conform_check_rc(vfio_region_write32(d->fd, &a->ri, a->off + off, 0x70777269), "pwrite");
+	conform_check_rc(__vfio_region_write32(d->fd, &a->ri, a->off + off, 0x70777269), "pwrite");
 	v = *(volatile uint32_t *)(a->va + off);
 	conform_check(v == 0x70777269, "pwrite 0x70777269, the mapping reads 0x%08x"
 		      VFIO_H("Region offset from start of device fd"), v);
@@ -278,7 +278,7 @@ static bool meets_region(struct vfio_dev *d, uint64_t off, uint64_t len, uint32_
 	uint32_t i;
 
 	for (i = 0; i < d->info.num_regions; i++) {
-		if (i == skip || vfio_region_info_fixed(d->fd, i, &ri) || !ri.size)
+		if (i == skip || __vfio_region_info_fixed(d->fd, i, &ri) || !ri.size)
 			continue;
 		if (off < ri.offset + ri.size && ri.offset < off + len)
 			return true;
@@ -319,7 +319,7 @@ static void test_mmap_without_flag(void **state)
 	void *va;
 
 	for (i = 0; i < d->info.num_regions && i <= VFIO_PCI_CONFIG_REGION_INDEX; i++) {
-		if (vfio_region_info_fixed(d->fd, i, &ri) || (ri.flags & VFIO_REGION_INFO_FLAG_MMAP))
+		if (__vfio_region_info_fixed(d->fd, i, &ri) || (ri.flags & VFIO_REGION_INFO_FLAG_MMAP))
 			continue;
 		if (meets_region(d, ri.offset, page_size(), i) || ri.offset % page_size())
 			continue;
@@ -337,9 +337,9 @@ static void set_memory(struct vfio_dev *d, bool on)
 {
 	uint32_t cmd = 0;
 
-	conform_check_rc(vfio_cfg_read(d, PCI_COMMAND, 2, &cmd), "Command read");
+	conform_check_rc(__vfio_cfg_read(d, PCI_COMMAND, 2, &cmd), "Command read");
 	cmd = on ? cmd | CMD_MEMORY : cmd & ~CMD_MEMORY;
-	conform_check_rc(vfio_cfg_write(d, PCI_COMMAND, 2, cmd), "Command write 0x%04x", cmd);
+	conform_check_rc(__vfio_cfg_write(d, PCI_COMMAND, 2, cmd), "Command write 0x%04x", cmd);
 }
 
 /*
@@ -353,7 +353,7 @@ static int memory_disable_load(struct vfio_dev *d, const char *who)
 	uint32_t v = 0;
 	int sig;
 
-	conform_check_rc(vfio_dev_enable_memory(d), "%s: enabling memory decode", who);
+	conform_check_rc(__vfio_dev_enable_memory(d), "%s: enabling memory decode", who);
 	map_all(d, &m);
 	a = &m.a[0];
 	conform_check(!load32(a->va, &v), "%s: load with memory decode on faulted", who);
@@ -381,7 +381,7 @@ static void open_pf(struct vfio_dev *vf, struct vfio_dev *pf)
 		conform_skip("SR-IOV VF: its memory decode is the PF's VF MSE, the VF's "
 			     "Command.MEM does not gate it (the mapping stays valid); no PF on "
 			     "vfio-pci given (--pf) to check instead");
-	rc = vfio_dev_open(pf, vf->ctr, conform_env.pf, conform_env.token, err, sizeof(err));
+	rc = __vfio_dev_open(pf, vf->ctr, conform_env.pf, conform_env.token, err, sizeof(err));
 	conform_check(!rc, "opening PF %s: %s", conform_env.pf, err);
 }
 
@@ -420,7 +420,7 @@ static void test_mmap_after_reset(void **state)
 	int rc;
 
 	need_reset_flag(d);
-	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode");
+	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode");
 	if (!pers_find(d, &p) && p.ops->scratch_direct) {
 		a = scratch_area(d, &p, &m, &off);
 		*(volatile uint32_t *)(a->va + off) = 0x72737420;
@@ -429,7 +429,7 @@ static void test_mmap_after_reset(void **state)
 	}
 	rc = ioctl(d->fd, VFIO_DEVICE_RESET) ? -errno : 0;
 	conform_check(!rc, "VFIO_DEVICE_RESET: %s", errname(rc));
-	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode after reset");
+	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode after reset");
 	conform_check(compare_area(d, a ? a : &m.a[0]) > 0,
 		      "no stable dword to compare in region %u after the reset"
 		      VFIO_H("Reset a device."), (a ? a : &m.a[0])->index);

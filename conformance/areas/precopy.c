@@ -67,14 +67,14 @@ static void test_info_in_pre_copy(void **state)
 	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
 	if (fd < 0)
 		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
-	rc = vfio_precopy_info(fd, NULL, NULL);
+	rc = __vfio_precopy_info(fd, NULL, NULL);
 	conform_check(!rc, "PRECOPY_INFO in PRE_COPY: %s" MANDATORY_Q, errname(rc));
 	rc = ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &bad) ? -errno : 0;
 	conform_check(rc == -EINVAL, "PRECOPY_INFO with argsz 8: %s, expected EINVAL "
 		      "(vfio_check_precopy_ioctl)", errname(rc));
 	if (mig_state_supported(VFIO_DEVICE_STATE_PRE_COPY_P2P, flags)) {
 		mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY_P2P);
-		rc = vfio_precopy_info(fd, NULL, NULL);
+		rc = __vfio_precopy_info(fd, NULL, NULL);
 		conform_check(!rc, "PRECOPY_INFO in PRE_COPY_P2P: %s" MANDATORY_Q, errname(rc));
 	}
 	close(fd);
@@ -91,17 +91,17 @@ static void test_info_states(void **state)
 	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
 	if (fd < 0)
 		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
-	rc = vfio_precopy_info(fd, NULL, NULL);
+	rc = __vfio_precopy_info(fd, NULL, NULL);
 	if (rc)
 		conform_skip_prereq("REQ-PRECOPY-001", "PRECOPY_INFO in PRE_COPY: %s", errname(rc));
 	mig_go_prereq(d, VFIO_DEVICE_STATE_STOP_COPY);
-	rc = vfio_precopy_info(fd, NULL, NULL);
+	rc = __vfio_precopy_info(fd, NULL, NULL);
 	conform_check(rc == -EINVAL, "PRECOPY_INFO in STOP_COPY: %s, expected EINVAL" ONLY_PRE_Q,
 		      errname(rc));
 	close(fd);
 	mig_go(d, VFIO_DEVICE_STATE_STOP);
 	fd2 = mig_go(d, VFIO_DEVICE_STATE_RESUMING);
-	rc = vfio_precopy_info(fd2, NULL, NULL);
+	rc = __vfio_precopy_info(fd2, NULL, NULL);
 	/* a resuming fd may not implement the ioctl at all (ENOTTY) */
 	conform_check(rc == -EINVAL || rc == -ENOTTY, "PRECOPY_INFO on a RESUMING fd: %s, "
 		      "expected EINVAL (or ENOTTY: no ioctl on that fd)" ONLY_PRE_Q, errname(rc));
@@ -126,7 +126,7 @@ static void test_initial_decreases(void **state)
 	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
 	if (fd < 0)
 		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
-	conform_check_rc(vfio_precopy_info(fd, &init0, &dirty0), "PRECOPY_INFO");
+	conform_check_rc(__vfio_precopy_info(fd, &init0, &dirty0), "PRECOPY_INFO");
 	print_message("initial_bytes %llu dirty_bytes %llu\n", (unsigned long long)init0,
 		      (unsigned long long)dirty0);
 	conform_check(init0 > 0, "initial_bytes is 0 at the start of PRE_COPY" INITIAL_Q);
@@ -137,7 +137,7 @@ static void test_initial_decreases(void **state)
 			      (unsigned long long)prev, n ? errname((int)n) : "EOF");
 		reads++;
 		total += (uint64_t)n;
-		conform_check_rc(vfio_precopy_info(fd, &init, &dirty), "PRECOPY_INFO");
+		conform_check_rc(__vfio_precopy_info(fd, &init, &dirty), "PRECOPY_INFO");
 		conform_check(init <= prev, "initial_bytes grew from %llu to %llu while reading"
 			      INITIAL_Q,
 			      (unsigned long long)prev, (unsigned long long)init);
@@ -171,7 +171,7 @@ static void test_enomsg(void **state)
 		conform_check(rc == -ENOMSG, "read at the end of PRE_COPY data (after %zu bytes): "
 			      "%s, expected ENOMSG (temporary end of stream)" ENOMSG_Q, len,
 			      rc ? errname(rc) : "0 (end of stream)");
-		conform_check_rc(vfio_precopy_info(fd, &init, &dirty), "PRECOPY_INFO");
+		conform_check_rc(__vfio_precopy_info(fd, &init, &dirty), "PRECOPY_INFO");
 	} while ((init || dirty) && ++rounds < 16);
 	conform_check(!init && !dirty, "idle device: initial %llu dirty %llu after 16 rounds"
 		      INITIAL_Q,
@@ -212,8 +212,8 @@ static void test_stop_copy_rest(void **state)
 	/* the whole session's stream restores the device */
 	mig_go(d, VFIO_DEVICE_STATE_STOP);
 	fd = mig_go(d, VFIO_DEVICE_STATE_RESUMING);
-	conform_check_rc(mig_write_all(fd, buf, len, 0), "writing the PRE_COPY+STOP_COPY stream");
-	rc = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
+	conform_check_rc(__mig_write_all(fd, buf, len, 0), "writing the PRE_COPY+STOP_COPY stream");
+	rc = __vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
 	conform_check(!rc, "RESUMING -> STOP with the session's whole stream: %s", errname(rc));
 	close(fd);
 	free(buf);
@@ -250,7 +250,7 @@ static uint64_t need_data_size(struct vfio_dev *d)
 	int rc;
 
 	need_migration(d);
-	rc = vfio_mig_data_size(d->fd, &sz);
+	rc = __vfio_mig_data_size(d->fd, &sz);
 	if (rc == -ENOTTY || rc == -EINVAL)
 		conform_skip("VFIO_DEVICE_FEATURE_MIG_DATA_SIZE not supported here (%s)",
 			     errname(rc));
@@ -278,7 +278,7 @@ static void test_data_size_states(void **state)
 			close_fd(&fd);
 			fd = nfd;
 		}
-		rc = vfio_mig_data_size(d->fd, &sz);
+		rc = __vfio_mig_data_size(d->fd, &sz);
 		conform_check(!rc, "MIG_DATA_SIZE in %s: %s", mig_state_name(st[i]), errname(rc));
 		print_message("%s: %llu\n", mig_state_name(st[i]), (unsigned long long)sz);
 	}
@@ -297,9 +297,9 @@ static void test_data_size_bound(void **state)
 
 	sz_run = need_data_size(d);
 	mig_go(d, VFIO_DEVICE_STATE_STOP);
-	conform_check_rc(vfio_mig_data_size(d->fd, &sz_stop), "MIG_DATA_SIZE in STOP");
+	conform_check_rc(__vfio_mig_data_size(d->fd, &sz_stop), "MIG_DATA_SIZE in STOP");
 	fd = mig_go(d, VFIO_DEVICE_STATE_STOP_COPY);
-	got = mig_read_all(fd, &buf, MIG_MAX_DATA);
+	got = __mig_read_all(fd, &buf, MIG_MAX_DATA);
 	close(fd);
 	conform_check(got >= 0, "reading STOP_COPY: %s", errname((int)got));
 	n = (size_t)got;
@@ -349,7 +349,7 @@ static void need_precopy_v2(struct vfio_dev *d)
 	int rc;
 
 	need_precopy(d);
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
 			  V2_FEATURE, NULL, 0);
 	if (rc)
 		conform_skip("kernel has no VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 "
@@ -358,7 +358,7 @@ static void need_precopy_v2(struct vfio_dev *d)
 
 static void precopy_v2_opt_in(struct vfio_dev *d)
 {
-	int rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_SET | V2_FEATURE, NULL, 0);
+	int rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_SET | V2_FEATURE, NULL, 0);
 
 	conform_check(!rc, "SET VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2: %s" V2_SET_Q, errname(rc));
 }
@@ -441,8 +441,8 @@ static void finish_and_resume(struct vfio_dev *d, struct pers_dev *p, int fd,
 	mig_go(d, VFIO_DEVICE_STATE_STOP);
 	fd = mig_go(d, VFIO_DEVICE_STATE_RESUMING);
 	conform_check(fd >= 0, "STOP -> RESUMING returned no data fd");
-	conform_check_rc(mig_write_all(fd, *buf, *len, 0), "writing the session's stream");
-	rc = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
+	conform_check_rc(__mig_write_all(fd, *buf, *len, 0), "writing the session's stream");
+	rc = __vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
 	close(fd);
 	conform_check(!rc, "RESUMING -> STOP with the session's stream (%zu bytes, with the "
 		      "re-initialisation): %s" SINGLE_FD_Q, *len, errname(rc));
@@ -458,14 +458,14 @@ static void test_v2_opt_in(void **state)
 	int rc;
 
 	need_precopy_v2(d);
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | V2_FEATURE, NULL, 0);
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | V2_FEATURE, NULL, 0);
 	conform_check(!rc, "PROBE of MIG_PRECOPY_INFOv2: %s (PROBE|SET succeeded)" PROBE_Q,
 		      errname(rc));
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
 			  V2_FEATURE, NULL, 0);
 	conform_check(rc, "PROBE|GET of MIG_PRECOPY_INFOv2 succeeded: the feature is SET only"
 		      PROBE_Q);
-	rc = vfio_feature(d->fd, VFIO_DEVICE_FEATURE_GET | V2_FEATURE, NULL, 0);
+	rc = __vfio_feature(d->fd, VFIO_DEVICE_FEATURE_GET | V2_FEATURE, NULL, 0);
 	conform_check(rc, "GET of MIG_PRECOPY_INFOv2 succeeded: the feature is SET only"
 		      V2_SET_Q);
 	precopy_v2_opt_in(d);
@@ -473,7 +473,7 @@ static void test_v2_opt_in(void **state)
 	rc = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
 	if (rc < 0)
 		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
-	conform_check_rc(vfio_precopy_info(rc, NULL, NULL), "PRECOPY_INFO after the opt-in");
+	conform_check_rc(__vfio_precopy_info(rc, NULL, NULL), "PRECOPY_INFO after the opt-in");
 	close(rc);
 	mig_restore(d);
 }

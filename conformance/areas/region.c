@@ -53,7 +53,7 @@ static void regions_load(const struct vfio_dev *d, struct regions *r)
 	r->rc = calloc(r->n ? r->n : 1, sizeof(*r->rc));
 	conform_check(r->ri && r->rc, "out of memory");
 	for (i = 0; i < r->n; i++)
-		r->rc[i] = vfio_region_info_get(d->fd, i, &r->ri[i]);
+		r->rc[i] = __vfio_region_info_get(d->fd, i, &r->ri[i]);
 }
 
 static const struct vfio_region_info *region(const struct regions *r, uint32_t i)
@@ -127,7 +127,7 @@ static void test_index_out_of_range(void **state)
 	for (i = 0; i < sizeof(idx) / sizeof(idx[0]); i++) {
 		if (idx[i] < n)
 			continue;	/* wrapped */
-		rc = vfio_region_info_fixed(d->fd, idx[i], &ri);
+		rc = __vfio_region_info_fixed(d->fd, idx[i], &ri);
 		conform_check(rc != 0, "REGION_INFO(index %u, num_regions %u) succeeded"
 			      VFIO_H("Max region index + 1"), idx[i], n);
 		print_message("index %u: %s\n", idx[i], errname(rc));
@@ -233,7 +233,7 @@ static void test_config_size(void **state)
 		      PCI_REF("PCI Local Bus 6.1", "a function has 256 bytes of configuration space; "
 			"PCIe Base 7.2: 4096"),
 		      (unsigned long long)size);
-	conform_check_rc(vfio_region_read(d->fd, &d->cfg, 0, cfg, sizeof(cfg)),
+	conform_check_rc(__vfio_region_read(d->fd, &d->cfg, 0, cfg, sizeof(cfg)),
 			 "reading 256 bytes of the config region");
 	pcie = pci_find_cap(cfg, sizeof(cfg), PCI_CAP_ID_EXP) != 0;
 	print_message("config region 0x%llx bytes; PCIe capability %s; host config %ld bytes\n",
@@ -405,7 +405,7 @@ static void run_probe(void **state, region_probe probe, const char *what)
 	struct regions r;
 	uint32_t i;
 
-	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode");
+	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode");
 	regions_load(d, &r);
 	for (i = 0; i < r.n; i++)
 		if (probe(d, &r, i, region(&r, i)))
@@ -428,7 +428,7 @@ static void test_read_last_dword(void **state)
 	size_t len;
 	ssize_t n;
 
-	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode");
+	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode");
 	regions_load(d, &r);
 	for (i = 0; i < r.n; i++) {
 		ri = region(&r, i);
@@ -507,7 +507,7 @@ static void check_region_caps(const struct vfio_dev *d, uint32_t i,
 	unsigned int ncaps;
 	char err[256];
 
-	conform_check_rc(vfio_region_info_fixed(d->fd, i, &small),
+	conform_check_rc(__vfio_region_info_fixed(d->fd, i, &small),
 			 "REGION_INFO(index %u, argsz %zu)", i, sizeof(small));
 	conform_check(small.flags & VFIO_REGION_INFO_FLAG_CAPS,
 		      "region %u: CAPS flag missing with a small buffer", i);

@@ -66,7 +66,7 @@ static void test_repeated(void **state)
 			      VFIO_H("Device supports reset"),
 			      i + 1, errname(rc));
 	}
-	conform_check_rc(vfio_device_get_info(d->fd, &info), "GET_INFO after resets");
+	conform_check_rc(__vfio_device_get_info(d->fd, &info), "GET_INFO after resets");
 	conform_check(info.flags == d->info.flags && info.num_regions == d->info.num_regions &&
 		      info.num_irqs == d->info.num_irqs, "GET_INFO changed across resets");
 }
@@ -78,17 +78,17 @@ static void test_config_kept(void **state)
 	unsigned int i;
 
 	need_reset_flag(d);
-	conform_check_rc(vfio_cfg_read(d, PCI_COMMAND, 2, &cmd0), "reading Command");
+	conform_check_rc(__vfio_cfg_read(d, PCI_COMMAND, 2, &cmd0), "reading Command");
 	want = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
-	conform_check_rc(vfio_cfg_write(d, PCI_COMMAND, 2, cmd0 | want), "writing Command");
-	conform_check_rc(vfio_cfg_read(d, PCI_COMMAND, 2, &cmd0), "reading Command");
+	conform_check_rc(__vfio_cfg_write(d, PCI_COMMAND, 2, cmd0 | want), "writing Command");
+	conform_check_rc(__vfio_cfg_read(d, PCI_COMMAND, 2, &cmd0), "reading Command");
 	for (i = 0; i < 6; i++)
-		conform_check_rc(vfio_cfg_read(d, PCI_BASE_ADDRESS_0 + 4 * i, 4, &bar_before[i]),
+		conform_check_rc(__vfio_cfg_read(d, PCI_BASE_ADDRESS_0 + 4 * i, 4, &bar_before[i]),
 				 "reading BAR%u", i);
 	reset_prereq(d);
-	conform_check_rc(vfio_cfg_read(d, PCI_COMMAND, 2, &cmd1), "reading Command");
+	conform_check_rc(__vfio_cfg_read(d, PCI_COMMAND, 2, &cmd1), "reading Command");
 	for (i = 0; i < 6; i++) {
-		conform_check_rc(vfio_cfg_read(d, PCI_BASE_ADDRESS_0 + 4 * i, 4, &bar_after[i]),
+		conform_check_rc(__vfio_cfg_read(d, PCI_BASE_ADDRESS_0 + 4 * i, 4, &bar_after[i]),
 				 "reading BAR%u", i);
 		conform_check(bar_after[i] == bar_before[i], "BAR%u 0x%08x before the reset, "
 			      "0x%08x after", i, bar_before[i], bar_after[i]);
@@ -126,11 +126,11 @@ static void test_usable_after(void **state)
 	need_reset_flag(d);
 	if (dev_is_mdev(d->bdf)) {
 		/* no sysfs vendor file: the Vendor ID read before the reset */
-		conform_check_rc(vfio_cfg_read(d, PCI_VENDOR_ID, 2, &sysv),
+		conform_check_rc(__vfio_cfg_read(d, PCI_VENDOR_ID, 2, &sysv),
 				 "config read before reset");
 	}
 	reset_prereq(d);
-	conform_check_rc(vfio_cfg_read(d, PCI_VENDOR_ID, 2, &vendor), "config read after reset");
+	conform_check_rc(__vfio_cfg_read(d, PCI_VENDOR_ID, 2, &vendor), "config read after reset");
 	if (dev_is_mdev(d->bdf))
 		conform_check(vendor == sysv, "Vendor ID 0x%04x after reset, 0x%04x before",
 			      vendor, sysv);
@@ -139,16 +139,16 @@ static void test_usable_after(void **state)
 	if (!dev_is_mdev(d->bdf))
 		conform_check(vendor == sysv, "Vendor ID 0x%04x after reset, sysfs 0x%04x",
 			      vendor, sysv);
-	if (vfio_irq_info(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, &ii) || !ii.count)
+	if (__vfio_irq_info(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, &ii) || !ii.count)
 		return;
 	n = ii.count > 64 ? 64 : ii.count;
-	efd = efd_new();
+	efd = __efd_new();
 	for (i = 0; i < n; i++)
 		fds[i] = efd;
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, n,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, n,
 				       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, fds),
 			 "enabling MSI-X after reset");
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
 				       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL),
 			 "MSI-X loopback after reset");
 	conform_check(efd_wait_any(&efd, 1, 1000) == 0, "MSI-X loopback did not signal after reset");
@@ -166,14 +166,14 @@ static void test_reset_with_msix(void **state)
 	ii = irq_info_prereq(d, VFIO_PCI_MSIX_IRQ_INDEX);
 	if (!ii.count)
 		conform_skip("device has no MSI-X (IRQ_INFO count 0)");
-	efd = efd_new();
+	efd = __efd_new();
 	fd = efd;
-	conform_check_rc(vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
+	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
 				       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, &fd),
 			 "enabling MSI-X");
 	rc = dev_reset(d);
 	conform_check(!rc, "VFIO_DEVICE_RESET with MSI-X enabled: %s", errname(rc));
-	rc = vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0,
+	rc = __vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0,
 			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
 	print_message("disabling MSI-X after the reset: %s\n", errname(rc));
 	close(efd);

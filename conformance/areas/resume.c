@@ -39,10 +39,10 @@ static int try_resume(struct vfio_dev *d, const uint8_t *buf, size_t len, size_t
 		mig_go(d, VFIO_DEVICE_STATE_STOP);
 	fd = mig_go(d, VFIO_DEVICE_STATE_RESUMING);
 	conform_check(fd >= 0, "STOP -> RESUMING returned no data fd");
-	rc = mig_write_all(fd, buf, len, chunk);
+	rc = __mig_write_all(fd, buf, len, chunk);
 	*where = "write()";
 	if (!rc) {
-		rc = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
+		rc = __vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
 		*where = "RESUMING -> STOP";
 	}
 	close(fd);
@@ -332,7 +332,7 @@ static int session(struct vfio_dev *d, const uint8_t *a, size_t alen, const uint
 	*refused = write_until_refused(fd, a, alen);
 	if (!*refused && blen)
 		*refused = write_until_refused(fd, b, blen);
-	stop = vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
+	stop = __vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_STOP, NULL);
 	close(fd);
 	return stop;
 }

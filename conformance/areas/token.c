@@ -87,14 +87,14 @@ static void token_prereq(struct token_ctx *t)
 	t->token = conform_env.token;
 	token_variant(t->token, 0, t->wrong);
 	token_variant(t->token, VFIO_UUID_STR_LEN - 1, t->alt);
-	conform_check_rc(vfio_container_init(&t->c, err, sizeof(err)), "%s", err);
+	conform_check_rc(__vfio_container_init(&t->c, err, sizeof(err)), "%s", err);
 	print_message("PF %s, VF %s\n", t->pf, t->vf);
 }
 
 static void token_set(struct token_ctx *t, const char *token)
 {
 	char err[VFIO_ERR_LEN] = "";
-	int rc = vfio_pf_set_vf_token(&t->c, t->pf, token, err, sizeof(err));
+	int rc = __vfio_pf_set_vf_token(&t->c, t->pf, token, err, sizeof(err));
 
 	conform_check(rc == 0, "setting the VF token: %s", err);
 }
@@ -105,9 +105,9 @@ static int token_open(struct token_ctx *t, const char *bdf, const char *token)
 	char err[VFIO_ERR_LEN] = "";
 	int gfd, rc;
 
-	rc = vfio_container_group(&t->c, bdf, &gfd, err, sizeof(err));
+	rc = __vfio_container_group(&t->c, bdf, &gfd, err, sizeof(err));
 	conform_check(rc == 0, "%s", err);
-	return vfio_group_device_fd(gfd, bdf, token);
+	return __vfio_group_device_fd(gfd, bdf, token);
 }
 
 static void token_done(struct token_ctx *t, int fd1, int fd2)
@@ -138,7 +138,7 @@ static void expect_usable(int fd, const char *what)
 	struct vfio_device_info info;
 
 	conform_check(fd >= 0, "%s: %s", what, rc_str(fd));
-	conform_check_rc(vfio_device_get_info(fd, &info), "%s: GET_INFO on the new fd", what);
+	conform_check_rc(__vfio_device_get_info(fd, &info), "%s: GET_INFO on the new fd", what);
 }
 
 /* Open the VF with the right token: precondition of the PF tests. */
@@ -341,7 +341,7 @@ static void test_feature_set_takes_effect(void **state)
 	(void)state;
 	token_prereq(&t);
 	pf = token_open_pf(&t);
-	rc = vfio_feature_set_vf_token(pf, t.alt);
+	rc = __vfio_feature_set_vf_token(pf, t.alt);
 	close(pf);
 	conform_check(rc == 0, "SET of PCI_VF_TOKEN to a new UUID: %s", rc_str(rc));
 	vf_alt = token_open(&t, t.vf, t.alt);

@@ -70,7 +70,7 @@ static inline void need_dma(struct vfio_dev *d, struct pers_dev *p)
 /* Config space image through the config region (up to 4 KiB). */
 static inline size_t cfg_image(struct vfio_dev *d, uint8_t *buf, size_t len)
 {
-	ssize_t n = vfio_cfg_read_all(d, buf, len);
+	ssize_t n = __vfio_cfg_read_all(d, buf, len);
 
 	conform_check(n > 0, "reading config space through VFIO: %s",
 		      strerror(n < 0 ? (int)-n : EIO));
@@ -81,7 +81,7 @@ static inline size_t cfg_image(struct vfio_dev *d, uint8_t *buf, size_t len)
 static inline uint64_t need_migration(struct vfio_dev *d)
 {
 	uint64_t flags = 0;
-	int rc = vfio_mig_flags(d->fd, &flags);
+	int rc = __vfio_mig_flags(d->fd, &flags);
 
 	if (rc)
 		conform_skip("device does not support migration "
@@ -100,7 +100,7 @@ static inline uint32_t mig_state_now(struct vfio_dev *d)
 {
 	uint32_t s = 0;
 
-	conform_check_rc(vfio_mig_get_state(d->fd, &s), "MIG_DEVICE_STATE GET");
+	conform_check_rc(__vfio_mig_get_state(d->fd, &s), "MIG_DEVICE_STATE GET");
 	return s;
 }
 
@@ -112,7 +112,7 @@ static inline uint32_t mig_state_now(struct vfio_dev *d)
 /* SET_STATE that must work; returns the data fd (or -1). */
 static inline int mig_go(struct vfio_dev *d, uint32_t s)
 {
-	int fd = -1, rc = vfio_mig_set_state(d->fd, s, &fd);
+	int fd = -1, rc = __vfio_mig_set_state(d->fd, s, &fd);
 
 	conform_check(!rc, "MIG_DEVICE_STATE SET %s (from %s): %s" TRANSITION_Q,
 		      mig_state_name(s), mig_state_name(mig_state_now(d)), errname(rc));
@@ -126,7 +126,7 @@ static inline int mig_go(struct vfio_dev *d, uint32_t s)
 static inline int mig_go_prereq(struct vfio_dev *d, uint32_t s)
 {
 	uint32_t from = mig_state_now(d);
-	int fd = -1, rc = vfio_mig_set_state(d->fd, s, &fd);
+	int fd = -1, rc = __vfio_mig_set_state(d->fd, s, &fd);
 
 	if (rc)
 		conform_skip_prereq("REQ-MIG-004", "MIG_DEVICE_STATE SET %s (from %s): %s",
@@ -145,9 +145,9 @@ static inline void mig_restore(struct vfio_dev *d)
 {
 	uint32_t s = VFIO_DEVICE_STATE_RUNNING;
 
-	if (vfio_mig_get_state(d->fd, &s) || s == VFIO_DEVICE_STATE_RUNNING)
+	if (__vfio_mig_get_state(d->fd, &s) || s == VFIO_DEVICE_STATE_RUNNING)
 		return;
-	if (!vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_RUNNING, NULL))
+	if (!__vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_RUNNING, NULL))
 		return;
 	/*
 	 * e.g. RESUMING with no data: "To abort a RESUMING session the device
@@ -181,7 +181,7 @@ static const char *const area_irq_names[] = { "INTx", "MSI", "MSI-X", "ERR", "RE
 static inline struct vfio_irq_info irq_info_prereq(struct vfio_dev *d, uint32_t index)
 {
 	struct vfio_irq_info ii;
-	int rc = vfio_irq_info(d->fd, index, &ii);
+	int rc = __vfio_irq_info(d->fd, index, &ii);
 
 	if (rc)
 		conform_skip_prereq("REQ-IRQ-001", "GET_IRQ_INFO(%s): %s",

@@ -41,14 +41,14 @@ int conform_fixture_open(struct vfio_dev **out, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	rc = vfio_container_init(c, err, errlen);
+	rc = __vfio_container_init(c, err, errlen);
 	if (rc) {
 		free(c);
 		c = NULL;
 		goto fail;
 	}
 	if (conform_use_token()) {
-		rc = vfio_pf_set_vf_token(c, conform_env.pf, conform_env.token,
+		rc = __vfio_pf_set_vf_token(c, conform_env.pf, conform_env.token,
 					  why, sizeof(why));
 		if (rc) {
 			snprintf(err, errlen, "setting the VF token: %s", why);
@@ -56,7 +56,7 @@ int conform_fixture_open(struct vfio_dev **out, char *err, size_t errlen)
 		}
 		token = conform_env.token;
 	}
-	rc = vfio_dev_open(d, c, conform_env.bdf, token, err, errlen);
+	rc = __vfio_dev_open(d, c, conform_env.bdf, token, err, errlen);
 	if (rc)
 		goto fail_ctr;
 	d->own_ctr = true;	/* the device closes the container */
@@ -95,9 +95,9 @@ int conform_fixture_check(struct vfio_dev *d, char *note, size_t nlen,
 	int rc;
 
 	note[0] = '\0';
-	if (vfio_mig_flags(d->fd, &flags))
+	if (__vfio_mig_flags(d->fd, &flags))
 		return 0;		/* no migration: no state to check */
-	rc = vfio_mig_get_state(d->fd, &s);
+	rc = __vfio_mig_get_state(d->fd, &s);
 	if (!rc && s == VFIO_DEVICE_STATE_RUNNING)
 		return 0;
 	if (!(d->info.flags & VFIO_DEVICE_FLAGS_RESET)) {
@@ -112,7 +112,7 @@ int conform_fixture_check(struct vfio_dev *d, char *note, size_t nlen,
 			 rc ? errname(rc) : mig_state_name(s), strerror(errno));
 		return -1;
 	}
-	if (vfio_mig_get_state(d->fd, &s2) || s2 != VFIO_DEVICE_STATE_RUNNING) {
+	if (__vfio_mig_get_state(d->fd, &s2) || s2 != VFIO_DEVICE_STATE_RUNNING) {
 		snprintf(err, errlen, "migration state %s at open, still %s after "
 			 "VFIO_DEVICE_RESET", rc ? errname(rc) : mig_state_name(s),
 			 mig_state_name(s2));

@@ -30,7 +30,7 @@ static inline size_t mig_save_stop_copy(struct vfio_dev *d, uint8_t **buf)
 	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_STOP_COPY);
 	if (fd < 0)
 		conform_skip_prereq("REQ-MIG-005", "STOP -> STOP_COPY returned no data fd");
-	n = mig_read_all(fd, buf, MIG_MAX_DATA);
+	n = __mig_read_all(fd, buf, MIG_MAX_DATA);
 	close(fd);
 	if (n < 0)
 		conform_skip_prereq("REQ-MIG-007", "reading the STOP_COPY stream: %s",
@@ -59,7 +59,7 @@ static inline void mig_reach(struct vfio_dev *d, uint64_t flags, uint32_t target
 		n = mig_save_stop_copy(d, &buf);
 		r->fd = mig_go(d, VFIO_DEVICE_STATE_RESUMING);
 		conform_check(r->fd >= 0, "STOP -> RESUMING returned no data fd");
-		rc = mig_write_all(r->fd, buf, n, 0);
+		rc = __mig_write_all(r->fd, buf, n, 0);
 		free(buf);
 		conform_check(!rc, "writing %zu bytes of the device's own state: %s", n, errname(rc));
 		r->session = target;

@@ -209,40 +209,6 @@ const char *conform_status_name(enum conform_status s)
 	return "fail";
 }
 
-void tap_header(FILE *f, size_t n)
-{
-	fprintf(f, "TAP version 13\n");
-	fflush(f);
-	fprintf(f, "1..%zu\n", n);
-	fflush(f);
-}
-
-static void tap_diag_line(FILE *f, const char *line, size_t len)
-{
-	if (len)
-		fprintf(f, "# %.*s\n", (int)len, line);
-	else
-		fprintf(f, "#\n");
-	fflush(f);
-}
-
-void tap_diag(FILE *f, const char *text)
-{
-	const char *p = text, *nl;
-
-	if (!text)
-		return;
-	while (*p) {
-		nl = strchr(p, '\n');
-		if (!nl) {
-			tap_diag_line(f, p, strlen(p));
-			return;
-		}
-		tap_diag_line(f, p, (size_t)(nl - p));
-		p = nl + 1;
-	}
-}
-
 /* "# <id> (MUST) <id> (SHOULD)"; no levels without a table */
 void tap_reqs(FILE *f, const struct conform_test *t,
 	      const struct conform_req *tab, size_t ntab)
@@ -265,23 +231,11 @@ void tap_reqs(FILE *f, const struct conform_test *t,
 
 void tap_result(FILE *f, size_t num, const struct conform_result *r)
 {
-	const char *name = r->test->name;
+	/* NOT_RUN is never printed as a result (see run_end()) */
+	enum tap_status s = r->status == CONFORM_PASS ? TAP_PASS :
+			    r->status == CONFORM_SKIP ? TAP_SKIP : TAP_FAIL;
 
-	switch (r->status) {
-	case CONFORM_PASS:
-		fprintf(f, "ok %zu %s\n", num, name);
-		break;
-	case CONFORM_SKIP:
-		fprintf(f, "ok %zu %s # SKIP %s\n", num, name,
-			r->reason ? r->reason : "");
-		break;
-	case CONFORM_NOT_RUN:	/* never printed as a result: see run_end() */
-	case CONFORM_FAIL:
-	default:
-		fprintf(f, "not ok %zu %s\n", num, name);
-		break;
-	}
-	fflush(f);
+	tap_line(f, num, r->test->name, s, r->reason);
 }
 
 void tap_totals(FILE *f, const struct conform_totals *t)

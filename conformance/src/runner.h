@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include "reqs.h"
+#include "tap.h"
 
 #define CONFORM_MAX_REQS	8
 #define CONFORM_MAX_REASON	512
@@ -120,9 +121,7 @@ int runner_run(const struct conform_test *const *tests, size_t n,
 	       struct conform_result *results, struct conform_totals *totals);
 void runner_results_free(struct conform_result *results, size_t n);
 
-/* ---- TAP output (exposed for the unit tests) ---- */
-void tap_header(FILE *f, size_t n);
-void tap_diag(FILE *f, const char *text);
+/* ---- TAP output (exposed for the unit tests; the writer is libvfio's) ---- */
 void tap_reqs(FILE *f, const struct conform_test *t,
 	      const struct conform_req *tab, size_t ntab);
 void tap_result(FILE *f, size_t num, const struct conform_result *r);

@@ -29,28 +29,18 @@
  * Output: TAP 13 on stdout; test names "migration-data/..." and "dirty/...".
  * Exit status 0 when nothing failed.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
-/* the vendored uAPI header is not headers_install'ed: strip __user here */
-#ifndef __user
-#define __user
-#endif
-#include <linux/vfio.h>
+#include "libvfio.h"
 #include "refdev_regs.h"
 
 #define PAGE		4096u
@@ -75,8 +65,6 @@
 static bool verbose;
 
 /* ---- TAP ------------------------------------------------------------------ */
-
-enum { T_PASS, T_FAIL, T_SKIP };
 
 static const char *const tests[] = {
 	"migration-data/feature-flags",
@@ -131,20 +119,19 @@ static void flush_in_order(void)
 	fflush(stdout);
 }
 
-static void diag(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	printf("\n");
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fflush(stdout);
+	tap_diag(stdout, buf);
 }
 
 /* Report @name once; TAP numbers follow the table order. */
-static void tap(const char *name, int result, const char *fmt, ...)
+static void tap(const char *name, enum tap_status result, const char *fmt, ...)
 {
 	int i = test_index(name);
 	char why[256] = "", *line = NULL;
@@ -163,15 +150,11 @@ static void tap(const char *name, int result, const char *fmt, ...)
 	f = open_memstream(&line, &size);
 	if (!f)
 		exit(3);
-	if (result == T_SKIP)
-		fprintf(f, "ok %d - %s # SKIP %s\n", i + 1, name, why);
-	else
-		fprintf(f, "%sok %d - %s\n", result == T_PASS ? "" : "not ",
-			i + 1, name);
-	if (result != T_SKIP && *why)
-		fprintf(f, "# %s\n", why);
+	tap_line(f, (size_t)i + 1, name, result, why);
+	if (result != TAP_SKIP && *why)
+		tap_diag(f, why);
 	fclose(f);
-	if (result == T_FAIL)
+	if (result == TAP_FAIL)
 		failures++;
 	lines[i] = line;
 	flush_in_order();
@@ -188,7 +171,7 @@ static void tap_check(const char *name, bool ok, const char *ids,
 		vsnprintf(why, sizeof(why), fmt, ap);
 		va_end(ap);
 	}
-	tap(name, ok ? T_PASS : T_FAIL, "%s%s%s", ids, *why ? "; " : "", why);
+	tap(name, ok ? TAP_PASS : TAP_FAIL, "%s%s%s", ids, *why ? "; " : "", why);
 }
 
 /* TAP wants every planned test: what a failure upstream kept from running. */
@@ -196,183 +179,95 @@ static void tap_finish(const char *why)
 {
 	for (size_t i = 0; i < NTESTS; i++)
 		if (!reported[i])
-			tap(tests[i], T_SKIP, "%s", why);
+			tap(tests[i], TAP_SKIP, "%s", why);
 }
 
 /* ---- VFIO plumbing ---------------------------------------------------------- */
 
 struct vdev {
 	const char *bdf;
-	int fd;
-	uint64_t bar0;		/* region offsets in the device fd */
-	uint64_t bar2;
+	struct vfio_dev dev;
+	struct vfio_region_info bar0, bar2;
 };
 
-static int container = -1;
+static struct vfio_container container = { .fd = -1 };
 static uint8_t *dma_mem;
-
-static int open_group(const char *bdf)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	struct vfio_group_status st = { .argsz = sizeof(st) };
-	ssize_t n;
-	int g;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0) {
-		diag("%s: no IOMMU group: %s", bdf, strerror(errno));
-		return -1;
-	}
-	link[n] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(link));
-	g = open(path, O_RDWR);
-	if (g < 0) {
-		diag("open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (ioctl(g, VFIO_GROUP_GET_STATUS, &st) || !(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		diag("group %s not viable (all devices bound to vfio drivers?)", path);
-		return -1;
-	}
-	if (!(st.flags & VFIO_GROUP_FLAGS_CONTAINER_SET) &&
-	    ioctl(g, VFIO_GROUP_SET_CONTAINER, &container)) {
-		diag("VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
-		return -1;
-	}
-	return g;
-}
-
-static int region_offset(struct vdev *d, unsigned int index, uint64_t *off)
-{
-	struct vfio_region_info ri = { .argsz = sizeof(ri), .index = index };
-
-	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &ri)) {
-		diag("%s: region %u: %s", d->bdf, index, strerror(errno));
-		return -1;
-	}
-	*off = ri.offset;
-	return 0;
-}
 
 /* The engine's DMA needs Memory Space and Bus Master in PCI_COMMAND. */
 static int enable_bus_master(struct vdev *d)
 {
-	uint64_t cfg;
-	uint16_t cmd;
+	uint32_t cmd = 0;
+	int rc = __vfio_cfg_read(&d->dev, 0x04, 2, &cmd);
 
-	if (region_offset(d, VFIO_PCI_CONFIG_REGION_INDEX, &cfg) ||
-	    pread(d->fd, &cmd, 2, (off_t)(cfg + 0x04)) != 2)
-		return -1;
-	cmd |= 0x6;	/* PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER */
-	if (pwrite(d->fd, &cmd, 2, (off_t)(cfg + 0x04)) != 2) {
-		diag("%s: PCI_COMMAND write: %s", d->bdf, strerror(errno));
-		return -1;
-	}
-	return 0;
+	if (!rc)
+		rc = __vfio_cfg_write(&d->dev, 0x04, 2, cmd | 0x6);
+	if (rc)
+		diag("%s: PCI_COMMAND: %s", d->bdf, strerror(-rc));
+	return rc;
 }
 
-static int open_device(struct vdev *d, bool *iommu_set)
+/* Open @d in the shared container, with its BAR0 and BAR2. */
+static int open_device(struct vdev *d)
 {
-	int g = open_group(d->bdf);
+	char err[VFIO_ERR_LEN] = "";
+	int rc = __vfio_dev_open(&d->dev, &container, d->bdf, NULL, err, sizeof(err));
 
-	if (g < 0)
-		return -1;
-	if (!*iommu_set) {
-		if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
-			diag("VFIO_SET_IOMMU: %s", strerror(errno));
-			return -1;
-		}
-		*iommu_set = true;
+	if (!rc)
+		rc = __vfio_region_info_fixed(d->dev.fd, VFIO_PCI_BAR0_REGION_INDEX, &d->bar0);
+	if (!rc)
+		rc = __vfio_region_info_fixed(d->dev.fd, VFIO_PCI_BAR2_REGION_INDEX, &d->bar2);
+	if (rc) {
+		diag("%s: %s", d->bdf, *err ? err : strerror(-rc));
+		return rc;
 	}
-	d->fd = ioctl(g, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
-	if (d->fd < 0) {
-		diag("%s: VFIO_GROUP_GET_DEVICE_FD: %s", d->bdf, strerror(errno));
-		return -1;
-	}
-	if (region_offset(d, VFIO_PCI_BAR0_REGION_INDEX, &d->bar0) ||
-	    region_offset(d, VFIO_PCI_BAR2_REGION_INDEX, &d->bar2))
-		return -1;
 	return enable_bus_master(d);
 }
 
 static int setup_dma(void)
 {
-	struct vfio_iommu_type1_dma_map map = {
-		.argsz = sizeof(map),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.iova = DMA_IOVA,
-		.size = DMA_SIZE,
-	};
+	struct dma_buf b;
+	int rc = __dma_buf_map(&b, container.fd, DMA_IOVA, DMA_SIZE);
 
-	dma_mem = mmap(NULL, DMA_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (dma_mem == MAP_FAILED) {
-		diag("mmap: %s", strerror(errno));
-		return -1;
-	}
-	memset(dma_mem, 0, DMA_SIZE);
-	map.vaddr = (uintptr_t)dma_mem;
-	if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map)) {
-		diag("VFIO_IOMMU_MAP_DMA: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	if (rc)
+		diag("VFIO_IOMMU_MAP_DMA: %s", strerror(-rc));
+	dma_mem = b.va;
+	return rc;
 }
 
 static uint32_t rd32(struct vdev *d, uint32_t reg)
 {
 	uint32_t v = 0xffffffffu;
+	int rc = __vfio_region_read32(d->dev.fd, &d->bar0, reg, &v);
 
-	if (pread(d->fd, &v, 4, (off_t)(d->bar0 + reg)) != 4)
-		diag("%s: read reg %#x: %s", d->bdf, reg, strerror(errno));
+	if (rc)
+		diag("%s: read reg %#x: %s", d->bdf, reg, strerror(-rc));
 	return v;
 }
 
 static void wr32(struct vdev *d, uint32_t reg, uint32_t v)
 {
-	if (pwrite(d->fd, &v, 4, (off_t)(d->bar0 + reg)) != 4)
-		diag("%s: write reg %#x: %s", d->bdf, reg, strerror(errno));
+	int rc = __vfio_region_write32(d->dev.fd, &d->bar0, reg, v);
+
+	if (rc)
+		diag("%s: write reg %#x: %s", d->bdf, reg, strerror(-rc));
 }
 
 static int sram_io(struct vdev *d, void *buf, size_t len, size_t off, bool wr)
 {
-	ssize_t n = wr ? pwrite(d->fd, buf, len, (off_t)(d->bar2 + off)) :
-			 pread(d->fd, buf, len, (off_t)(d->bar2 + off));
-
-	return n == (ssize_t)len ? 0 : -1;
+	return wr ? __vfio_region_write(d->dev.fd, &d->bar2, off, buf, len) :
+		    __vfio_region_read(d->dev.fd, &d->bar2, off, buf, len);
 }
 
 /* VFIO_DEVICE_FEATURE with a payload of @len bytes at @data. */
 static int feature(struct vdev *d, uint32_t flags, void *data, size_t len)
 {
-	uint8_t buf[sizeof(struct vfio_device_feature) + 64]
-		__attribute__((aligned(8)));
-	struct vfio_device_feature *f = (void *)buf;
-
-	if (len > 64)
-		return -EINVAL;
-	memset(buf, 0, sizeof(buf));
-	f->argsz = sizeof(*f) + len;
-	f->flags = flags;
-	if (len)
-		memcpy(f->data, data, len);
-	if (ioctl(d->fd, VFIO_DEVICE_FEATURE, f))
-		return -errno;
-	if (len)
-		memcpy(data, f->data, len);
-	return 0;
+	return __vfio_feature(d->dev.fd, flags, data, len);
 }
 
 static int set_state(struct vdev *d, uint32_t state, int *data_fd)
 {
-	struct vfio_device_feature_mig_state st = { .device_state = state };
-	int ret;
+	int ret = __vfio_mig_set_state(d->dev.fd, state, data_fd);
 
-	ret = feature(d, VFIO_DEVICE_FEATURE_SET |
-			 VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st, sizeof(st));
-	if (data_fd)
-		*data_fd = ret ? -1 : st.data_fd;
 	if (ret)
 		diag("%s: -> state %u: %s", d->bdf, state, strerror(-ret));
 	return ret;
@@ -380,12 +275,8 @@ static int set_state(struct vdev *d, uint32_t state, int *data_fd)
 
 static int get_state(struct vdev *d, uint32_t *state)
 {
-	struct vfio_device_feature_mig_state st = { 0 };
-	int ret = feature(d, VFIO_DEVICE_FEATURE_GET |
-			     VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st, sizeof(st));
-
-	*state = st.device_state;
-	return ret;
+	*state = 0;
+	return __vfio_mig_get_state(d->dev.fd, state);
 }
 
 static uint64_t iova_of(unsigned int page)
@@ -516,18 +407,6 @@ static bool filled(unsigned int page, uint64_t pattern)
 	return true;
 }
 
-static uint32_t crc32c(const uint8_t *p, size_t len)
-{
-	uint32_t crc = ~0u;
-
-	while (len--) {
-		crc ^= *p++;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0x82f63b78u & -(crc & 1));
-	}
-	return ~crc;
-}
-
 static bool desc_ok(unsigned int slot)
 {
 	uint16_t st = ring()[slot % RING_ENTRIES].status;
@@ -597,28 +476,13 @@ static ssize_t drain(int fd, struct blob *b, bool precopy, bool *enomsg)
 
 static int precopy_info(int fd, struct vfio_precopy_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
-	return ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, info) ? -errno : 0;
+	return __vfio_precopy_info_get(fd, info);
 }
 
 /* Write @b in odd-sized pieces: the driver must reassemble its streams. */
 static int feed(int fd, const struct blob *b)
 {
-	size_t off = 0;
-
-	while (off < b->len) {
-		size_t n = b->len - off < 1000 ? b->len - off : 1000;
-		ssize_t w = write(fd, b->buf + off, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		off += w;
-	}
-	return 0;
+	return __mig_write_all(fd, b->buf, b->len, 1000);
 }
 
 /* ---- the scenario ------------------------------------------------------------------- */
@@ -659,7 +523,7 @@ static void start_logging(struct ctx *c)
 	int ret = log_start(&c->a, 0);
 
 	if (ret == -ENOTTY) {
-		tap("dirty/start", T_SKIP, "driver has no DMA logging (ENOTTY)");
+		tap("dirty/start", TAP_SKIP, "driver has no DMA logging (ENOTTY)");
 		return;
 	}
 	c->logging = !ret;
@@ -708,17 +572,17 @@ static void report_source(struct ctx *c)
 	int ret;
 
 	if (!c->logging) {
-		tap("dirty/report-exact", T_SKIP, "DMA logging not started");
-		tap("dirty/report-clears", T_SKIP, "DMA logging not started");
+		tap("dirty/report-exact", TAP_SKIP, "DMA logging not started");
+		tap("dirty/report-clears", TAP_SKIP, "DMA logging not started");
 		return;
 	}
 	ret = log_report(&c->a, bits);
 	if (ret == -EOPNOTSUPP) {
 		const char *why_skip = "DMA_LOGGING_REPORT returns EOPNOTSUPP: this kernel has no IOMMUFD_DRIVER iova_bitmap helpers (e.g. Debian 6.12, IOMMUFD off)";
 
-		tap("dirty/report-exact", T_SKIP, "%s", why_skip);
-		tap("dirty/report-clears", T_SKIP, "%s", why_skip);
-		tap("dirty/target-report-exact", T_SKIP, "%s", why_skip);
+		tap("dirty/report-exact", TAP_SKIP, "%s", why_skip);
+		tap("dirty/report-clears", TAP_SKIP, "%s", why_skip);
+		tap("dirty/target-report-exact", TAP_SKIP, "%s", why_skip);
 		return;
 	}
 	c->report = !ret;
@@ -814,13 +678,13 @@ static void precopy_phase(struct ctx *c)
 	int ret;
 
 	if (!c->precopy) {
-		tap("migration-data/precopy-abort-ends-session", T_SKIP,
+		tap("migration-data/precopy-abort-ends-session", TAP_SKIP,
 		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
-		tap("migration-data/precopy-initial", T_SKIP,
+		tap("migration-data/precopy-initial", TAP_SKIP,
 		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
-		tap("migration-data/precopy-dirty-bytes", T_SKIP,
+		tap("migration-data/precopy-dirty-bytes", TAP_SKIP,
 		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
-		tap("migration-data/precopy-reinit", T_SKIP,
+		tap("migration-data/precopy-reinit", TAP_SKIP,
 		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
 		return;
 	}
@@ -925,7 +789,7 @@ static void stop_copy(struct ctx *c)
 		  enomsg ? ", ENOMSG in STOP_COPY" : "", c->data.len);
 
 	if (ret_sz == -ENOTTY || ret_sz == -EINVAL)
-		tap("migration-data/data-size", T_SKIP,
+		tap("migration-data/data-size", TAP_SKIP,
 		    "no VFIO_DEVICE_FEATURE_MIG_DATA_SIZE in this kernel (%s)",
 		    strerror(-ret_sz));
 	else
@@ -935,7 +799,7 @@ static void stop_copy(struct ctx *c)
 			  (unsigned long long)sz.stop_copy_length, n);
 
 	if (!c->precopy) {
-		tap("migration-data/stop-copy-to-pre-copy-rejected", T_SKIP,
+		tap("migration-data/stop-copy-to-pre-copy-rejected", TAP_SKIP,
 		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
 	} else {
 		uint32_t state = 0;
@@ -962,7 +826,7 @@ static void reset_source(struct ctx *c)
 	ssize_t n;
 	int ret;
 
-	ret = ioctl(c->a.fd, VFIO_DEVICE_RESET) ? -errno : 0;
+	ret = __vfio_dev_reset(c->a.dev.fd);
 	get_state(&c->a, &state);
 	n = read(c->saving_fd, &byte, 1);
 	tap_check("migration-data/source-reset-ends-session",
@@ -982,7 +846,7 @@ static void resume_corrupt(struct ctx *c)
 	uint32_t state = 0;
 
 	if (!bad.buf || !bad.len) {
-		tap("migration-data/resume-rejects-corrupt", T_SKIP, "no data");
+		tap("migration-data/resume-rejects-corrupt", TAP_SKIP, "no data");
 		free(bad.buf);
 		return;
 	}
@@ -1003,7 +867,7 @@ static void resume_corrupt(struct ctx *c)
 	close(fd);
 	free(bad.buf);
 	/* abort the session: a reset is the only way out of RESUMING */
-	ioctl(c->b.fd, VFIO_DEVICE_RESET);
+	__vfio_dev_reset(c->b.dev.fd);
 	get_state(&c->b, &state);
 	if (state != VFIO_DEVICE_STATE_RUNNING)
 		diag("B in state %u after reset", state);
@@ -1068,7 +932,7 @@ static void run_target(struct ctx *c)
 		tap_check("dirty/target-start", !ret, "REQ: DRT-001",
 			  ret ? "START on B: %s" : NULL, strerror(-ret));
 	} else {
-		tap("dirty/target-start", T_SKIP, "DMA logging not available");
+		tap("dirty/target-start", TAP_SKIP, "DMA logging not available");
 	}
 
 	if (set_state(&c->b, VFIO_DEVICE_STATE_RUNNING, NULL)) {
@@ -1107,7 +971,7 @@ static void stop_logging(struct ctx *c)
 	int ra, rb;
 
 	if (!c->logging) {
-		tap("dirty/stop", T_SKIP, "DMA logging not started");
+		tap("dirty/stop", TAP_SKIP, "DMA logging not started");
 		return;
 	}
 	/* A's tracking ended with its reset (DRT-005); STOP must still be fine */
@@ -1120,16 +984,14 @@ static void stop_logging(struct ctx *c)
 
 static int run(struct ctx *c)
 {
-	bool iommu_set = false;
+	char err[VFIO_ERR_LEN] = "";
 
-	container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0 || ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION ||
-	    !ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU)) {
-		tap_finish("no usable /dev/vfio/vfio container with type1v2");
+	if (__vfio_container_init(&container, err, sizeof(err))) {
+		diag("%s", err);
+		tap_finish("no usable /dev/vfio/vfio container");
 		return 1;
 	}
-	if (open_device(&c->a, &iommu_set) || open_device(&c->b, &iommu_set) ||
-	    setup_dma()) {
+	if (open_device(&c->a) || open_device(&c->b) || setup_dma()) {
 		tap_finish("VFIO setup failed (see diagnostics)");
 		return 1;
 	}
@@ -1166,13 +1028,13 @@ static int run(struct ctx *c)
 	run_target(c);
 	stop_logging(c);
 	wr32(&c->b, REFDEV_REG_DMA_CTRL, 0);
-	ioctl(c->b.fd, VFIO_DEVICE_RESET);
+	__vfio_dev_reset(c->b.dev.fd);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct ctx c = { .a.fd = -1, .b.fd = -1 };
+	struct ctx c = { .a.dev.fd = -1, .b.dev.fd = -1 };
 	int argi = 1;
 
 	if (argi < argc && !strcmp(argv[argi], "-v")) {
@@ -1186,7 +1048,7 @@ int main(int argc, char **argv)
 	c.a.bdf = argv[argi];
 	c.b.bdf = argv[argi + 1];
 
-	printf("TAP version 13\n1..%zu\n", NTESTS);
+	tap_header(stdout, NTESTS);
 	diag("refdev-migrate: A=%s B=%s", c.a.bdf, c.b.bdf);
 	run(&c);
 	tap_finish("not reached");

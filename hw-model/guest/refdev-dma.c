@@ -3,7 +3,7 @@
  * refdev-dma: drive one refdev VF's DMA engine through VFIO, as a user
  * space driver would. A short, complete example of the VFIO type1 flow:
  *
- *   group + container -> IOMMU map of our buffers -> device fd -> BAR0
+ *   group + container + device fd -> IOMMU map of our buffers -> BAR0
  *   registers through the region -> MSI-X vectors into eventfds -> a copy
  *   and a checksum by the device -> the interrupt -> verify the bytes.
  *   Then a descriptor that reads unmapped IOVA: the IOMMU blocks it, the
@@ -12,27 +12,19 @@
  *   refdev-dma <VF BDF>        (the VF bound to vfio-pci or a variant driver)
  *
  * TAP 13 on stdout, test names device/dma-*; SPEC.md section 1.7 (DEV-DMA-*).
+ * The VFIO steps are libvfio's (../../libvfio): a failing step bails out.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
-#include <linux/vfio.h>
-
+#include "libvfio.h"
 #include "refdev_regs.h"
 
 #define IOVA_RING	0x100000ull
@@ -44,175 +36,76 @@
 #define IRQ_TIMEOUT_MS	5000
 
 struct vf {
-	int container, group, device;
-	uint64_t bar0;			/* offset of BAR0 in the device fd */
-	uint64_t cfg;			/* offset of config space */
+	struct vfio_dev dev;
+	struct vfio_region_info bar0;
 	int irq_done, irq_error;	/* eventfds of MSI-X vectors 0 and 1 */
 	struct refdev_dma_desc *ring;
 	uint8_t *src, *dst;
 };
 
-static int test_no;
+static size_t test_no;
 static int failures;
 
 static void tap(bool ok, const char *name, const char *fmt, ...)
 {
+	char why[256];
 	va_list ap;
 
 	if (!ok && fmt) {
-		printf("# ");
 		va_start(ap, fmt);
-		vprintf(fmt, ap);
+		vsnprintf(why, sizeof(why), fmt, ap);
 		va_end(ap);
-		printf("\n");
+		tap_diag(stdout, why);
 	}
-	printf("%sok %d %s\n", ok ? "" : "not ", ++test_no, name);
+	tap_line(stdout, ++test_no, name, ok ? TAP_PASS : TAP_FAIL, NULL);
 	failures += !ok;
-	fflush(stdout);
 }
 
-static void die(const char *what)
-{
-	printf("Bail out! %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-/* ---- VFIO setup ------------------------------------------------------ */
-
-static int iommu_group_of(const char *bdf)
-{
-	char link[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		die("no IOMMU group (is an IOMMU on?)");
-	target[n] = '\0';
-	return atoi(basename(target));
-}
-
-static void open_vf(struct vf *vf, const char *bdf)
-{
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char path[64];
-
-	vf->container = open("/dev/vfio/vfio", O_RDWR);
-	if (vf->container < 0)
-		die("open /dev/vfio/vfio");
-	snprintf(path, sizeof(path), "/dev/vfio/%d", iommu_group_of(bdf));
-	vf->group = open(path, O_RDWR);
-	if (vf->group < 0)
-		die("open the VF's group");
-	if (ioctl(vf->group, VFIO_GROUP_GET_STATUS, &status) ||
-	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		errno = EBUSY;
-		die("group not viable (bind every function in it to vfio)");
-	}
-	if (ioctl(vf->group, VFIO_GROUP_SET_CONTAINER, &vf->container) ||
-	    ioctl(vf->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		die("set up the type1 container");
-	vf->device = ioctl(vf->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
-	if (vf->device < 0)
-		die("get the device fd");
-}
-
-static uint64_t region_offset(struct vf *vf, uint32_t index)
-{
-	struct vfio_region_info info = { .argsz = sizeof(info), .index = index };
-
-	if (ioctl(vf->device, VFIO_DEVICE_GET_REGION_INFO, &info))
-		die("region info");
-	return info.offset;
-}
+/* ---- VFIO setup (libvfio: each step fails the run with a message) ---- */
 
 /* Anonymous memory, mapped for the device at @iova. */
 static void *dma_buffer(struct vf *vf, uint64_t iova, size_t size)
 {
-	struct vfio_iommu_type1_dma_map map = {
-		.argsz = sizeof(map),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.iova = iova,
-		.size = size,
-	};
-	void *buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct dma_buf b;
 
-	if (buf == MAP_FAILED)
-		die("mmap");
-	memset(buf, 0, size);
-	map.vaddr = (uintptr_t)buf;
-	if (ioctl(vf->container, VFIO_IOMMU_MAP_DMA, &map))
-		die("VFIO_IOMMU_MAP_DMA");
-	return buf;
+	dma_buf_map(&b, vf->dev.ctr->fd, iova, size);
+	return b.va;
 }
 
 /* MSI-X vectors 0 (completion) and 1 (error) into two eventfds. */
 static void wire_msix(struct vf *vf)
 {
-	char buf[sizeof(struct vfio_irq_set) + 2 * sizeof(int32_t)];
-	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
 	int32_t fds[2];
 
-	vf->irq_done = eventfd(0, EFD_NONBLOCK);
-	vf->irq_error = eventfd(0, EFD_NONBLOCK);
-	if (vf->irq_done < 0 || vf->irq_error < 0)
-		die("eventfd");
+	vf->irq_done = efd_new();
+	vf->irq_error = efd_new();
 	fds[0] = vf->irq_done;
 	fds[1] = vf->irq_error;
-	set->argsz = sizeof(buf);
-	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
-	set->index = VFIO_PCI_MSIX_IRQ_INDEX;
-	set->start = 0;
-	set->count = 2;
-	memcpy(set->data, fds, sizeof(fds));
-	if (ioctl(vf->device, VFIO_DEVICE_SET_IRQS, set))
-		die("VFIO_DEVICE_SET_IRQS (MSI-X)");
+	vfio_set_irqs(vf->dev.fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 2,
+		      VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, fds);
 }
 
 /* ---- registers ----------------------------------------------------- */
 
 static uint32_t reg_read(struct vf *vf, uint32_t reg)
 {
-	uint32_t val;
-
-	if (pread(vf->device, &val, 4, vf->bar0 + reg) != 4)
-		die("BAR0 read");
-	return val;
+	return vfio_region_read32(vf->dev.fd, &vf->bar0, reg);
 }
 
 static void reg_write(struct vf *vf, uint32_t reg, uint32_t val)
 {
-	if (pwrite(vf->device, &val, 4, vf->bar0 + reg) != 4)
-		die("BAR0 write");
+	vfio_region_write32(vf->dev.fd, &vf->bar0, reg, val);
 }
 
 /* The engine's reads and writes need Bus Master Enable. */
 static void enable_bus_master(struct vf *vf)
 {
-	uint16_t cmd;
+	uint32_t cmd = vfio_cfg_read(&vf->dev, 0x04, 2);
 
-	if (pread(vf->device, &cmd, 2, vf->cfg + 4) != 2)
-		die("config read");
-	cmd |= 0x6;	/* memory space + bus master */
-	if (pwrite(vf->device, &cmd, 2, vf->cfg + 4) != 2)
-		die("config write");
+	vfio_cfg_write(&vf->dev, 0x04, 2, cmd | 0x6);	/* memory space + bus master */
 }
 
 /* ---- the checks ---------------------------------------------------- */
-
-/* CRC32C (Castagnoli), bitwise: what the device's CHECKSUM computes. */
-static uint32_t crc32c(const uint8_t *p, size_t len)
-{
-	uint32_t crc = ~0u;
-
-	while (len--) {
-		crc ^= *p++;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0x82f63b78u & -(crc & 1));
-	}
-	return ~crc;
-}
 
 /* Wait for one interrupt on @fd; returns the count read (0 on timeout). */
 static uint64_t wait_irq(int fd)
@@ -318,11 +211,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s <VF BDF, e.g. 0000:01:00.1>\n", argv[0]);
 		return 2;
 	}
-	printf("TAP version 13\n1..12\n");
-	printf("# refdev-dma on %s: SPEC.md 1.7 (DEV-DMA-001..004)\n", argv[1]);
-	open_vf(&vf, argv[1]);
-	vf.bar0 = region_offset(&vf, VFIO_PCI_BAR0_REGION_INDEX);
-	vf.cfg = region_offset(&vf, VFIO_PCI_CONFIG_REGION_INDEX);
+	tap_header(stdout, 12);
+	tap_diagf(stdout, "refdev-dma on %s: SPEC.md 1.7 (DEV-DMA-001..004)", argv[1]);
+	vfio_dev_open(&vf.dev, NULL, argv[1], NULL);
+	vfio_region_info_fixed(vf.dev.fd, VFIO_PCI_BAR0_REGION_INDEX, &vf.bar0);
 	vf.ring = dma_buffer(&vf, IOVA_RING, 4096);
 	vf.src = dma_buffer(&vf, IOVA_SRC, BUF_SIZE);
 	vf.dst = dma_buffer(&vf, IOVA_DST, BUF_SIZE);
@@ -334,7 +226,7 @@ int main(int argc, char **argv)
 	start_engine(&vf);
 	copy_and_checksum(&vf);
 	blocked_read(&vf);
-	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
-	       test_no - failures, failures);
+	tap_diagf(stdout, "Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0",
+		  (int)test_no - failures, failures);
 	return failures ? 1 : 0;
 }

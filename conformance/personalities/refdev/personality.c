@@ -34,7 +34,7 @@ static bool refdev_match(uint16_t vendor, uint16_t device, bool is_vf)
 
 static int rd(struct pers_dev *p, uint32_t off, uint32_t *v)
 {
-	int rc = vfio_region_read32(p->d->fd, &p->bar[REFDEV_BAR_REGS], off, v);
+	int rc = __vfio_region_read32(p->d->fd, &p->bar[REFDEV_BAR_REGS], off, v);
 
 	if (rc)
 		snprintf(p->why, sizeof(p->why), "reading BAR0+0x%03x: %s", off, strerror(-rc));
@@ -43,7 +43,7 @@ static int rd(struct pers_dev *p, uint32_t off, uint32_t *v)
 
 static int wr(struct pers_dev *p, uint32_t off, uint32_t v)
 {
-	int rc = vfio_region_write32(p->d->fd, &p->bar[REFDEV_BAR_REGS], off, v);
+	int rc = __vfio_region_write32(p->d->fd, &p->bar[REFDEV_BAR_REGS], off, v);
 
 	if (rc)
 		snprintf(p->why, sizeof(p->why), "writing BAR0+0x%03x: %s", off, strerror(-rc));
@@ -81,7 +81,7 @@ static int refdev_init(struct pers_dev *p)
 	int rc;
 
 	for (i = 0; i <= VFIO_PCI_ROM_REGION_INDEX; i++) {
-		rc = vfio_region_info_fixed(p->d->fd, i, &p->bar[i]);
+		rc = __vfio_region_info_fixed(p->d->fd, i, &p->bar[i]);
 		if (rc) {
 			snprintf(p->why, sizeof(p->why), "REGION_INFO(%u): %s", i, strerror(-rc));
 			return rc;
@@ -93,9 +93,9 @@ static int refdev_init(struct pers_dev *p)
 		return -ENODEV;
 	}
 	/* memory decode and bus master (DMA, MSI-X delivery) */
-	rc = vfio_cfg_read(p->d, 0x04, 2, &cmd);
+	rc = __vfio_cfg_read(p->d, 0x04, 2, &cmd);
 	if (!rc && (cmd & 0x6) != 0x6)
-		rc = vfio_cfg_write(p->d, 0x04, 2, cmd | 0x6);
+		rc = __vfio_cfg_write(p->d, 0x04, 2, cmd | 0x6);
 	if (rc) {
 		snprintf(p->why, sizeof(p->why), "enabling memory/bus master: %s", strerror(-rc));
 		return rc;
@@ -244,7 +244,7 @@ static int refdev_read_state(struct pers_dev *p, struct pers_state *s)
 		s->nregs++;
 	}
 	s->memlen = REFDEV_BAR_SRAM_SIZE;
-	rc = vfio_region_read(p->d->fd, &p->bar[REFDEV_BAR_SRAM], 0, s->mem, s->memlen);
+	rc = __vfio_region_read(p->d->fd, &p->bar[REFDEV_BAR_SRAM], 0, s->mem, s->memlen);
 	if (rc)
 		snprintf(p->why, sizeof(p->why), "reading the SRAM: %s", strerror(-rc));
 	return rc;
@@ -265,7 +265,7 @@ static int refdev_set_state(struct pers_dev *p, uint32_t seed)
 	}
 	if ((rc = wr(p, REFDEV_REG_SCRATCH, seed ^ 0xc0ffee00u)))
 		return rc;
-	rc = vfio_region_write(p->d->fd, &p->bar[REFDEV_BAR_SRAM], 0, mem, sizeof(mem));
+	rc = __vfio_region_write(p->d->fd, &p->bar[REFDEV_BAR_SRAM], 0, mem, sizeof(mem));
 	if (rc) {
 		snprintf(p->why, sizeof(p->why), "writing the SRAM: %s", strerror(-rc));
 		return rc;

@@ -37,14 +37,14 @@ static uint32_t reg_rd(const struct pers_dev *r, uint32_t off)
 {
 	uint32_t v = 0;
 
-	conform_check_rc(vfio_region_read32(r->d->fd, regs(r), off, &v),
+	conform_check_rc(__vfio_region_read32(r->d->fd, regs(r), off, &v),
 			 "reading BAR%d+0x%03x", REFDEV_BAR_REGS, off);
 	return v;
 }
 
 static void reg_wr(const struct pers_dev *r, uint32_t off, uint32_t v)
 {
-	conform_check_rc(vfio_region_write32(r->d->fd, regs(r), off, v),
+	conform_check_rc(__vfio_region_write32(r->d->fd, regs(r), off, v),
 			 "writing BAR%d+0x%03x", REFDEV_BAR_REGS, off);
 }
 
@@ -180,17 +180,17 @@ static void test_sram(void **state)
 	pat = malloc(size);
 	back = malloc(size);
 	conform_check(saved && pat && back, "out of memory");
-	conform_check_rc(vfio_region_read(r.d->fd, sram, 0, saved, size), "reading the SRAM");
+	conform_check_rc(__vfio_region_read(r.d->fd, sram, 0, saved, size), "reading the SRAM");
 	for (i = 0; i < size; i++)
 		pat[i] = (uint8_t)(i * 7 + 0x3d);
-	rc_w = vfio_region_write(r.d->fd, sram, 0, pat, size);
-	rc_r = vfio_region_read(r.d->fd, sram, 0, back, size);
+	rc_w = __vfio_region_write(r.d->fd, sram, 0, pat, size);
+	rc_r = __vfio_region_read(r.d->fd, sram, 0, back, size);
 	for (i = 0; !rc_w && !rc_r && i < size; i++)
 		if (back[i] != pat[i]) {
 			first_bad = i;
 			break;
 		}
-	vfio_region_write(r.d->fd, sram, 0, saved, size);
+	__vfio_region_write(r.d->fd, sram, 0, saved, size);
 	conform_check(!rc_w, "writing %zu bytes of SRAM: %s", size, strerror(-rc_w));
 	conform_check(!rc_r, "reading %zu bytes of SRAM back: %s", size, strerror(-rc_r));
 	conform_check(first_bad == SIZE_MAX, "SRAM byte 0x%zx: wrote 0x%02x, read 0x%02x",

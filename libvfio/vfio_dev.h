@@ -53,42 +53,44 @@ struct vfio_dev {
 };
 
 /* ---- container / group ---- */
-int vfio_container_init(struct vfio_container *c, char *err, size_t errlen);
+int __vfio_container_init(struct vfio_container *c, char *err, size_t errlen);
 void vfio_container_fini(struct vfio_container *c);
 /* Attach the IOMMU group of bdf to the container (once); get its fd. */
-int vfio_container_group(struct vfio_container *c, const char *bdf, int *group_fd,
+int __vfio_container_group(struct vfio_container *c, const char *bdf, int *group_fd,
 			 char *err, size_t errlen);
 /* Raw VFIO_GROUP_GET_DEVICE_FD: "<bdf>" or "<bdf> vf_token=<uuid>". */
-int vfio_group_device_fd(int group_fd, const char *bdf, const char *token);
+int __vfio_group_device_fd(int group_fd, const char *bdf, const char *token);
 
 /* ---- device ---- */
 /* c NULL: the device gets a container of its own. */
-int vfio_dev_open(struct vfio_dev *d, struct vfio_container *c, const char *bdf,
+int __vfio_dev_open(struct vfio_dev *d, struct vfio_container *c, const char *bdf,
 		  const char *token, char *err, size_t errlen);
 void vfio_dev_close(struct vfio_dev *d);
+/* VFIO_DEVICE_RESET: 0 or -errno. */
+int __vfio_dev_reset(int fd);
 
-int vfio_device_get_info(int fd, struct vfio_device_info *info);
+int __vfio_device_get_info(int fd, struct vfio_device_info *info);
 /* REGION_INFO with the capability chain: *out is malloc'ed (argsz bytes). */
-int vfio_region_info_get(int fd, uint32_t index, struct vfio_region_info **out);
-int vfio_region_info_fixed(int fd, uint32_t index, struct vfio_region_info *out);
+int __vfio_region_info_get(int fd, uint32_t index, struct vfio_region_info **out);
+int __vfio_region_info_fixed(int fd, uint32_t index, struct vfio_region_info *out);
 
 /* Whole transfers inside a region: 0 or -errno (-EIO on a short transfer). */
-int vfio_region_read(int fd, const struct vfio_region_info *ri, uint64_t off,
+int __vfio_region_read(int fd, const struct vfio_region_info *ri, uint64_t off,
 		     void *buf, size_t len);
-int vfio_region_write(int fd, const struct vfio_region_info *ri, uint64_t off,
+int __vfio_region_write(int fd, const struct vfio_region_info *ri, uint64_t off,
 		      const void *buf, size_t len);
-int vfio_region_read32(int fd, const struct vfio_region_info *ri, uint64_t off,
+int __vfio_region_read32(int fd, const struct vfio_region_info *ri, uint64_t off,
 		       uint32_t *val);
-int vfio_region_write32(int fd, const struct vfio_region_info *ri, uint64_t off,
+int __vfio_region_write32(int fd, const struct vfio_region_info *ri, uint64_t off,
 			uint32_t val);
 
 /* Config space through the config region, 1/2/4 bytes, little endian. */
-int vfio_cfg_read(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t *val);
-int vfio_cfg_write(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t val);
+int __vfio_cfg_read(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t *val);
+int __vfio_cfg_write(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t val);
 /* Read the whole config region (up to len bytes); returns bytes or -errno. */
-ssize_t vfio_cfg_read_all(const struct vfio_dev *d, uint8_t *buf, size_t len);
+ssize_t __vfio_cfg_read_all(const struct vfio_dev *d, uint8_t *buf, size_t len);
 /* Set Memory Space Enable in the (virtual) command register if clear. */
-int vfio_dev_enable_memory(const struct vfio_dev *d);
+int __vfio_dev_enable_memory(const struct vfio_dev *d);
 
 /*
  * Capability chain of an INFO ioctl buffer: offsets relative to the buffer
@@ -104,13 +106,13 @@ const struct vfio_info_cap_header *vfio_cap_find(const void *buf, size_t buflen,
 int uuid_parse_str(const char *s, uint8_t out[16]);
 bool uuid_valid(const char *s);
 /* VFIO_DEVICE_FEATURE(SET | PCI_VF_TOKEN); returns 0 or -errno. */
-int vfio_feature_set_vf_token(int dev_fd, const char *uuid);
+int __vfio_feature_set_vf_token(int dev_fd, const char *uuid);
 /*
  * Make sure the PF's VF token is `token`: open the PF with the token (the
  * kernel requires it once VFs are in use, and it sets the token when they
  * are not), set VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, close the PF again.
  */
-int vfio_pf_set_vf_token(struct vfio_container *c, const char *pf, const char *token,
+int __vfio_pf_set_vf_token(struct vfio_container *c, const char *pf, const char *token,
 			 char *err, size_t errlen);
 
 #endif /* CONFORM_VFIO_DEV_H */

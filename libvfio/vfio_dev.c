@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <ctype.h>
 #include <endian.h>
 #include <errno.h>
@@ -33,7 +35,7 @@ static void errf(char *err, size_t errlen, const char *fmt, ...)
 /* container / group                                                   */
 /* ------------------------------------------------------------------ */
 
-int vfio_container_init(struct vfio_container *c, char *err, size_t errlen)
+int __vfio_container_init(struct vfio_container *c, char *err, size_t errlen)
 {
 	int v, e;
 
@@ -141,7 +143,7 @@ static int group_attach(struct vfio_container *c, int gfd, int id,
 	return 0;
 }
 
-int vfio_container_group(struct vfio_container *c, const char *bdf, int *group_fd,
+int __vfio_container_group(struct vfio_container *c, const char *bdf, int *group_fd,
 			 char *err, size_t errlen)
 {
 	unsigned int i;
@@ -178,7 +180,7 @@ int vfio_container_group(struct vfio_container *c, const char *bdf, int *group_f
 	return 0;
 }
 
-int vfio_group_device_fd(int group_fd, const char *bdf, const char *token)
+int __vfio_group_device_fd(int group_fd, const char *bdf, const char *token)
 {
 	char name[BDF_LEN + 16 + VFIO_UUID_STR_LEN];
 	int fd;
@@ -217,7 +219,7 @@ static void explain_open_error(const char *bdf, const char *token, int rc,
 	}
 }
 
-int vfio_dev_open(struct vfio_dev *d, struct vfio_container *c, const char *bdf,
+int __vfio_dev_open(struct vfio_dev *d, struct vfio_container *c, const char *bdf,
 		  const char *token, char *err, size_t errlen)
 {
 	int gfd, rc;
@@ -229,7 +231,7 @@ int vfio_dev_open(struct vfio_dev *d, struct vfio_container *c, const char *bdf,
 		c = calloc(1, sizeof(*c));
 		if (!c)
 			return -ENOMEM;
-		rc = vfio_container_init(c, err, errlen);
+		rc = __vfio_container_init(c, err, errlen);
 		if (rc) {
 			free(c);
 			return rc;
@@ -237,21 +239,21 @@ int vfio_dev_open(struct vfio_dev *d, struct vfio_container *c, const char *bdf,
 		d->own_ctr = true;
 	}
 	d->ctr = c;
-	rc = vfio_container_group(c, bdf, &gfd, err, errlen);
+	rc = __vfio_container_group(c, bdf, &gfd, err, errlen);
 	if (rc)
 		goto fail;
-	d->fd = vfio_group_device_fd(gfd, bdf, token);
+	d->fd = __vfio_group_device_fd(gfd, bdf, token);
 	if (d->fd < 0) {
 		rc = d->fd;
 		explain_open_error(bdf, token, rc, err, errlen);
 		goto fail;
 	}
-	rc = vfio_device_get_info(d->fd, &d->info);
+	rc = __vfio_device_get_info(d->fd, &d->info);
 	if (rc) {
 		errf(err, errlen, "VFIO_DEVICE_GET_INFO(%s): %s", bdf, strerror(-rc));
 		goto fail;
 	}
-	rc = vfio_region_info_fixed(d->fd, VFIO_PCI_CONFIG_REGION_INDEX, &d->cfg);
+	rc = __vfio_region_info_fixed(d->fd, VFIO_PCI_CONFIG_REGION_INDEX, &d->cfg);
 	if (rc) {
 		errf(err, errlen, "VFIO_DEVICE_GET_REGION_INFO(config) on %s: %s",
 		     bdf, strerror(-rc));
@@ -276,14 +278,19 @@ void vfio_dev_close(struct vfio_dev *d)
 	d->own_ctr = false;
 }
 
-int vfio_device_get_info(int fd, struct vfio_device_info *info)
+int __vfio_dev_reset(int fd)
+{
+	return ioctl(fd, VFIO_DEVICE_RESET) ? -errno : 0;
+}
+
+int __vfio_device_get_info(int fd, struct vfio_device_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->argsz = sizeof(*info);
 	return ioctl(fd, VFIO_DEVICE_GET_INFO, info) ? -errno : 0;
 }
 
-int vfio_region_info_fixed(int fd, uint32_t index, struct vfio_region_info *out)
+int __vfio_region_info_fixed(int fd, uint32_t index, struct vfio_region_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->argsz = sizeof(*out);
@@ -291,7 +298,7 @@ int vfio_region_info_fixed(int fd, uint32_t index, struct vfio_region_info *out)
 	return ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, out) ? -errno : 0;
 }
 
-int vfio_region_info_get(int fd, uint32_t index, struct vfio_region_info **out)
+int __vfio_region_info_get(int fd, uint32_t index, struct vfio_region_info **out)
 {
 	struct vfio_region_info *ri, *bigger;
 	size_t need;
@@ -301,7 +308,7 @@ int vfio_region_info_get(int fd, uint32_t index, struct vfio_region_info **out)
 	ri = calloc(1, sizeof(*ri));
 	if (!ri)
 		return -ENOMEM;
-	rc = vfio_region_info_fixed(fd, index, ri);
+	rc = __vfio_region_info_fixed(fd, index, ri);
 	if (rc) {
 		free(ri);
 		return rc;
@@ -347,45 +354,45 @@ static int region_xfer(int fd, const struct vfio_region_info *ri, uint64_t off,
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-int vfio_region_read(int fd, const struct vfio_region_info *ri, uint64_t off,
+int __vfio_region_read(int fd, const struct vfio_region_info *ri, uint64_t off,
 		     void *buf, size_t len)
 {
 	return region_xfer(fd, ri, off, buf, len, false);
 }
 
-int vfio_region_write(int fd, const struct vfio_region_info *ri, uint64_t off,
+int __vfio_region_write(int fd, const struct vfio_region_info *ri, uint64_t off,
 		      const void *buf, size_t len)
 {
 	return region_xfer(fd, ri, off, (void *)buf, len, true);
 }
 
-int vfio_region_read32(int fd, const struct vfio_region_info *ri, uint64_t off,
+int __vfio_region_read32(int fd, const struct vfio_region_info *ri, uint64_t off,
 		       uint32_t *val)
 {
 	uint32_t le;
-	int rc = vfio_region_read(fd, ri, off, &le, sizeof(le));
+	int rc = __vfio_region_read(fd, ri, off, &le, sizeof(le));
 
 	if (!rc)
 		*val = le32toh(le);
 	return rc;
 }
 
-int vfio_region_write32(int fd, const struct vfio_region_info *ri, uint64_t off,
+int __vfio_region_write32(int fd, const struct vfio_region_info *ri, uint64_t off,
 			uint32_t val)
 {
 	uint32_t le = htole32(val);
 
-	return vfio_region_write(fd, ri, off, &le, sizeof(le));
+	return __vfio_region_write(fd, ri, off, &le, sizeof(le));
 }
 
-int vfio_cfg_read(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t *val)
+int __vfio_cfg_read(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t *val)
 {
 	uint8_t b[4] = { 0 };
 	int rc;
 
 	if (size != 1 && size != 2 && size != 4)
 		return -EINVAL;
-	rc = vfio_region_read(d->fd, &d->cfg, off, b, size);
+	rc = __vfio_region_read(d->fd, &d->cfg, off, b, size);
 	if (rc)
 		return rc;
 	*val = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
@@ -393,33 +400,33 @@ int vfio_cfg_read(const struct vfio_dev *d, uint32_t off, unsigned int size, uin
 	return 0;
 }
 
-int vfio_cfg_write(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t val)
+int __vfio_cfg_write(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t val)
 {
 	uint8_t b[4] = { (uint8_t)val, (uint8_t)(val >> 8), (uint8_t)(val >> 16),
 			 (uint8_t)(val >> 24) };
 
 	if (size != 1 && size != 2 && size != 4)
 		return -EINVAL;
-	return vfio_region_write(d->fd, &d->cfg, off, b, size);
+	return __vfio_region_write(d->fd, &d->cfg, off, b, size);
 }
 
-ssize_t vfio_cfg_read_all(const struct vfio_dev *d, uint8_t *buf, size_t len)
+ssize_t __vfio_cfg_read_all(const struct vfio_dev *d, uint8_t *buf, size_t len)
 {
 	size_t n = len < d->cfg.size ? len : (size_t)d->cfg.size;
-	int rc = vfio_region_read(d->fd, &d->cfg, 0, buf, n);
+	int rc = __vfio_region_read(d->fd, &d->cfg, 0, buf, n);
 
 	return rc ? rc : (ssize_t)n;
 }
 
-int vfio_dev_enable_memory(const struct vfio_dev *d)
+int __vfio_dev_enable_memory(const struct vfio_dev *d)
 {
 	uint32_t cmd;
 	int rc;
 
-	rc = vfio_cfg_read(d, 0x04, 2, &cmd);	/* PCI_COMMAND */
+	rc = __vfio_cfg_read(d, 0x04, 2, &cmd);	/* PCI_COMMAND */
 	if (rc || (cmd & 0x2))
 		return rc;
-	return vfio_cfg_write(d, 0x04, 2, cmd | 0x2);
+	return __vfio_cfg_write(d, 0x04, 2, cmd | 0x2);
 }
 
 /* ------------------------------------------------------------------ */
@@ -511,7 +518,7 @@ bool uuid_valid(const char *s)
 	return !uuid_parse_str(s, b);
 }
 
-int vfio_feature_set_vf_token(int dev_fd, const char *uuid)
+int __vfio_feature_set_vf_token(int dev_fd, const char *uuid)
 {
 	uint64_t buf[(sizeof(struct vfio_device_feature) + 16 + 7) / 8] = { 0 };
 	struct vfio_device_feature *f = (void *)buf;
@@ -525,15 +532,15 @@ int vfio_feature_set_vf_token(int dev_fd, const char *uuid)
 	return ioctl(dev_fd, VFIO_DEVICE_FEATURE, f) ? -errno : 0;
 }
 
-int vfio_pf_set_vf_token(struct vfio_container *c, const char *pf, const char *token,
+int __vfio_pf_set_vf_token(struct vfio_container *c, const char *pf, const char *token,
 			 char *err, size_t errlen)
 {
 	int gfd, fd, rc;
 
-	rc = vfio_container_group(c, pf, &gfd, err, errlen);
+	rc = __vfio_container_group(c, pf, &gfd, err, errlen);
 	if (rc)
 		return rc;
-	fd = vfio_group_device_fd(gfd, pf, token);
+	fd = __vfio_group_device_fd(gfd, pf, token);
 	if (fd < 0) {
 		if (fd == -EACCES)
 			errf(err, errlen, "PF %s refuses the suite's VF token (%s): "
@@ -542,7 +549,7 @@ int vfio_pf_set_vf_token(struct vfio_container *c, const char *pf, const char *t
 			errf(err, errlen, "open PF %s with vf_token: %s", pf, strerror(-fd));
 		return fd;
 	}
-	rc = vfio_feature_set_vf_token(fd, token);
+	rc = __vfio_feature_set_vf_token(fd, token);
 	if (rc)
 		errf(err, errlen, "VFIO_DEVICE_FEATURE(SET PCI_VF_TOKEN) on PF %s: %s",
 		     pf, strerror(-rc));

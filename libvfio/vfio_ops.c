@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -12,7 +14,7 @@
 
 #include "vfio_ops.h"
 
-int vfio_irq_info(int fd, uint32_t index, struct vfio_irq_info *out)
+int __vfio_irq_info(int fd, uint32_t index, struct vfio_irq_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->argsz = sizeof(*out);
@@ -20,7 +22,7 @@ int vfio_irq_info(int fd, uint32_t index, struct vfio_irq_info *out)
 	return ioctl(fd, VFIO_DEVICE_GET_IRQ_INFO, out) ? -errno : 0;
 }
 
-int vfio_set_irqs_raw(int fd, uint32_t argsz, uint32_t index, uint32_t start,
+int __vfio_set_irqs_raw(int fd, uint32_t argsz, uint32_t index, uint32_t start,
 		      uint32_t count, uint32_t flags, const void *data, size_t datalen)
 {
 	size_t sz = sizeof(struct vfio_irq_set) + datalen;
@@ -41,7 +43,7 @@ int vfio_set_irqs_raw(int fd, uint32_t argsz, uint32_t index, uint32_t start,
 	return rc;
 }
 
-int vfio_set_irqs(int fd, uint32_t index, uint32_t start, uint32_t count,
+int __vfio_set_irqs(int fd, uint32_t index, uint32_t start, uint32_t count,
 		  uint32_t flags, const void *data)
 {
 	size_t el = 0;
@@ -50,11 +52,11 @@ int vfio_set_irqs(int fd, uint32_t index, uint32_t start, uint32_t count,
 		el = 1;
 	else if (flags & VFIO_IRQ_SET_DATA_EVENTFD)
 		el = 4;
-	return vfio_set_irqs_raw(fd, (uint32_t)(sizeof(struct vfio_irq_set) + el * count),
+	return __vfio_set_irqs_raw(fd, (uint32_t)(sizeof(struct vfio_irq_set) + el * count),
 				 index, start, count, flags, data, el * count);
 }
 
-int efd_new(void)
+int __efd_new(void)
 {
 	int e = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 
@@ -90,7 +92,7 @@ int efd_wait_any(const int *efds, unsigned int n, int ms)
 	return -1;
 }
 
-int vfio_feature(int fd, uint32_t flags, void *data, size_t len)
+int __vfio_feature(int fd, uint32_t flags, void *data, size_t len)
 {
 	size_t sz = sizeof(struct vfio_device_feature) + len;
 	struct vfio_device_feature *f = calloc(1, sz);
@@ -109,10 +111,10 @@ int vfio_feature(int fd, uint32_t flags, void *data, size_t len)
 	return rc;
 }
 
-int vfio_mig_flags(int fd, uint64_t *flags)
+int __vfio_mig_flags(int fd, uint64_t *flags)
 {
 	struct vfio_device_feature_migration m = { 0 };
-	int rc = vfio_feature(fd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION,
+	int rc = __vfio_feature(fd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION,
 			      &m, sizeof(m));
 
 	if (!rc)
@@ -120,10 +122,10 @@ int vfio_mig_flags(int fd, uint64_t *flags)
 	return rc;
 }
 
-int vfio_mig_get_state(int fd, uint32_t *state)
+int __vfio_mig_get_state(int fd, uint32_t *state)
 {
 	struct vfio_device_feature_mig_state m = { .data_fd = -1 };
-	int rc = vfio_feature(fd, VFIO_DEVICE_FEATURE_GET |
+	int rc = __vfio_feature(fd, VFIO_DEVICE_FEATURE_GET |
 			      VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &m, sizeof(m));
 
 	if (!rc)
@@ -131,10 +133,10 @@ int vfio_mig_get_state(int fd, uint32_t *state)
 	return rc;
 }
 
-int vfio_mig_set_state(int fd, uint32_t state, int *data_fd)
+int __vfio_mig_set_state(int fd, uint32_t state, int *data_fd)
 {
 	struct vfio_device_feature_mig_state m = { .device_state = state, .data_fd = -1 };
-	int rc = vfio_feature(fd, VFIO_DEVICE_FEATURE_SET |
+	int rc = __vfio_feature(fd, VFIO_DEVICE_FEATURE_SET |
 			      VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &m, sizeof(m));
 
 	if (data_fd)
@@ -144,10 +146,10 @@ int vfio_mig_set_state(int fd, uint32_t state, int *data_fd)
 	return rc;
 }
 
-int vfio_mig_data_size(int fd, uint64_t *size)
+int __vfio_mig_data_size(int fd, uint64_t *size)
 {
 	struct vfio_device_feature_mig_data_size m = { 0 };
-	int rc = vfio_feature(fd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DATA_SIZE,
+	int rc = __vfio_feature(fd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DATA_SIZE,
 			      &m, sizeof(m));
 
 	if (!rc)
@@ -155,12 +157,20 @@ int vfio_mig_data_size(int fd, uint64_t *size)
 	return rc;
 }
 
-int vfio_precopy_info(int data_fd, uint64_t *initial, uint64_t *dirty)
+int __vfio_precopy_info_get(int data_fd, struct vfio_precopy_info *p)
 {
-	struct vfio_precopy_info p = { .argsz = sizeof(p) };
+	memset(p, 0, sizeof(*p));
+	p->argsz = sizeof(*p);
+	return ioctl(data_fd, VFIO_MIG_GET_PRECOPY_INFO, p) ? -errno : 0;
+}
 
-	if (ioctl(data_fd, VFIO_MIG_GET_PRECOPY_INFO, &p))
-		return -errno;
+int __vfio_precopy_info(int data_fd, uint64_t *initial, uint64_t *dirty)
+{
+	struct vfio_precopy_info p;
+	int rc = __vfio_precopy_info_get(data_fd, &p);
+
+	if (rc)
+		return rc;
 	if (initial)
 		*initial = p.initial_bytes;
 	if (dirty)
@@ -168,7 +178,7 @@ int vfio_precopy_info(int data_fd, uint64_t *initial, uint64_t *dirty)
 	return 0;
 }
 
-ssize_t mig_read_all(int data_fd, uint8_t **out, size_t max)
+ssize_t __mig_read_all(int data_fd, uint8_t **out, size_t max)
 {
 	size_t len = 0, cap = 4096;
 	uint8_t *buf = malloc(cap), *nb;
@@ -207,7 +217,7 @@ ssize_t mig_read_all(int data_fd, uint8_t **out, size_t max)
 	return (ssize_t)len;
 }
 
-int mig_write_all(int data_fd, const uint8_t *buf, size_t len, size_t chunk)
+int __mig_write_all(int data_fd, const uint8_t *buf, size_t len, size_t chunk)
 {
 	size_t off = 0, want;
 	ssize_t n;
@@ -227,7 +237,7 @@ int mig_write_all(int data_fd, const uint8_t *buf, size_t len, size_t chunk)
 	return 0;
 }
 
-int dma_buf_map(struct dma_buf *b, int ctr_fd, uint64_t iova, size_t len)
+int __dma_buf_map(struct dma_buf *b, int ctr_fd, uint64_t iova, size_t len)
 {
 	struct vfio_iommu_type1_dma_map m = { .argsz = sizeof(m) };
 
