@@ -37,20 +37,6 @@ void vfio_dev_open(struct vfio_dev *d, struct vfio_container *c, const char *bdf
 		vfio_fail("opening %s: %s", bdf, *err ? err : strerror(-rc));
 }
 
-void vfio_region_read(int fd, const struct vfio_region_info *ri, uint64_t off,
-		      void *buf, size_t len)
-{
-	OR_FAIL(__vfio_region_read(fd, ri, off, buf, len), "reading region %u+0x%llx",
-		ri->index, (unsigned long long)off);
-}
-
-void vfio_region_write(int fd, const struct vfio_region_info *ri, uint64_t off,
-		       const void *buf, size_t len)
-{
-	OR_FAIL(__vfio_region_write(fd, ri, off, buf, len), "writing region %u+0x%llx",
-		ri->index, (unsigned long long)off);
-}
-
 uint32_t vfio_region_read32(int fd, const struct vfio_region_info *ri, uint64_t off)
 {
 	uint32_t v = 0;

@@ -21,10 +21,6 @@ void vfio_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretu
 
 void vfio_dev_open(struct vfio_dev *d, struct vfio_container *c, const char *bdf,
 		   const char *token);
-void vfio_region_read(int fd, const struct vfio_region_info *ri, uint64_t off,
-		      void *buf, size_t len);
-void vfio_region_write(int fd, const struct vfio_region_info *ri, uint64_t off,
-		       const void *buf, size_t len);
 uint32_t vfio_region_read32(int fd, const struct vfio_region_info *ri, uint64_t off);
 void vfio_region_write32(int fd, const struct vfio_region_info *ri, uint64_t off,
 			 uint32_t val);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "refdev_regs.h"
+#include "tap.h"
 
 #define PF_BAR0 0xE0000000u
 #define PF_BAR2 0xE0010000u
@@ -47,25 +48,26 @@ struct qts {
 
 static void bail(const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	printf("Bail out! ");
-	vprintf(fmt, ap);
-	printf("\n");
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	tap_bail(stdout, "%s", msg);
 	exit(1);
 }
 
+/* One TAP result (libvfio's writer); the first failure ends the run. */
 static void ok(bool cond, const char *fmt, ...)
 {
+	char name[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	printf("%sok %d - ", cond ? "" : "not ", ++n_ok);
-	vprintf(fmt, ap);
-	printf("\n");
+	vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
+	tap_line(stdout, (size_t)++n_ok, name, cond ? TAP_PASS : TAP_FAIL, NULL);
 	if (!cond)
 		exit(1);
 }
