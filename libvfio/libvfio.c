@@ -9,13 +9,10 @@
 
 void vfio_fail(const char *fmt, ...)
 {
-	char msg[VFIO_ERR_LEN];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	tap_bail(stdout, "%s", msg);
+	tap_vbail(stdout, fmt, ap);
 	exit(1);
 }
 

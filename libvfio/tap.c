@@ -59,14 +59,19 @@ void tap_diagf(FILE *f, const char *fmt, ...)
 	tap_diag(f, buf);
 }
 
+void tap_vbail(FILE *f, const char *fmt, va_list ap)
+{
+	fprintf(f, "Bail out! ");
+	vfprintf(f, fmt, ap);
+	fprintf(f, "\n");
+	fflush(f);
+}
+
 void tap_bail(FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(f, "Bail out! ");
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	tap_vbail(f, fmt, ap);
 	va_end(ap);
-	fprintf(f, "\n");
-	fflush(f);
 }

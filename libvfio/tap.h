@@ -7,6 +7,7 @@
 #ifndef LIBVFIO_TAP_H
 #define LIBVFIO_TAP_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -22,5 +23,6 @@ void tap_diag(FILE *f, const char *text);
 void tap_diagf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "Bail out! ..." (the run ends early on purpose). */
 void tap_bail(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tap_vbail(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif /* LIBVFIO_TAP_H */

@@ -48,13 +48,10 @@ struct qts {
 
 static void bail(const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	tap_bail(stdout, "%s", msg);
+	tap_vbail(stdout, fmt, ap);
 	exit(1);
 }
 
