@@ -18,18 +18,18 @@
  * The device has FUZZ_MEM bytes of device memory per VF (DEV-MEM-001), so
  * saves carry STR-007/008 sections and the chunked commands (ADM-014/015)
  * stage them.
- * Invariants (fuzz_host.h and after every operation): indices inside the
+ * Invariants (refdev_fake.h and after every operation): indices inside the
  * rings, status consistent, dirty state consistent, no interrupt from a
  * suspended VF, no MMIO during DMA, each step bounded (DEV-DMA-005).
  */
-#include "fuzz_host.h"
+#include "refdev_fake.h"
 
 #define SQ	0x0ull
 #define CQ	0x4000ull
 #define DEPTH	16u
 #define FUZZ_MEM	REFDEV_MEM_PAGE
 
-static void aq_setup(struct fh *h)
+static void aq_setup(struct fake *h)
 {
 	struct refdev_func *pf = &h->d->pf;
 
@@ -39,40 +39,40 @@ static void aq_setup(struct fh *h)
 	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_CTRL, 4, 3);
 }
 
-static void check(struct fh *h)
+static void check(struct fake *h)
 {
 	const struct refdev_aq *q = &h->d->aq;
 
-	CHECK(q->status != (REFDEV_AQ_STATUS_READY | REFDEV_AQ_STATUS_FATAL),
+	FAKE_CHECK(q->status != (REFDEV_AQ_STATUS_READY | REFDEV_AQ_STATUS_FATAL),
 	      "status %#x", q->status);
 	if (q->status == REFDEV_AQ_STATUS_READY)
-		CHECK(q->sq_head < q->size && q->sq_tail < q->size &&
+		FAKE_CHECK(q->sq_head < q->size && q->sq_tail < q->size &&
 		      q->cq_head < q->size && q->cq_tail < q->size &&
 		      q->phase <= 1, "AQ indices");
 	for (int i = 0; i < REFDEV_MAX_VFS; i++) {
 		const struct refdev_vf *v = &h->d->vf[i];
 
-		CHECK(v->state <= REFDEV_VF_STOP, "state %u", v->state);
-		CHECK(!(v->dma.ctrl & ~3u), "ctrl %#x", v->dma.ctrl);
+		FAKE_CHECK(v->state <= REFDEV_VF_STOP, "state %u", v->state);
+		FAKE_CHECK(!(v->dma.ctrl & ~3u), "ctrl %#x", v->dma.ctrl);
 		if (v->dma.ctrl & REFDEV_DMA_CTRL_ENABLE)
-			CHECK(v->dma.size && v->dma.size <= REFDEV_DMA_RING_MAX &&
+			FAKE_CHECK(v->dma.size && v->dma.size <= REFDEV_DMA_RING_MAX &&
 			      v->dma.head < v->dma.size && v->dma.tail < v->dma.size,
 			      "DMA indices");
 		else
-			CHECK(!v->dma.head && !v->dma.tail && !v->dma.doorbell,
+			FAKE_CHECK(!v->dma.head && !v->dma.tail && !v->dma.doorbell,
 			      "disabled engine not idle");
-		CHECK(v->dirty.on == (v->dirty.bits != NULL) &&
+		FAKE_CHECK(v->dirty.on == (v->dirty.bits != NULL) &&
 		      v->dirty.npages <= REFDEV_DIRTY_MAX_PAGES, "dirty state");
-		CHECK(v->present || (!v->dirty.on && !v->dma.ctrl),
+		FAKE_CHECK(v->present || (!v->dirty.on && !v->dma.ctrl),
 		      "absent VF %d has state", i);
-		CHECK(v->stage.len <= v->stage.total &&
+		FAKE_CHECK(v->stage.len <= v->stage.total &&
 		      v->stage.total <= v->stage.cap &&
 		      v->stage.cap <= refdev_stream_limit(h->d) &&
 		      (!v->stage.total || v->stage.buf), "staging of VF %d", i);
 	}
 }
 
-static void submit(struct fh *h, const uint8_t *c, bool raw)
+static void submit(struct fake *h, const uint8_t *c, bool raw)
 {
 	struct refdev_func *pf = &h->d->pf;
 	uint8_t cmd[64];
@@ -92,7 +92,7 @@ static void submit(struct fh *h, const uint8_t *c, bool raw)
 	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_SQ_TAIL, 4, (tail + 1) % DEPTH);
 }
 
-static void do_reset(struct fh *h, uint8_t b)
+static void do_reset(struct fake *h, uint8_t b)
 {
 	switch (b % 5) {
 	case 0:
@@ -114,11 +114,11 @@ static void do_reset(struct fh *h, uint8_t b)
 	}
 }
 
-static void time_passes(struct fh *h, uint16_t us)
+static void time_passes(struct fake *h, uint16_t us)
 {
 	h->now += (uint64_t)us * 1000;
-	if (h->armed && h->now >= h->due) {
-		h->armed = false;
+	if (h->timer_armed && h->now >= h->timer_due) {
+		h->timer_armed = false;
 		refdev_dev_timer(h->d);
 	}
 }
@@ -127,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 {
-	struct fh *h = fh_new();
+	struct fake *h = fake_new_fuzz();
 	const uint8_t *end = p + n;
 	uint64_t v;
 
@@ -162,12 +162,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 		case 3:
 			if (left < 35)
 				goto out;
-			memcpy(h->fn[p[0] % FH_NFN].mem +
-			       (refdev_le_get(p + 1, 2) << 2) % (FH_MEM - 32), p + 3, 32);
+			memcpy(h->fn[p[0] % FAKE_FUZZ_FNS].mem +
+			       (refdev_le_get(p + 1, 2) << 2) % (FAKE_FUZZ_MEM - 32), p + 3, 32);
 			p += 35;
 			break;
 		case 4:
-			fh_step(h);
+			fake_run_max(h, 1);
 			break;
 		case 5:
 			if (left < 2)
@@ -188,8 +188,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 		check(h);
 	}
 out:
-	fh_run(h, 64);
+	fake_run_max(h, 64);
 	check(h);
-	fh_free(h);
+	fake_free(h);
 	return 0;
 }

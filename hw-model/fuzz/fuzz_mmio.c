@@ -34,16 +34,7 @@
 #include <string.h>
 
 #include "refdev_core.h"
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "fuzz_mmio: invariant violated: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			abort();					\
-		}							\
-	} while (0)
+#include "refdev_fake.h"	/* FAKE_CHECK */
 
 enum ops_kind { OPS_FAKE, OPS_FAKE2, OPS_NULL, OPS_NO_RAISE };
 
@@ -84,11 +75,11 @@ static void fake_raise_msix(void *opaque, unsigned int vector)
 {
 	struct irq_ctx *irq = opaque;
 
-	CHECK(irq == &duts[0].irq || irq == &duts[1].irq, "opaque %p", opaque);
-	CHECK(vector < irq->f->msix_vectors, "vector %u of %u", vector,
+	FAKE_CHECK(irq == &duts[0].irq || irq == &duts[1].irq, "opaque %p", opaque);
+	FAKE_CHECK(vector < irq->f->msix_vectors, "vector %u of %u", vector,
 	      irq->f->msix_vectors);
-	CHECK(irq->armed, "unexpected raise of vector %u", vector);
-	CHECK(vector == irq->want, "raised %u, wanted %u", vector, irq->want);
+	FAKE_CHECK(irq->armed, "unexpected raise of vector %u", vector);
+	FAKE_CHECK(vector == irq->want, "raised %u, wanted %u", vector, irq->want);
 	irq->calls++;
 }
 
@@ -258,14 +249,14 @@ static void do_read(struct dut *d, int bar, uint64_t off, unsigned int size)
 	bool served = model_served(bar, off, size);
 	bool ok = refdev_mmio_read(&d->f, bar, off, size, &val);
 
-	CHECK(ok == served, "%s read bar %d off 0x%llx size %u", d->name, bar,
+	FAKE_CHECK(ok == served, "%s read bar %d off 0x%llx size %u", d->name, bar,
 	      (unsigned long long)off, size);
 	if (!served) {
-		CHECK(val == 0, "%s rejected read returned 0x%llx", d->name,
+		FAKE_CHECK(val == 0, "%s rejected read returned 0x%llx", d->name,
 		      (unsigned long long)val);
 		return;
 	}
-	CHECK(val == model_read(&d->m, bar, off, size),
+	FAKE_CHECK(val == model_read(&d->m, bar, off, size),
 	      "%s read bar %d off 0x%llx size %u: 0x%llx, model 0x%llx", d->name,
 	      bar, (unsigned long long)off, size, (unsigned long long)val,
 	      (unsigned long long)model_read(&d->m, bar, off, size));
@@ -304,9 +295,9 @@ static void do_write(struct dut *d, int bar, uint64_t off, unsigned int size,
 	}
 
 	ok = refdev_mmio_write(&d->f, bar, off, size, val);
-	CHECK(ok == served, "%s write bar %d off 0x%llx size %u", d->name, bar,
+	FAKE_CHECK(ok == served, "%s write bar %d off 0x%llx size %u", d->name, bar,
 	      (unsigned long long)off, size);
-	CHECK(d->irq.calls == (d->irq.armed ? 1u : 0u),
+	FAKE_CHECK(d->irq.calls == (d->irq.armed ? 1u : 0u),
 	      "%s write 0x%llx to off 0x%llx size %u: %u raises", d->name,
 	      (unsigned long long)val, (unsigned long long)off, size, d->irq.calls);
 	d->irq.armed = false;
@@ -323,15 +314,15 @@ static void check_invariants(struct dut *d)
 	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		uint64_t v = ~0ull;
 
-		CHECK(refdev_mmio_read(&d->f, REFDEV_BAR_REGS, regs[i], 4, &v),
+		FAKE_CHECK(refdev_mmio_read(&d->f, REFDEV_BAR_REGS, regs[i], 4, &v),
 		      "%s reg 0x%llx not readable", d->name, (unsigned long long)regs[i]);
-		CHECK(v == model_reg(m, regs[i]), "%s reg 0x%llx = 0x%llx, model 0x%x",
+		FAKE_CHECK(v == model_reg(m, regs[i]), "%s reg 0x%llx = 0x%llx, model 0x%x",
 		      d->name, (unsigned long long)regs[i], (unsigned long long)v,
 		      model_reg(m, regs[i]));
 	}
-	CHECK(memcmp(d->f.sram, m->sram, sizeof(m->sram)) == 0,
+	FAKE_CHECK(memcmp(d->f.sram, m->sram, sizeof(m->sram)) == 0,
 	      "%s SRAM differs from the shadow copy", d->name);
-	CHECK(d->f.msix_vectors == m->vectors && d->f.is_vf == m->is_vf &&
+	FAKE_CHECK(d->f.msix_vectors == m->vectors && d->f.is_vf == m->is_vf &&
 	      d->f.vf_index == (m->is_vf ? m->vf_index : 0) &&
 	      d->f.ops == ops_of(m->ops_kind) && d->f.opaque == &d->irq,
 	      "%s identity fields changed", d->name);

@@ -13,9 +13,9 @@
  *   - a rejected stream changes nothing (all VF state compared);
  *   - an accepted one leaves a VF whose FULL save loads into VF 1 and
  *     reproduces the same state; the VF then runs without breaking the
- *     DEV-DMA-005 bound or any host invariant (fuzz_host.h).
+ *     DEV-DMA-005 bound or any host invariant (refdev_fake.h).
  */
-#include "fuzz_host.h"
+#include "refdev_fake.h"
 
 #define FUZZ_MEM	(2 * REFDEV_MEM_PAGE)
 
@@ -40,7 +40,7 @@ static void grab(const struct refdev_vf *v, struct vf_state *s)
 	s->base = v->base_loaded;
 	memcpy(s->sram, v->func.sram, sizeof(s->sram));
 	if (v->func.dev->mem_size)
-		CHECK(refdev_mem_read(v->func.dev, v, 0, s->mem, FUZZ_MEM), "mem");
+		FAKE_CHECK(refdev_mem_read(v->func.dev, v, 0, s->mem, FUZZ_MEM), "mem");
 }
 
 static bool same(const struct vf_state *a, const struct vf_state *b, bool base)
@@ -51,7 +51,7 @@ static bool same(const struct vf_state *a, const struct vf_state *b, bool base)
 	       !memcmp(a->mem, b->mem, sizeof(a->mem));
 }
 
-static void prestate(struct fh *h)
+static void prestate(struct fake *h)
 {
 	struct refdev_vf *v = &h->d->vf[0];
 
@@ -68,11 +68,11 @@ static void prestate(struct fh *h)
 }
 
 /* VF_LOAD through a 2-entry admin queue; returns the STR error code. */
-static uint32_t load_aq(struct fh *h, const uint8_t *s, size_t n)
+static uint32_t load_aq(struct fake *h, const uint8_t *s, size_t n)
 {
 	struct refdev_func *pf = &h->d->pf;
 	uint8_t *m = h->fn[0].mem, cmd[64] = { 0 };
-	size_t room = FH_MEM - 0x1000;
+	size_t room = FAKE_FUZZ_MEM - 0x1000;
 
 	if (n > room)
 		n = room;
@@ -87,35 +87,35 @@ static uint32_t load_aq(struct fh *h, const uint8_t *s, size_t n)
 	memcpy(m, cmd, 64);
 	memset(m + 0x800, 0, 16);
 	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_SQ_TAIL, 4, 1);
-	fh_run(h, 4);
-	CHECK(m[0x800 + 14] & 1, "no completion");
+	fake_run_max(h, 4);
+	FAKE_CHECK(m[0x800 + 14] & 1, "no completion");
 	if (refdev_le_get(m + 0x802, 2) == REFDEV_AQ_S_OK)
 		return 0;
-	CHECK(refdev_le_get(m + 0x802, 2) == REFDEV_AQ_S_STREAM_INVALID,
+	FAKE_CHECK(refdev_le_get(m + 0x802, 2) == REFDEV_AQ_S_STREAM_INVALID,
 	      "status %llu", (unsigned long long)refdev_le_get(m + 0x802, 2));
 	return (uint32_t)refdev_le_get(m + 0x804, 4);
 }
 
-static void round_trip(struct fh *h)
+static void round_trip(struct fake *h)
 {
 	static uint8_t buf[REFDEV_STREAM_MAX_SIZE];
 	struct refdev_vf *v0 = &h->d->vf[0], *v1 = &h->d->vf[1];
 	struct vf_state a, b;
 	uint32_t n = refdev_stream_save(v0, REFDEV_SAVE_FULL, buf);
 
-	CHECK(n == refdev_stream_size_vf(v0, true, REFDEV_SAVE_FULL), "size %u", n);
+	FAKE_CHECK(n == refdev_stream_size_vf(v0, true, REFDEV_SAVE_FULL), "size %u", n);
 	v1->state = REFDEV_VF_STOP;
-	CHECK(refdev_stream_load(v1, buf, n) == 0, "re-load of a save failed");
+	FAKE_CHECK(refdev_stream_load(v1, buf, n) == 0, "re-load of a save failed");
 	grab(v0, &a);
 	grab(v1, &b);
-	CHECK(same(&a, &b, false), "FULL round trip differs");
+	FAKE_CHECK(same(&a, &b, false), "FULL round trip differs");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fh *h = fh_new();
+	struct fake *h = fake_new_fuzz();
 	struct refdev_vf *v0 = &h->d->vf[0];
 	struct vf_state before, after;
 	uint32_t err, chk;
@@ -136,19 +136,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	chk = refdev_stream_check(v0, data, (uint32_t)(size > UINT32_MAX ? UINT32_MAX : size));
 	err = (flags & 2) ? load_aq(h, data, size) :
 			    refdev_stream_load(v0, data, (uint32_t)size);
-	CHECK(err <= REFDEV_STREAM_E_ORDER, "error %u", err);
+	FAKE_CHECK(err <= REFDEV_STREAM_E_ORDER, "error %u", err);
 	if (!(flags & 2) || size <= REFDEV_STREAM_MAX_SIZE)
-		CHECK(err == chk, "check %u != load %u", chk, err);
+		FAKE_CHECK(err == chk, "check %u != load %u", chk, err);
 	grab(v0, &after);
 	if (err) {
-		CHECK(same(&before, &after, true), "rejected stream changed state");
+		FAKE_CHECK(same(&before, &after, true), "rejected stream changed state");
 		goto out;
 	}
 	round_trip(h);
 	/* the loaded engine state runs safely */
 	refdev_vf_set_state(h->d, v0, REFDEV_VF_RUNNING);
-	fh_run(h, 8);
+	fake_run_max(h, 8);
 out:
-	fh_free(h);
+	fake_free(h);
 	return 0;
 }
