@@ -308,6 +308,57 @@ static struct cpl cmd_save(struct refdev_dev *d, struct refdev_vf *vf,
 	return ok(len, 0);
 }
 
+/*
+ * A FULL (the VF is stopped, its memory cannot change) need not copy the
+ * memory: only what precedes MEM_FULL's payload is staged, the rest is read
+ * from the memory as the pieces go out. Not with a corruption armed
+ * (DEV-FI-004 flips a byte of a copy).
+ */
+static bool stage_direct(struct refdev_dev *d, struct refdev_vf *vf,
+			 uint32_t kind)
+{
+	const struct refdev_fault_slot *f = &d->fault[REFDEV_FAULT_CORRUPT_SAVE];
+	struct refdev_stage *s = &vf->stage;
+	uint8_t *buf;
+
+	if (kind != REFDEV_SAVE_FULL || !d->mem_size ||
+	    (f->count && (f->vf == 0xffff || f->vf == vf->func.vf_index)) ||
+	    !refdev_mem_ensure(d, vf))
+		return false;
+	buf = refdev_stage_buf(vf, REFDEV_MAX_STATE_SIZE + 64);
+	if (!buf)
+		return false;
+	s->prefix = refdev_stream_save_full_direct(vf, buf, &s->total);
+	s->mem_gen = vf->mem.gen;
+	return true;
+}
+
+static bool stage_copy(struct refdev_dev *d, struct refdev_vf *vf,
+		       uint32_t kind)
+{
+	uint8_t *buf = refdev_stage_buf(vf, refdev_stream_size_vf(vf, true, kind));
+
+	if (!buf)
+		return false;
+	vf->stage.total = save_into(d, vf, kind, buf);
+	vf->stage.prefix = vf->stage.total;
+	return true;
+}
+
+/* Bytes [off, off + n) of the staged save to the host. */
+static bool stage_out(struct refdev_dev *d, struct refdev_vf *vf,
+		      uint64_t addr, uint32_t off, uint32_t n)
+{
+	const struct refdev_stage *s = &vf->stage;
+	uint32_t a = off < s->prefix ? s->prefix - off : 0;
+
+	a = a < n ? a : n;
+	if (a && !host_write(d, addr, s->buf + off, a))
+		return false;
+	return n == a || host_write(d, addr + a, vf->mem.data + off + a - s->prefix,
+				    n - a);
+}
+
 /* ADM-014: offset 0 stages a whole save; every call copies one piece. */
 static struct cpl cmd_save_chunk(struct refdev_dev *d, struct refdev_vf *vf,
 				 const struct refdev_aq_cmd *c)
@@ -315,26 +366,26 @@ static struct cpl cmd_save_chunk(struct refdev_dev *d, struct refdev_vf *vf,
 	struct refdev_stage *s = &vf->stage;
 	uint32_t kind = c->param0, n;
 	uint16_t st = save_allowed(vf, kind);
-	uint8_t *buf;
 
 	if (st)
 		return fail(st, 0);
 	if (!c->param1) {
-		buf = refdev_stage_buf(vf, refdev_stream_size_vf(vf, true, kind));
-		if (!buf)
+		refdev_stage_free(vf);
+		if (!stage_direct(d, vf, kind) && !stage_copy(d, vf, kind))
 			return fail(REFDEV_AQ_S_BUSY, 0);
-		s->total = save_into(d, vf, kind, buf);
 		s->kind = (uint16_t)kind;
 		s->loading = false;
 		save_done(d, vf, kind);
-	} else if (!s->total || s->loading || s->kind != kind) {
+	} else if (!s->total || s->loading || s->kind != kind ||
+		   (s->prefix < s->total && s->mem_gen != vf->mem.gen)) {
+		/* a direct FULL whose memory changed (a load) is gone too */
 		return fail(REFDEV_AQ_S_INVALID_STATE, 0);
 	} else if (c->param1 > s->total) {
 		return fail(REFDEV_AQ_S_INVALID_PARAM, 0);
 	}
 	n = s->total - (uint32_t)c->param1;
 	n = c->len < n ? c->len : n;
-	if (!host_write(d, c->addr, s->buf + c->param1, n))
+	if (!stage_out(d, vf, c->addr, (uint32_t)c->param1, n))
 		return fail(REFDEV_AQ_S_DMA_ERROR, 0);
 	if (c->param1 + n == s->total) {
 		uint32_t total = s->total;

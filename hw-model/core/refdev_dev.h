@@ -46,6 +46,7 @@ struct refdev_mem {			/* DEV-MEM-001 */
 	uint8_t *data;			/* NULL: all zeros (nothing written yet) */
 	uint8_t *changed;		/* STR-008: one bit per page */
 	bool all_changed;		/* power-on, FLR, load, re-initialisation */
+	uint64_t gen;			/* writes so far (a direct save's guard) */
 };
 
 struct refdev_stage {			/* ADM-014/015: one stream in transit */
@@ -55,6 +56,8 @@ struct refdev_stage {			/* ADM-014/015: one stream in transit */
 	uint32_t len;			/* LOAD_CHUNK: bytes received */
 	uint16_t kind;			/* SAVE_CHUNK: the kind staged */
 	bool loading;
+	uint32_t prefix;		/* direct FULL: bytes in buf, the rest is memory */
+	uint64_t mem_gen;		/* direct FULL: memory writes when staged */
 };
 
 struct refdev_vf {
@@ -210,6 +213,9 @@ uint32_t refdev_stream_size_vf(const struct refdev_vf *vf, bool exact,
 uint32_t refdev_stream_limit(const struct refdev_dev *d);
 /* Writes a stream of @kind into @buf (>= refdev_stream_size); returns its length. */
 uint32_t refdev_stream_save(struct refdev_vf *vf, uint32_t kind, uint8_t *buf);
+/* A FULL whose MEM_FULL payload is the memory itself; returns the prefix. */
+uint32_t refdev_stream_save_full_direct(struct refdev_vf *vf, uint8_t *buf,
+					uint32_t *total);
 /* STR-010: checks everything, then applies; returns enum refdev_stream_err. */
 uint32_t refdev_stream_check(const struct refdev_vf *vf, const uint8_t *buf,
 			     uint32_t len);

@@ -77,6 +77,7 @@ bool refdev_mem_write(struct refdev_dev *d, struct refdev_vf *vf,
 	if (!in_range(d, off, len) || !refdev_mem_ensure(d, vf))
 		return false;
 	memcpy(vf->mem.data + off, buf, len);
+	vf->mem.gen++;
 	for (uint64_t p = off / REFDEV_MEM_PAGE;
 	     len && p <= (off + len - 1) / REFDEV_MEM_PAGE; p++)
 		vf->mem.changed[p / 8] |= (uint8_t)(1u << (p % 8));

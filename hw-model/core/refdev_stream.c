@@ -145,6 +145,21 @@ static uint8_t *put_delta(uint8_t *p, const struct refdev_vf *vf)
 	return p;
 }
 
+static void put_hdr(uint8_t *buf, const struct refdev_vf *vf, uint32_t kind,
+		    uint32_t total, uint32_t nsec, uint32_t crc)
+{
+	refdev_le_put(buf, REFDEV_STREAM_MAGIC, 4);
+	refdev_le_put(buf + 4, REFDEV_STREAM_VERSION, 2);
+	refdev_le_put(buf + 6, HDR_LEN, 2);
+	refdev_le_put(buf + 8, REFDEV_VERSION, 4);
+	refdev_le_put(buf + 12, vf->func.vf_index, 2);
+	refdev_le_put(buf + 14, kind, 2);
+	refdev_le_put(buf + 16, total, 4);
+	refdev_le_put(buf + 20, nsec, 4);
+	refdev_le_put(buf + 24, crc, 4);
+	refdev_le_put(buf + 28, 0, 4);
+}
+
 static uint8_t *put_mem_full(uint8_t *p, const struct refdev_vf *vf)
 {
 	const struct refdev_dev *d = vf->func.dev;
@@ -205,17 +220,33 @@ uint32_t refdev_stream_save(struct refdev_vf *vf, uint32_t kind, uint8_t *buf)
 	nsec++;
 	p = put_mem(p, vf, kind, &nsec);
 	total = (uint32_t)(p - buf);
-	refdev_le_put(buf, REFDEV_STREAM_MAGIC, 4);
-	refdev_le_put(buf + 4, REFDEV_STREAM_VERSION, 2);
-	refdev_le_put(buf + 6, HDR_LEN, 2);
-	refdev_le_put(buf + 8, REFDEV_VERSION, 4);
-	refdev_le_put(buf + 12, vf->func.vf_index, 2);
-	refdev_le_put(buf + 14, kind, 2);
-	refdev_le_put(buf + 16, total, 4);
-	refdev_le_put(buf + 20, nsec, 4);
-	refdev_le_put(buf + 24, refdev_crc32c(buf + HDR_LEN, total - HDR_LEN), 4);
-	refdev_le_put(buf + 28, 0, 4);
+	put_hdr(buf, vf, kind, total, nsec,
+		refdev_crc32c(buf + HDR_LEN, total - HDR_LEN));
 	return total;
+}
+
+/*
+ * STR-001..007 of a FULL without copying the device memory: @buf gets the
+ * stream up to MEM_FULL's payload (returned), which is the memory itself,
+ * bytes [prefix, *total) of the stream. The caller keeps the memory as it is
+ * until the stream is out (ADM-014 in STOP) and has it allocated.
+ */
+uint32_t refdev_stream_save_full_direct(struct refdev_vf *vf, uint8_t *buf,
+					uint32_t *total)
+{
+	const struct refdev_dev *d = vf->func.dev;
+	uint8_t *p = put_regs(buf + HDR_LEN, vf);
+	uint32_t prefix, crc;
+
+	p = put_sec(p, REFDEV_SEC_SRAM_FULL, REFDEV_BAR_SRAM_SIZE);
+	memcpy(p, vf->func.sram, REFDEV_BAR_SRAM_SIZE);
+	p = put_sec(p + REFDEV_BAR_SRAM_SIZE, REFDEV_SEC_MEM_FULL, d->mem_size);
+	prefix = (uint32_t)(p - buf);
+	*total = prefix + d->mem_size;
+	crc = refdev_crc32c_update(~0u, buf + HDR_LEN, prefix - HDR_LEN);
+	crc = ~refdev_crc32c_update(crc, vf->mem.data, d->mem_size);
+	put_hdr(buf, vf, REFDEV_SAVE_FULL, *total, 3, crc);
+	return prefix;
 }
 
 /* ---- load ----------------------------------------------------------------- */

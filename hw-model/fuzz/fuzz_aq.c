@@ -66,7 +66,9 @@ static void check(struct fake *h)
 		FAKE_CHECK(v->present || (!v->dirty.on && !v->dma.ctrl),
 		      "absent VF %d has state", i);
 		FAKE_CHECK(v->stage.len <= v->stage.total &&
-		      v->stage.total <= v->stage.cap &&
+		      (v->stage.loading ? v->stage.total : v->stage.prefix) <=
+		      v->stage.cap && v->stage.prefix <= v->stage.total &&
+		      v->stage.total <= refdev_stream_limit(h->d) &&
 		      v->stage.cap <= refdev_stream_limit(h->d) &&
 		      (!v->stage.total || v->stage.buf), "staging of VF %d", i);
 	}

@@ -224,6 +224,15 @@ static void adm_014_errors(void **state)
 	assert_int_equal(r.result0, r.result1 - CHUNK);
 	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE_CHUNK, 0, REFDEV_SAVE_INITIAL,
 			       CHUNK, 0, PF_BUF, CHUNK), REFDEV_AQ_S_INVALID_STATE);
+	/* a FULL in STOP is served from the memory itself: a write to the
+	 * memory after staging (a load) makes the rest unavailable */
+	stop(a, 0);
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE_CHUNK, 0, REFDEV_SAVE_FULL,
+			       0, 0, PF_BUF, CHUNK), REFDEV_AQ_S_OK);
+	assert_true(fx->d->vf[0].stage.prefix < fx->d->vf[0].stage.total);
+	assert_true(refdev_mem_write(fx->d, &fx->d->vf[0], 0, "x", 1));
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE_CHUNK, 0, REFDEV_SAVE_FULL,
+			       CHUNK, 0, PF_BUF, CHUNK), REFDEV_AQ_S_INVALID_STATE);
 	/* an FLR drops a staged save */
 	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SAVE_CHUNK, 0, REFDEV_SAVE_INITIAL,
 			       0, 0, PF_BUF, CHUNK), REFDEV_AQ_S_OK);
