@@ -351,6 +351,35 @@ static void test_revoked_without_memory(void **state)
 	close(im.iommufd);
 }
 
+/*
+ * The uAPI says nothing of a reset revoking a dma-buf.  7.3's
+ * vfio_pci_ioctl_reset revokes every buffer only around
+ * pci_try_reset_function (vfio_pci_dma_buf_move(vdev, true): importers are
+ * invalidated and drained) and restores them when memory decode is on
+ * afterwards.  Observable without device DMA: the reset completes with an
+ * importer attached, and the buffer imports again after it.
+ */
+static void test_usable_after_reset(void **state)
+{
+	struct vfio_dev *d = CONFORM_DEV(state);
+	struct importer im;
+	int fd, rc;
+
+	need_reset_flag(d);
+	fd = exported_imported(d, &im);
+	rc = ioctl(d->fd, VFIO_DEVICE_RESET) ? -errno : 0;
+	conform_check(!rc, "VFIO_DEVICE_RESET with an imported dma-buf: %s", errname(rc));
+	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode after reset");
+	rc = import(&im, fd, DMABUF_IOVA + 0x100000, pg());
+	conform_check(!rc, "IOMMU_IOAS_MAP_FILE of a dma-buf exported before VFIO_DEVICE_RESET, "
+		      "after it (memory decode on): %s: the buffer stayed revoked"
+		      VFIO_H("Upon VFIO_DEVICE_FEATURE_GET create a dma_buf fd for the regions "
+		      "selected."), errname(rc));
+	print_message("import after reset: %s\n", errname(rc));
+	close(fd);
+	close(im.iommufd);
+}
+
 static const struct conform_test tests[] = {
 	{ "dmabuf/probe-get-only", { "REQ-DMABUF-001" }, test_probe, 0, 0 },
 	{ "dmabuf/export-bar-ranges", { "REQ-DMABUF-001" }, test_export, 0, 0 },
@@ -361,6 +390,7 @@ static const struct conform_test tests[] = {
 	{ "dmabuf/revoked-on-close", { "REQ-DMABUF-005" }, test_revoked_on_close, 0, 0 },
 	{ "dmabuf/revoked-without-memory-decode", { "REQ-DMABUF-006" },
 	  test_revoked_without_memory, 0, 0 },
+	{ "dmabuf/usable-after-reset", { "REQ-DMABUF-007" }, test_usable_after_reset, 0, 0 },
 };
 
 CONFORM_AREA(conform_area_dmabuf, "dmabuf", tests, 1500);
