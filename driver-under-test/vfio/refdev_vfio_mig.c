@@ -39,9 +39,14 @@
 #define REFDEV_SEC_LEN		sizeof(struct refdev_stream_sec)
 /* A save never needs more; the rest of a saving buffer holds unread data. */
 #define REFDEV_SAVE_CAP		(2 * REFDEV_STREAM_MAX_SIZE)
-/* Chunks of a staged stream: large enough that a command per chunk costs
- * little next to the copy (bench/ row stopcopy). */
-#define REFDEV_CHUNK_SIZE	SZ_1M
+/*
+ * Chunks of a staged stream: as large as the page allocator gives in one
+ * piece (4 MiB), so that a command per chunk (a hand-off to the device and
+ * back) costs little next to the copy (bench/ row stopcopy); smaller when
+ * memory is fragmented.
+ */
+#define REFDEV_CHUNK_MAX	SZ_4M
+#define REFDEV_CHUNK_MIN	SZ_256K
 
 /* STR-013: the largest stream this VF's device memory makes. */
 static u32 refdev_stream_limit(struct refdev_vfio *rdev)
@@ -58,9 +63,17 @@ static int refdev_xb_get(struct refdev_vfio *rdev, struct refdev_migf *migf)
 {
 	struct refdev_xfer_buf *xb;
 
+	u32 size = REFDEV_CHUNK_MAX;
+
 	if (migf->xb)
 		return 0;
-	xb = refdev_vf_xfer_alloc(rdev->vf, REFDEV_CHUNK_SIZE);
+	for (;;) {
+		xb = refdev_vf_xfer_alloc(rdev->vf, size);
+		if (!IS_ERR(xb) || PTR_ERR(xb) != -ENOMEM ||
+		    size == REFDEV_CHUNK_MIN)
+			break;
+		size /= 2;
+	}
 	if (IS_ERR(xb))
 		return PTR_ERR(xb);
 	migf->xb = xb;
