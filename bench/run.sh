@@ -72,12 +72,12 @@ migration_rows() {
 			[ -n "$rd" ] || { rc=1; continue; }
 			printf '%s{"vf_mem_size": "%s", "state_bytes": %s, "read_ns": %s, "memcpy_ns": %s, "kcopy_ns": %s, "ratio": %s, "kcopy_ratio": %s}' \
 				"$([ $first = 1 ] || echo ', ')" "$m" "$state" "$rd" "$mc" "$kc" \
-				"$(ratio "$mc" "$rd")" "$(ratio "$kc" "$rd")"
+				"$(ratio "$mc" "$rd")" "$(ratio "$mc" "$kc")"
 			first=0
-			printf 'bench: stopcopy %-5s  %s bytes: read %s MB/s / memcpy %s MB/s = %sx (target >= 0.5x at 64M); read(2) of a RAM file %s MB/s = %sx\n' \
+			printf 'bench: stopcopy %-5s  %s bytes: read %s MB/s / memcpy %s MB/s = %sx (target >= 0.5x at 64M); read(2) of a RAM file %s MB/s = %sx memcpy\n' \
 				"$m" "$state" "$(ratio "$state" "$(ratio "$rd" 1000)")" \
 				"$(ratio "$state" "$(ratio "$mc" 1000)")" "$(ratio "$mc" "$rd")" \
-				"$(ratio "$state" "$(ratio "$kc" 1000)")" "$(ratio "$kc" "$rd")" >&2
+				"$(ratio "$state" "$(ratio "$kc" 1000)")" "$(ratio "$mc" "$kc")" >&2
 		done
 		printf '],\n'
 		j=$out/migbench-1M/migbench.json

@@ -345,10 +345,11 @@ static void resume_into(struct vf *vf, const uint8_t *buf, uint64_t len)
 }
 
 /*
- * Where a read's time goes: reads of a quarter chunk, so that one in four
- * makes the driver pull the next 1 MiB chunk from the device (ADM-014) and
- * the others only copy to user space. Sums of both kinds, in ns.
+ * Where a read's time goes: reads of 256 KiB, so that one in CHUNK_READS
+ * makes the driver pull its next chunk (4 MiB) from the device (ADM-014)
+ * and the others only copy to user space. Sums of both kinds, in ns.
  */
+#define CHUNK_READS	16
 static uint64_t pull_ns, copy_ns, arc_ns;
 
 static uint64_t drain_split(int fd, uint8_t *buf, uint64_t cap)
@@ -366,9 +367,9 @@ static uint64_t drain_split(int fd, uint8_t *buf, uint64_t cap)
 			die("read the data fd");
 		if (!n)
 			return got;
-		if (i % 4 == 0 && i)
+		if (i % CHUNK_READS == 0 && i)
 			pull_ns += now_ns() - t0;
-		else if (i % 4)
+		else if (i % CHUNK_READS)
 			copy_ns += now_ns() - t0;
 		got += (uint64_t)n;
 	}
