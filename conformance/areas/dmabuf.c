@@ -369,7 +369,7 @@ static void test_usable_after_reset(void **state)
 	fd = exported_imported(d, &im);
 	rc = ioctl(d->fd, VFIO_DEVICE_RESET) ? -errno : 0;
 	conform_check(!rc, "VFIO_DEVICE_RESET with an imported dma-buf: %s", errname(rc));
-	conform_check_rc(vfio_dev_enable_memory(d), "enabling memory decode after reset");
+	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode after reset");
 	rc = import(&im, fd, DMABUF_IOVA + 0x100000, pg());
 	conform_check(!rc, "IOMMU_IOAS_MAP_FILE of a dma-buf exported before VFIO_DEVICE_RESET, "
 		      "after it (memory decode on): %s: the buffer stayed revoked"
