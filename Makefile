@@ -5,7 +5,7 @@
 #   make lint       SPEC IDs and test names against the code, mutant patches, shellcheck
 #   make check      lint + unit + fuzz smoke + guest runs on Debian 7.3, 6.12, 6.1 and a source-built kernel
 #   make kernel     build the kernel under test (KERNEL_SRC=<tree>, default Debian's linux-source-7.x)
-#   make check-mutants  the suite against every driver mutant (kill matrix: out/check/mutants/)
+#   make check-mutants  only the mutation matrix of make check (kill matrix: out/check/mutants/)
 #   make bench      ratios measured side by side in one run (bench/README.md; out/bench/)
 # Every target installs what it needs first (ci/install-deps.sh, as root).
 
@@ -134,15 +134,16 @@ lint: suite
 check-ids: kernels
 	@bash ci/check-ids.sh $(DEBIAN_KERNELS)
 
+# The mutation matrix alone (make check runs it among its guests): the suite
+# against every mutant of driver-under-test/mutants/ and hw-model/mutants/ on
+# the kernel where its feature exists (ci/mutant-runs.sh); the kill matrix in
+# out/check/mutants/kill-matrix.txt.
+check-mutants: all
+	@bash ci/mutant-runs.sh prepare $(KERNELS)
+	@CHECK_RUNS='*/mutants-* */hw-*' bash ci/check-vm.sh -j $(JOBS) $(OUT)/check/mutants $(KERNELS)
+
 # vfio-conform as a vendor builds it: a clean copy, built, installed and run
 # as nobody (conformance/README.md, "Build and install").
-# The suite (variant scenario) against each mutant of driver-under-test/mutants/,
-# on the kernel where its feature exists; not in make check (its cost:
-# README.md); the kill matrix in out/check/mutants/kill-matrix.txt.
-check-mutants: qemu
-	@$(MAKE) --no-print-directory images KERNELS="7.3 6.1"
-	@bash ci/check-mutants.sh -j $(JOBS) $(OUT)/check/mutants
-
 check-suite-build: deps
 	@bash ci/check-suite-build.sh
 
@@ -172,6 +173,7 @@ bench: qemu
 	@bash bench/run.sh $(OUT)/bench $(CERTIFY_KERNEL)
 
 check-vm: all
+	@bash ci/mutant-runs.sh prepare $(KERNELS)
 	@bash ci/check-vm.sh -j $(JOBS) $(OUT)/check $(KERNELS)
 
 check: lint unit fuzz-smoke qtest check-ids check-suite-build check-deb check-vm

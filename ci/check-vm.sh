@@ -5,7 +5,8 @@
 #   ci/check-vm.sh [-j N] OUT_DIR KERNEL...
 # -j N: guests at once (default: nproc; JOBS=N in the environment too).
 # CHECK_RUNS='6.12/variant 6.1/*': only the runs whose KERNEL/SCENARIO label
-# matches one of these shell patterns (default: all).
+# matches one of these shell patterns (default: all). The mutation matrix's
+# boots are KERNEL/mutants-N and KERNEL/hw-NAME (ci/mutant-runs.sh).
 # Images must exist (make images). VM_TIMEOUT bounds each guest.
 #
 # Each guest writes OUT_DIR/<kernel>-<scenario>/ (what ci/run-vm.sh writes)
@@ -79,7 +80,17 @@ matrix() {
 			add "$k" mdev
 		fi
 	fi
+	# the mutation matrix: this kernel's boots of the plan that
+	# ci/mutant-runs.sh prepare wrote (make check-vm writes it first)
+	local g
+	for g in "${mutant_groups[@]}"; do
+		[ "${g%% *}" = "$k" ] && add "$k" "${g#* }"
+	done
 }
+
+mutant_groups=()
+[ ! -f "$BUILD_DIR/mutants/plan" ] ||
+	mapfile -t mutant_groups < <(bash "$REPO_ROOT/ci/mutant-runs.sh" groups)
 
 # has_kselftests KERNEL: the kernel is 6.18 or later (the selftests were
 # written for the uAPI of the newest linux-source; src may be any tree)
@@ -114,6 +125,8 @@ run_one() {
 	shift 2
 	if [ "$s" = runner-selftest ]; then
 		bash "$REPO_ROOT/ci/runner-selftest.sh" "$dir"
+	elif [[ $s == mutants-* || $s == hw-* ]]; then
+		bash "$REPO_ROOT/ci/mutant-runs.sh" run "$k" "$s" "$dir"
 	else
 		bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
 			--scenario "$s" --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
@@ -229,6 +242,11 @@ main() {
 	for k in "${kernels[@]}"; do
 		bash "$REPO_ROOT/ci/kselftest-crosscheck.sh" "$out" "$k"
 	done
+	# the kill matrix (mutant x kernel x failing tests), kept in
+	# OUT_DIR/kill-matrix.txt; each boot's verdicts are also TAP (below)
+	if [ ${#mutant_groups[@]} -gt 0 ]; then
+		bash "$REPO_ROOT/ci/mutant-runs.sh" matrix "$out" || true
+	fi
 	local runs=() d
 	for d in "$out"/*/; do
 		[ -f "$d/expected" ] || runs+=("$d")
