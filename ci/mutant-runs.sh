@@ -145,6 +145,17 @@ prepare() {
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	[ "$rc" = 0 ] || die "a mutant's drivers did not build (logs in $MDIR/build/)"
 	for k in "${!items[@]}"; do
+		# the unmutated drivers run the union of the mutants' selections
+		# (the whole suite when one of them has none)
+		local all=1 u=""
+		for m in ${items[$k]}; do
+			if [ -f "$MDIR/stage/$k/$m/suite-args" ]; then
+				u+=" $(cat "$MDIR/stage/$k/$m/suite-args")"
+			else
+				all=""
+			fi
+		done
+		[ -z "$all" ] || echo "${u# }" >"$MDIR/stage/$k/reference.suite-args"
 		mutant_image "$k" || return 1
 		# as few boots as PER_BOOT allows, mutants dealt out evenly, the
 		# drivers of the image first in each
@@ -216,7 +227,10 @@ boot() {
 judge_item() {
 	local d=$1 tag=$2 tap=$1/mutant-$2.tap failed probs seg
 	seg=$(segment "$d/console.log" "$tag")
-	probs=$(grep -E "$BAD_KERNEL_RE" <<<"$seg" | sed 's/^\[ *[0-9.]*\] //' | sort -u | head -n 2 | tr '\n' ';')
+	# the report's headline, not the register dump of its backtrace
+	probs=$(grep -E "$BAD_KERNEL_RE" <<<"$seg" | grep -v 'RIP: ' | sed 's/^\[ *[0-9.]*\] //' |
+		sort -u | head -n 2 | tr '\n' ';')
+	[ -n "$probs" ] || probs=$(grep -E "$BAD_KERNEL_RE" <<<"$seg" | head -n 1)
 	if [ ! -f "$tap" ]; then
 		if ! grep -qF "[mutant] begin $tag" "$d/console.log" 2>/dev/null; then
 			echo "missing"
