@@ -1,9 +1,10 @@
 # vfio-refdev top-level Makefile. README.md explains the targets.
 #   make            build everything (QEMU with refdev, guest kernels, suite, images)
 #   make certify    certify refdev's VF on the newest Debian guest, 7.3 (CERTIFY_KERNEL=; out/certify/)
+#                   on QEMU 7.2, or 10.0 with QEMU=10.0 (QEMU_VERSION=10.0; out/certify-qemu10.0/)
 #   make unit       host unit tests (device core, suite runner)
 #   make lint       SPEC IDs and test names against the code, mutant patches, shellcheck
-#   make check      lint + unit + fuzz smoke + guest runs on Debian 7.3, 6.12, 6.1 and a source-built kernel
+#   make check      lint + unit + fuzz smoke + guest runs on Debian 7.3, 6.12, 6.1, a source-built kernel, QEMU 10.0
 #   make kernel     build the kernel under test (KERNEL_SRC=<tree>, default Debian's linux-source-7.x)
 #   make check-mutants  only the mutation matrix of make check (kill matrix: out/check/mutants/)
 #   make bench      ratios measured side by side in one run (bench/README.md; out/bench/)
@@ -26,16 +27,25 @@ VM_TIMEOUT ?= 900
 # Guests that `make check` runs side by side (ci/check-vm.sh -j).
 JOBS ?= $(shell nproc)
 
+# The QEMU refdev is built into: Debian's 7.2 (default) or 10.0
+# (ci/build-qemu.sh). `make certify QEMU=10.0` is short for QEMU_VERSION=10.0.
+ifeq ($(origin QEMU),command line)
+QEMU_VERSION := $(QEMU)
+endif
+export QEMU_VERSION ?= 7.2
+QEMU_BIN = $(if $(filter 7.2,$(1)),$(BUILD_DIR)/qemu-system-x86_64,$(BUILD_DIR)/qemu-$(1)/qemu-system-x86_64)
+CERTIFY_OUT = $(OUT)/certify$(if $(filter-out 7.2,$(QEMU_VERSION)),-qemu$(QEMU_VERSION))
+
 SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
-.PHONY: all deps qemu qtest kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
+.PHONY: all deps qemu qemu10 qtest kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
 	check-ids check-suite-build check-deb deb lint certify check check-vm check-mutants bench clean help
 
 all: qemu kernels images
 
 help:
-	@sed -n '2,10p' Makefile
+	@sed -n '2,11p' Makefile
 
 deps:
 	@bash ci/install-deps.sh
@@ -43,10 +53,14 @@ deps:
 qemu: deps
 	@bash ci/build-qemu.sh
 
+# The second QEMU of make check (one certify guest runs on it).
+qemu10: deps
+	@QEMU_VERSION=10.0 bash ci/build-qemu.sh
+
 # The QEMU glue end to end over qtest (hw-model/qemu/qtest_refdev.c).
 qtest: qemu
 	@$(MAKE) --no-print-directory -C hw-model qtest O=$(BUILD_DIR)/hw-model \
-		QEMU=$(BUILD_DIR)/qemu-system-x86_64
+		QEMU=$(call QEMU_BIN,$(QEMU_VERSION))
 
 kernels: deps
 	@$(if $(DEBIAN_KERNELS),bash ci/fetch-kernels.sh $(DEBIAN_KERNELS))
@@ -161,18 +175,18 @@ check-deb: deb
 certify: qemu
 	@$(MAKE) --no-print-directory images KERNELS=$(CERTIFY_KERNEL)
 	@bash ci/run-vm.sh --kernel $(CERTIFY_KERNEL) --initramfs $(call INITRAMFS,$(CERTIFY_KERNEL)) \
-		--scenario certify --out $(OUT)/certify --timeout $(VM_TIMEOUT) || true
-	@echo "$(CERTIFY_KERNEL)/certify" > $(OUT)/certify/label
-	@bash ci/verdict-table.sh $(OUT)/certify
-	@bash ci/tap-harness.sh $(OUT)/certify > $(OUT)/certify/harness.txt; rc=$$?; \
-		tail -n 1 $(OUT)/certify/harness.txt; exit $$rc
+		--scenario certify --out $(CERTIFY_OUT) --timeout $(VM_TIMEOUT) || true
+	@echo "$(CERTIFY_KERNEL)/certify$(if $(filter-out 7.2,$(QEMU_VERSION)),-qemu$(QEMU_VERSION))" > $(CERTIFY_OUT)/label
+	@bash ci/verdict-table.sh $(CERTIFY_OUT)
+	@bash ci/tap-harness.sh $(CERTIFY_OUT) > $(CERTIFY_OUT)/harness.txt; rc=$$?; \
+		tail -n 1 $(CERTIFY_OUT)/harness.txt; exit $$rc
 
 # Ratios side by side in one run, never a pass/fail on an absolute time.
 bench: qemu
 	@$(MAKE) --no-print-directory images KERNELS=$(CERTIFY_KERNEL)
 	@bash bench/run.sh $(OUT)/bench $(CERTIFY_KERNEL)
 
-check-vm: all
+check-vm: all $(if $(CHECK_QEMU10),qemu10)
 	@bash ci/mutant-runs.sh prepare $(KERNELS)
 	@bash ci/check-vm.sh -j $(JOBS) $(OUT)/check $(KERNELS)
 

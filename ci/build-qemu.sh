@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Build qemu-system-x86_64 from Debian's QEMU source with refdev added.
 #
-# The QEMU tree and its build live in $REFDEV_CACHE/qemu (not in the
-# checkout). The build is keyed by a hash of its inputs (Debian source
-# version, configure flags, hw-model sources): with the same inputs this is
-# a no-op; a change to the device recompiles only the device (ninja).
+#   QEMU_VERSION=7.2 (default)  Debian 12's QEMU (apt-get source, bookworm deb-src)
+#   QEMU_VERSION=10.0           Debian's QEMU 10.0 (bookworm-backports / trixie
+#                               source through the private ci/apt/qemu-10.0.list;
+#                               meson 1.7 from bookworm-backports, unpacked only)
 #
-# Output: $BUILD_DIR/qemu-system-x86_64 (a symlink into the cache).
+# The QEMU trees and their builds live in $REFDEV_CACHE/qemu (not in the
+# checkout), one per version, each under its own lock. A build is keyed by
+# a hash of its inputs (Debian source version, configure flags, hw-model
+# sources): with the same inputs this is a no-op; a change to the device
+# recompiles only the device (ninja).
+#
+# Output: qemu_bin (ci/lib.sh): $BUILD_DIR/qemu-system-x86_64 for 7.2,
+# $BUILD_DIR/qemu-10.0/qemu-system-x86_64 for 10.0 (symlinks into the cache).
 #
 #   ci/build-qemu.sh [--asan] [--hw-model DIR --name NAME]
 #
@@ -20,6 +27,8 @@
 # $BUILD_DIR/qemu-system-x86_64-NAME (cached by its inputs as usual).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=ci/apt-newer.sh
+. "$(dirname "$0")/apt-newer.sh"
 
 VARIANT="" HW_DIR=$REPO_ROOT/hw-model NAME=""
 while [ $# -gt 0 ]; do
@@ -41,6 +50,16 @@ QEMU_CONFIGURE_FLAGS=(
 # Frame pointers: ASan's fast unwinder gives whole stacks with them.
 [ "$VARIANT" != asan ] || QEMU_CONFIGURE_FLAGS+=(--enable-sanitizers --enable-debug-info
 	--extra-cflags=-fno-omit-frame-pointer)
+QEMU_VERSION=${QEMU_VERSION:-7.2}
+case "$QEMU_VERSION" in
+7.2) ;;
+10.0)
+	# The +ds source has no firmware blobs to install (Debian ships them
+	# in qemu-system-data and seabios; the guests use those).
+	QEMU_CONFIGURE_FLAGS+=(--disable-install-blobs)
+	;;
+*) die "QEMU_VERSION=$QEMU_VERSION: supported are 7.2 and 10.0 (README, 'QEMU versions')" ;;
+esac
 SUFFIX=${VARIANT:+-$VARIANT}
 LINK_SUFFIX=$SUFFIX${NAME:+-$NAME}
 
@@ -50,26 +69,50 @@ mapfile -t HW_FILES < <(sed -n "s|^\([^#].*\)|$HW_DIR/\1|p" "$HW_LIST")
 HW_FILES+=("$HW_LIST" "$HW_DIR/qemu/Kconfig")
 
 QCACHE=$REFDEV_CACHE/qemu
-LOGDIR=$QCACHE/logs
-mkdir -p "$QCACHE/dl" "$LOGDIR" "$BUILD_DIR"
+if [ "$QEMU_VERSION" = 7.2 ]; then
+	DL=$QCACHE/dl LOGDIR=$QCACHE/logs VSUFFIX=""
+else
+	DL=$QCACHE/dl-$QEMU_VERSION LOGDIR=$QCACHE/logs-$QEMU_VERSION VSUFFIX=-$QEMU_VERSION
+fi
+mkdir -p "$DL" "$LOGDIR" "$BUILD_DIR"
+MESON_PATH=""
 
 # newest_dsc: the newest downloaded qemu_*.dsc, or nothing.
 newest_dsc() {
-	find "$QCACHE/dl" -maxdepth 1 -name 'qemu_*.dsc' | sort -V | tail -n 1
+	find "$DL" -maxdepth 1 -name 'qemu_*.dsc' | sort -V | tail -n 1
+}
+
+# download_source_10: the newest 10.0.x source that the mirror serves (a
+# listed version can be gone from the pool when a newer one replaced it).
+download_source_10() {
+	local v
+	apt_qemu10_update
+	for v in $(apt_qemu10 apt-cache showsrc qemu | sed -n 's/^Version: \(.*:10\.0\..*\)/\1/p' |
+		sort -Vru); do
+		log qemu "apt-get source qemu=$v (download, private configuration)"
+		if (cd "$DL" && run_logged "$LOGDIR/apt-source.log" \
+			apt_qemu10 apt-get source --download-only "qemu=$v"); then
+			return 0
+		fi
+	done
+	die "no QEMU 10.0 source could be downloaded (ci/apt/qemu-10.0.list; log: $LOGDIR/apt-source.log)"
 }
 
 # fetch_source: sets QSRC to an unpacked, Debian-patched QEMU tree.
 fetch_source() {
 	local dsc
 	dsc=$(newest_dsc)
-	if [ -z "$dsc" ]; then
+	if [ -z "$dsc" ] && [ "$QEMU_VERSION" = 10.0 ]; then
+		download_source_10
+		dsc=$(newest_dsc)
+	elif [ -z "$dsc" ]; then
 		log qemu "apt-get source qemu (download)"
-		(cd "$QCACHE/dl" && run_logged "$LOGDIR/apt-source.log" \
+		(cd "$DL" && run_logged "$LOGDIR/apt-source.log" \
 			apt-get source --download-only qemu) ||
 			die "apt-get source qemu failed: is deb-src enabled? run ci/install-deps.sh"
 		dsc=$(newest_dsc)
-		[ -n "$dsc" ] || die "apt-get source qemu left no .dsc in $QCACHE/dl"
 	fi
+	[ -n "$dsc" ] || die "apt-get source qemu left no .dsc in $DL"
 	QVER=$(basename "$dsc" .dsc)
 	QVER=${QVER#qemu_}
 	QSRC=$QCACHE/src-$QVER$SUFFIX
@@ -81,11 +124,35 @@ fetch_source() {
 	fi
 }
 
+# fetch_meson: QEMU 10 needs meson >= 1.5 (Debian 12: 1.0). Debian's
+# bookworm-backports meson (arch all, built for Debian 12) is unpacked into
+# the cache and put on PYTHONPATH for configure and ninja's re-runs; QEMU's
+# pyvenv takes it as the system's (the +ds source has no bundled wheel).
+fetch_meson() {
+	local dir=$QCACHE/tools deb
+	[ "$QEMU_VERSION" = 7.2 ] && return 0
+	mkdir -p "$dir"
+	MESON_PATH=$(find "$dir" -maxdepth 1 -name 'meson-*' -type d | sort -V | tail -n 1)
+	if [ -z "$MESON_PATH" ]; then
+		apt_qemu10_update
+		log qemu "apt-get download meson (bookworm-backports, private configuration)"
+		(cd "$dir" && run_logged "$LOGDIR/meson-download.log" apt_qemu10 apt-get download meson)
+		deb=$(find "$dir" -maxdepth 1 -name 'meson_*_all.deb' | sort -V | tail -n 1)
+		[ -n "$deb" ] || die "no meson .deb downloaded (log: $LOGDIR/meson-download.log)"
+		MESON_PATH=$dir/meson-$(dpkg-deb -f "$deb" Version | sed 's/-[^-]*$//')
+		dpkg-deb -x "$deb" "$MESON_PATH.tmp"
+		mv "$MESON_PATH.tmp" "$MESON_PATH"
+	fi
+	export PYTHONPATH=$MESON_PATH/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}
+}
+
 # meson_build: QEMU's meson.build for hw/misc/refdev, from files.txt.
+# QEMU 8.1 renamed the system-emulation source set.
 meson_build() {
-	local f
+	local f ss=system_ss
+	[ "$QEMU_VERSION" = 7.2 ] && ss=softmmu_ss
 	echo "# Written by vfio-refdev's ci/build-qemu.sh from hw-model/qemu/files.txt."
-	echo "softmmu_ss.add(when: 'CONFIG_REFDEV', if_true: files("
+	echo "$ss.add(when: 'CONFIG_REFDEV', if_true: files("
 	for f in "${HW_FILES[@]}"; do
 		case "$f" in *.c) echo "  '$(basename "$f")'," ;; esac
 	done
@@ -120,7 +187,7 @@ configure_once() {
 	rm -rf "$QBUILD"
 	mkdir -p "$QBUILD"
 	(cd "$QBUILD" && run_logged "$LOGDIR/configure$SUFFIX.log" \
-		"$QSRC/configure" "${QEMU_CONFIGURE_FLAGS[@]}")
+		nice -n 5 "$QSRC/configure" "${QEMU_CONFIGURE_FLAGS[@]}")
 }
 
 # build: ninja with a progress line every ~10% of the steps.
@@ -128,7 +195,7 @@ build() {
 	local log=$LOGDIR/build$SUFFIX.log
 	log qemu "building qemu-system-x86_64 (log: $log)"
 	set +e
-	(cd "$QBUILD" && ninja -j"$(nproc)" qemu-system-x86_64) 2>&1 | tee "$log" |
+	(cd "$QBUILD" && nice -n 5 ninja -j"$(nproc)" qemu-system-x86_64) 2>&1 | tee "$log" |
 		awk -v start="$SECONDS" '
 		match($0, /^\[[0-9]+\/[0-9]+\]/) {
 			split(substr($0, 2, RLENGTH - 2), a, "/")
@@ -149,11 +216,12 @@ build() {
 main() {
 	# One QEMU tree and build serve every checkout on this host: hold the
 	# lock while refdev is copied in, built and the binary taken out.
-	exec 9>"$QCACHE/.lock$SUFFIX"
+	exec 9>"$QCACHE/.lock$VSUFFIX$SUFFIX"
 	flock 9
 	fetch_source
-	local key bin
-	key=$(hash_inputs "${HW_FILES[@]}" "$0" <(echo "$QVER$SUFFIX"))
+	fetch_meson
+	local key bin link
+	key=$(hash_inputs "${HW_FILES[@]}" "$0" <(echo "$QVER$SUFFIX $MESON_PATH"))
 	bin=$QCACHE/bin/qemu-system-x86_64$SUFFIX-$key
 	if [ -x "$bin" ]; then
 		log qemu "up to date (QEMU $QVER$SUFFIX, inputs $key)"
@@ -168,7 +236,9 @@ main() {
 	fi
 	# Each set of inputs keeps its own binary: checkouts with different
 	# device sources can run guests side by side.
-	ln -sfn "$bin" "$BUILD_DIR/qemu-system-x86_64$LINK_SUFFIX"
+	link=$(qemu_bin)$LINK_SUFFIX
+	mkdir -p "$(dirname "$link")"
+	ln -sfn "$bin" "$link"
 }
 
 main "$@"

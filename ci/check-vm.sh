@@ -58,6 +58,11 @@ matrix() {
 	add "$k" pf-reset
 	add "$k" variant
 	add "$k" migrate
+	# the QEMU 10.0 build of refdev (make certify QEMU=10.0): the 7.2 runs
+	# above cover the device; this one shows that the 10.0 glue certifies
+	if [ "$k" = 7.3 ]; then
+		add "$k" certify-qemu10.0
+	fi
 	# the kernel's own VFIO selftests, on kernels from 6.18 on, every IOMMU
 	# mode the kernel has (ci/kselftest-crosscheck.sh compares them with the
 	# suite). On src without vfio_pci_driver_test: each of its tests pins
@@ -127,6 +132,9 @@ run_one() {
 		bash "$REPO_ROOT/ci/runner-selftest.sh" "$dir"
 	elif [[ $s == mutants-* || $s == hw-* ]]; then
 		bash "$REPO_ROOT/ci/mutant-runs.sh" run "$k" "$s" "$dir"
+	elif [[ "$s" == *-qemu10.0 ]]; then
+		bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
+			--scenario "${s%-qemu10.0}" --qemu-version 10.0 --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
 	else
 		bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
 			--scenario "$s" --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"

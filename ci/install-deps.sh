@@ -18,6 +18,12 @@ PACKAGES=(
 	# QEMU 7.2 build (trimmed x86_64-softmmu)
 	dpkg-dev meson ninja-build python3 libglib2.0-dev libpixman-1-dev
 	libfdt-dev zlib1g-dev flex bison
+	# QEMU 10.0 build (the same trimmed configure): its pyvenv (python3 >= 3.8
+	# with venv; Debian 12 has 3.11) and what meson >= 1.5 needs to run. That
+	# meson is bookworm-backports' 1.7, which ci/build-qemu.sh downloads through
+	# its private apt configuration and unpacks, never installs; glib 2.74,
+	# ninja 1.11 and gcc 12 of Debian 12 meet QEMU 10's minimums.
+	python3-venv python3-setuptools
 	# QEMU firmware (the +dfsg source has no blobs)
 	seabios qemu-system-data
 	# guest images

@@ -52,3 +52,12 @@ BAD_KERNEL_RE='(^|[] ])(Oops|BUG:|WARNING:|Kernel panic|general protection fault
 # ...and those of a guest that froze (an infrastructure failure, SPEC.md 2.6)
 # shellcheck disable=SC2034
 FREEZE_RE='(soft lockup - CPU#|blocked for more than [0-9]+ seconds|rcu: INFO: .*detected stalls|self-detected stall on CPU|Kernel panic - not syncing: (softlockup|hung_task|RCU Stall))'
+
+# qemu_bin: the qemu-system-x86_64 with refdev for $QEMU_VERSION (7.2 if
+# unset; ci/build-qemu.sh builds it). 7.2 keeps its historical path.
+qemu_bin() {
+	case "${QEMU_VERSION:-7.2}" in
+	7.2) echo "$BUILD_DIR/qemu-system-x86_64" ;;
+	*) echo "$BUILD_DIR/qemu-$QEMU_VERSION/qemu-system-x86_64" ;;
+	esac
+}

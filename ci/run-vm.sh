@@ -4,13 +4,14 @@
 #   ci/run-vm.sh --kernel SERIES --initramfs FILE --scenario NAME --out DIR
 #                [--timeout SEC] [--total-vfs N]
 #                [--endpoint 'QEMU -device ARGS'] [--append 'KERNEL ARGS']
-#                [--qemu-arg ARG]...
+#                [--qemu-arg ARG]... [--qemu-version 7.2|10.0]
 #
 # --endpoint replaces the refdev device behind the root port (e.g. a stock
 # QEMU device with SR-IOV: 'nvme,serial=x,sriov_max_vfs=2,...'); its bus is
 # always the root port rp1. --append adds kernel command-line words;
 # --qemu-arg adds one QEMU argument (repeat it, e.g. --qemu-arg -device
-# --qemu-arg nvme-subsys,id=s0).
+# --qemu-arg nvme-subsys,id=s0). --qemu-version picks the QEMU refdev is
+# built into (default: $QEMU_VERSION, else 7.2; ci/build-qemu.sh).
 #
 # Always ends QEMU: a hard wall-clock timeout (default 600 s) kills it.
 # Accelerator: KVM only where a real boot probe succeeded on this host boot
@@ -46,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--endpoint) endpoint=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--qemu-arg) extra_args+=("$2"); shift 2 ;;
+	--qemu-version) QEMU_VERSION=$2; shift 2 ;;
 	*) die "run-vm: unknown argument $1" ;;
 	esac
 done
@@ -58,11 +60,11 @@ v=KDIR_${series/./_} && kdir=${!v:-}
 [ -n "$kdir" ] || die "kernel $series not fetched (ci/fetch-kernels.sh)"
 vmlinux=$kdir/vmlinux
 case "${REFDEV_QEMU:-}" in
-"") qemu=$BUILD_DIR/qemu-system-x86_64 ;;
+"") qemu=$(qemu_bin) ;;
 asan) qemu=$BUILD_DIR/qemu-system-x86_64-asan ;;
 *) qemu=$REFDEV_QEMU ;;
 esac
-[ -x "$qemu" ] || die "no $qemu (ci/build-qemu.sh${REFDEV_QEMU:+ --asan})"
+[ -x "$qemu" ] || die "no $qemu (${QEMU_VERSION:+QEMU_VERSION=$QEMU_VERSION }ci/build-qemu.sh${REFDEV_QEMU:+ --asan})"
 # ASan/UBSan builds: stop at the first report with its stack (exit 139
 # stays a crash: abort_on_error), no leak report at exit (QEMU's own).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=0:print_summary=1}

@@ -32,6 +32,7 @@
 #include "migration/vmstate.h"
 #include "qom/object.h"
 
+#include "refdev_compat.h"
 #include "refdev_dev.h"
 
 #define TYPE_REFDEV_BASE "refdev-base"
@@ -68,6 +69,7 @@ struct RefdevState {
     char *fault;
     bool imm_ready;             /* DEV-CAP-005; VFs copy their PF's */
     uint64_t vf_mem_size;       /* DEV-MEM-001 */
+    bool attached;              /* VF: the core's slot is in use (QEMU 10) */
 };
 
 static void refdev_raise_msix(void *opaque, unsigned int vector)
@@ -299,8 +301,11 @@ static bool refdev_init_bars(RefdevState *s, Error **errp)
                           "refdev-sram", REFDEV_BAR_SRAM_SIZE);
 
     if (pci_is_vf(pdev)) {
-        pcie_sriov_vf_register_bar(pdev, REFDEV_BAR_REGS, &s->bar0);
-        pcie_sriov_vf_register_bar(pdev, REFDEV_BAR_SRAM, &s->sram);
+        refdev_vf_register_bar(pdev, REFDEV_BAR_REGS,
+                               PCI_BASE_ADDRESS_SPACE_MEMORY |
+                               PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
+        refdev_vf_register_bar(pdev, REFDEV_BAR_SRAM,
+                               PCI_BASE_ADDRESS_SPACE_MEMORY, &s->sram);
     } else {
         pci_register_bar(pdev, REFDEV_BAR_REGS, PCI_BASE_ADDRESS_SPACE_MEMORY |
                          PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
@@ -345,7 +350,7 @@ static bool refdev_init_common(RefdevState *s, Error **errp)
     }
     pcie_cap_flr_init(pdev);
     pcie_cap_deverr_init(pdev);
-    pcie_ari_init(pdev, REFDEV_EXT_ARI_OFFSET, 0);
+    refdev_ari_init(pdev, REFDEV_EXT_ARI_OFFSET);
     return refdev_init_bars(s, errp);
 }
 
@@ -353,7 +358,9 @@ static void refdev_sriov_sync(void *opaque);
 
 static void refdev_pf_free(RefdevState *s)
 {
-    qemu_bh_delete(s->sriov_bh);
+    if (s->sriov_bh) {
+        qemu_bh_delete(s->sriov_bh);
+    }
     qemu_bh_delete(s->bh);
     timer_free(s->timer);
     refdev_dev_fini(s->dev);
@@ -386,7 +393,9 @@ static void refdev_pf_realize(PCIDevice *pdev, Error **errp)
     s->bh = qemu_bh_new_guarded(refdev_bh, s,
                                 &DEVICE(s)->mem_reentrancy_guard);
     s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, refdev_timer_cb, s);
-    s->sriov_bh = qemu_bh_new(refdev_sriov_sync, s);
+    if (!REFDEV_PERSISTENT_VFS) {
+        s->sriov_bh = qemu_bh_new(refdev_sriov_sync, s);
+    }
     pci_config_set_vendor_id(pdev->config, s->vendor_id);
     pci_config_set_device_id(pdev->config, s->device_id);
     pci_set_word(pdev->config + PCI_SUBSYSTEM_VENDOR_ID, s->vendor_id);
@@ -396,9 +405,13 @@ static void refdev_pf_realize(PCIDevice *pdev, Error **errp)
         return;
     }
 
-    pcie_sriov_pf_init(pdev, REFDEV_EXT_SRIOV_OFFSET, TYPE_REFDEV_VF,
-                       s->vf_device_id, s->total_vfs, s->total_vfs,
-                       REFDEV_VF_OFFSET, REFDEV_VF_STRIDE);
+    if (!refdev_sriov_pf_init(pdev, REFDEV_EXT_SRIOV_OFFSET, TYPE_REFDEV_VF,
+                              s->vf_device_id, s->total_vfs,
+                              REFDEV_VF_OFFSET, REFDEV_VF_STRIDE, errp)) {
+        msix_uninit(pdev, &s->bar0, &s->bar0);
+        refdev_pf_free(s);
+        return;
+    }
     pcie_sriov_pf_init_vf_bar(pdev, REFDEV_BAR_REGS,
                               PCI_BASE_ADDRESS_SPACE_MEMORY |
                               PCI_BASE_ADDRESS_MEM_TYPE_64,
@@ -427,9 +440,17 @@ static void refdev_vf_realize(PCIDevice *pdev, Error **errp)
         error_setg(errp, "refdev-vf: VF %u has no slot", s->vf_index);
         return;
     }
+    s->attached = true;
     pci_set_word(pdev->config + PCI_SUBSYSTEM_VENDOR_ID, pf->vendor_id);
     pci_set_word(pdev->config + PCI_SUBSYSTEM_ID, pf->vf_device_id);
-    refdev_init_common(s, errp);
+    if (!refdev_init_common(s, errp)) {
+        return;
+    }
+    if (REFDEV_PERSISTENT_VFS) {
+        /* realized with its PF, disabled until VF Enable (DEV-SRIOV-004) */
+        refdev_dev_vf_detach(s->dev, s->vf_index);
+        s->attached = false;
+    }
 }
 
 static void refdev_exit(PCIDevice *pdev)
@@ -446,6 +467,16 @@ static void refdev_exit(PCIDevice *pdev)
     refdev_pf_free(s);
 }
 
+#if REFDEV_PERSISTENT_VFS
+/* QEMU's own PF reset (pcie_sriov_pf_reset) does what 7.2 lacked below. */
+static void refdev_sriov_pf_reset(PCIDevice *pdev)
+{
+}
+
+static void refdev_sriov_sync(void *opaque)
+{
+}
+#else
 /*
  * A PF reset returns the whole SR-IOV capability to its reset values and
  * removes the VFs (DEV-RST-002). QEMU 7.2's own helper removes the VFs but
@@ -502,6 +533,28 @@ static void refdev_sriov_sync(void *opaque)
         pcie_sriov_config_write(pdev, cap + PCI_SRIOV_CTRL, ctrl, 2);
     }
 }
+#endif
+
+/*
+ * DEV-RST-001/003: a VF reset is its FLR. With QEMU 10's persistent VF
+ * objects, the reset that comes with VF Enable turning a VF on or off is
+ * its creation or removal for the core, as realize and exit are on 7.2.
+ */
+static void refdev_vf_reset(RefdevState *s, PCIDevice *pdev)
+{
+#if REFDEV_PERSISTENT_VFS
+    if (pdev->enabled != s->attached) {
+        if (pdev->enabled) {
+            refdev_dev_vf_attach(s->dev, s->vf_index, s);
+        } else {
+            refdev_dev_vf_detach(s->dev, s->vf_index);
+        }
+        s->attached = pdev->enabled;
+        return;
+    }
+#endif
+    refdev_dev_vf_flr(s->dev, s->vf_index);
+}
 
 static void refdev_reset(DeviceState *dev)
 {
@@ -509,7 +562,7 @@ static void refdev_reset(DeviceState *dev)
     PCIDevice *pdev = PCI_DEVICE(dev);
 
     if (pci_is_vf(pdev)) {
-        refdev_dev_vf_flr(s->dev, s->vf_index);   /* DEV-RST-001/003 */
+        refdev_vf_reset(s, pdev);
         return;
     }
     refdev_sriov_pf_reset(pdev);
@@ -524,7 +577,7 @@ static void refdev_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val,
     pcie_cap_flr_write_config(pdev, addr, val, len);
 }
 
-static Property refdev_pf_properties[] = {
+static REFDEV_PROPERTY refdev_pf_properties[] = {
     DEFINE_PROP_UINT16("vendor-id", RefdevState, vendor_id,
                        REFDEV_PCI_VENDOR_ID),
     DEFINE_PROP_UINT16("device-id", RefdevState, device_id,
@@ -536,7 +589,7 @@ static Property refdev_pf_properties[] = {
     DEFINE_PROP_STRING("fault", RefdevState, fault),
     DEFINE_PROP_BOOL("imm-ready", RefdevState, imm_ready, true),
     DEFINE_PROP_SIZE("vf-mem-size", RefdevState, vf_mem_size, 0),
-    DEFINE_PROP_END_OF_LIST(),
+    REFDEV_PROP_END
 };
 
 static const VMStateDescription refdev_vmstate = {
@@ -553,7 +606,7 @@ static void refdev_base_class_init(ObjectClass *oc, void *data)
     pc->config_write = refdev_write_config;
     pc->class_id = REFDEV_PCI_CLASS >> 8;
     pc->revision = REFDEV_PCI_REVISION;
-    dc->reset = refdev_reset;
+    refdev_set_reset(dc, refdev_reset);
     dc->vmsd = &refdev_vmstate;
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
 }
