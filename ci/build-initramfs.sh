@@ -114,6 +114,8 @@ main() {
 	done
 	cp "$REPO_ROOT/fixtures/guest/init" "$stage/init"
 	chmod +x "$stage/init"
+	# docs/tutorial.md's steps for the tutorial scenario
+	bash "$REPO_ROOT/ci/tutorial.sh" "$stage/etc/tutorial"
 	# expected certificates of foreign implementations: the guest's
 	# vfio-conform --baseline (fixtures/expected/README.md)
 	mkdir -p "$stage/etc/vfio-conform/expected"

@@ -62,6 +62,8 @@ matrix() {
 	# above cover the device; this one shows that the 10.0 glue certifies
 	if [ "$k" = 7.3 ]; then
 		add "$k" certify-qemu10.0
+		# docs/tutorial.md, every step and its output (ci/tutorial.sh)
+		add "$k" tutorial
 	fi
 	# the kernel's own VFIO selftests, on kernels from 6.18 on, every IOMMU
 	# mode the kernel has (ci/kselftest-crosscheck.sh compares them with the

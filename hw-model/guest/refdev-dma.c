@@ -10,8 +10,12 @@
  *   device reports READ and raises its error vector.
  *
  *   refdev-dma <VF BDF>        (the VF bound to vfio-pci or a variant driver)
+ *   refdev-dma --until STEP <VF BDF>
  *
  * TAP 13 on stdout, test names device/dma-*; SPEC.md section 1.7 (DEV-DMA-*).
+ * --until stops after one step of the flow (open, map, msix, engine) and
+ * says what each step did instead of the TAP: docs/tutorial.md runs it
+ * step by step.
  * The VFIO steps are libvfio's (../../libvfio): a failing step bails out.
  */
 #define _GNU_SOURCE
@@ -45,6 +49,21 @@ struct vf {
 
 static size_t test_no;
 static int failures;
+static bool narrate;	/* --until: one line per step instead of TAP */
+
+/* step: what a step of the flow did (with --until only) */
+static void step(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!narrate)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
 
 static void tap(bool ok, const char *name, const char *fmt, ...)
 {
@@ -57,7 +76,8 @@ static void tap(bool ok, const char *name, const char *fmt, ...)
 		va_end(ap);
 		tap_diag(stdout, why);
 	}
-	tap_line(stdout, ++test_no, name, ok ? TAP_PASS : TAP_FAIL, NULL);
+	if (!narrate)
+		tap_line(stdout, ++test_no, name, ok ? TAP_PASS : TAP_FAIL, NULL);
 	failures += !ok;
 }
 
@@ -83,6 +103,7 @@ static void wire_msix(struct vf *vf)
 	fds[1] = vf->irq_error;
 	vfio_set_irqs(vf->dev.fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 2,
 		      VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, fds);
+	step("msix: MSI-X vector 0 (completion) and 1 (error) signal two eventfds");
 }
 
 /* ---- registers ----------------------------------------------------- */
@@ -203,23 +224,84 @@ static void blocked_read(struct vf *vf)
 	    "device/dma-error-cleared-by-w1c", "ERROR still set");
 }
 
+/* The one copy of --until: a copy and checksum, told as it goes. */
+static void tell_copy(struct vf *vf)
+{
+	volatile struct refdev_dma_desc *d = vf->ring;
+	uint64_t irqs;
+
+	for (uint32_t i = 0; i < BUF_SIZE; i++)
+		vf->src[i] = (uint8_t)(i * 7 + (i >> 8));
+	d[0] = (struct refdev_dma_desc){ .opcode = REFDEV_DMA_OP_COPY, .len = BUF_SIZE,
+					 .src = IOVA_SRC, .dst = IOVA_DST };
+	d[1] = (struct refdev_dma_desc){ .opcode = REFDEV_DMA_OP_CHECKSUM,
+					 .flags = REFDEV_DESC_F_IRQ, .len = BUF_SIZE,
+					 .src = IOVA_DST };
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	reg_write(vf, REFDEV_REG_DMA_TAIL, 2);
+	irqs = wait_irq(vf->irq_done);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	step("engine: TAIL 2 -> the device copied %u bytes (%s) and checksummed them "
+	     "(CRC32C %s), HEAD %u DONE %u; vector 0's eventfd read %" PRIu64,
+	     BUF_SIZE, memcmp(vf->src, vf->dst, BUF_SIZE) ? "bytes differ" : "bytes match",
+	     d[1].result == crc32c(vf->src, BUF_SIZE) ? "matches" : "differs",
+	     reg_read(vf, REFDEV_REG_DMA_HEAD), reg_read(vf, REFDEV_REG_DMA_DONE), irqs);
+}
+
+static const char *const steps[] = { "open", "map", "msix", "engine" };
+
+/* --until STEP: the index of STEP in steps[], or -1 */
+static int step_index(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(steps) / sizeof(steps[0])); i++)
+		if (!strcmp(name, steps[i]))
+			return i;
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct vf vf = { 0 };
+	int until = 3;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s <VF BDF, e.g. 0000:01:00.1>\n", argv[0]);
+	if (argc == 4 && !strcmp(argv[1], "--until")) {
+		until = step_index(argv[2]);
+		narrate = true;
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc != 2 || until < 0) {
+		fprintf(stderr, "usage: %s [--until open|map|msix|engine] <VF BDF, e.g. 0000:01:00.1>\n",
+			argv[0]);
 		return 2;
 	}
-	tap_header(stdout, 12);
-	tap_diagf(stdout, "refdev-dma on %s: SPEC.md 1.7 (DEV-DMA-001..004)", argv[1]);
+	if (!narrate) {
+		tap_header(stdout, 12);
+		tap_diagf(stdout, "refdev-dma on %s: SPEC.md 1.7 (DEV-DMA-001..004)", argv[1]);
+	}
 	vfio_dev_open(&vf.dev, NULL, argv[1], NULL);
 	vfio_region_info_fixed(vf.dev.fd, VFIO_PCI_BAR0_REGION_INDEX, &vf.bar0);
+	step("open: /dev/vfio/vfio is a container; the VF's group is viable, joins it, "
+	     "the container gets the TYPE1v2 IOMMU; the group hands out the device fd");
+	if (until == 0)
+		return 0;
 	vf.ring = dma_buffer(&vf, IOVA_RING, 4096);
 	vf.src = dma_buffer(&vf, IOVA_SRC, BUF_SIZE);
 	vf.dst = dma_buffer(&vf, IOVA_DST, BUF_SIZE);
+	step("map: a descriptor ring at IOVA 0x%llx and two %u-byte buffers at 0x%llx and "
+	     "0x%llx, mapped read/write with VFIO_IOMMU_MAP_DMA", IOVA_RING, BUF_SIZE,
+	     IOVA_SRC, IOVA_DST);
+	if (until == 1)
+		return 0;
 	wire_msix(&vf);
 	enable_bus_master(&vf);
+	if (until == 2)
+		return 0;
+	if (narrate) {
+		start_engine(&vf);
+		tell_copy(&vf);
+		return 0;
+	}
 
 	tap(reg_read(&vf, REFDEV_REG_ID) == REFDEV_ID_MAGIC, "device/dma-vf-is-refdev",
 	    "ID register 0x%x", reg_read(&vf, REFDEV_REG_ID));
