@@ -58,9 +58,12 @@ qemu10: deps
 	@QEMU_VERSION=10.0 bash ci/build-qemu.sh
 
 # The QEMU glue end to end over qtest (hw-model/qemu/qtest_refdev.c).
-qtest: qemu
+# On QEMU_VERSION's build and on 10.0's (the glue's two sides).
+qtest: qemu qemu10
 	@$(MAKE) --no-print-directory -C hw-model qtest O=$(BUILD_DIR)/hw-model \
 		QEMU=$(call QEMU_BIN,$(QEMU_VERSION))
+	@$(if $(filter-out 10.0,$(QEMU_VERSION)),$(MAKE) --no-print-directory -C hw-model qtest \
+		O=$(BUILD_DIR)/hw-model QEMU=$(call QEMU_BIN,10.0))
 
 kernels: deps
 	@$(if $(DEBIAN_KERNELS),bash ci/fetch-kernels.sh $(DEBIAN_KERNELS))
