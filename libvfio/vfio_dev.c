@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
+#include <uuid/uuid.h>
+
 #include "vfio_dev.h"
 
 #define MAX_INFO_ARGSZ	(1024 * 1024)
@@ -484,30 +486,14 @@ const struct vfio_info_cap_header *vfio_cap_find(const void *buf, size_t buflen,
 /* VF token                                                            */
 /* ------------------------------------------------------------------ */
 
+/* The 36-character text form (RFC 4122), parsed by libuuid (util-linux). */
 int uuid_parse_str(const char *s, uint8_t out[16])
 {
-	static const int dash_at[] = { 8, 13, 18, 23 };
-	unsigned int i, nib = 0, di = 0;
-	uint8_t v = 0;
+	uuid_t u;
 
-	if (!s || strlen(s) != VFIO_UUID_STR_LEN)
+	if (!s || strlen(s) != VFIO_UUID_STR_LEN || uuid_parse(s, u))
 		return -EINVAL;
-	for (i = 0; i < VFIO_UUID_STR_LEN; i++) {
-		char c = s[i];
-
-		if (di < 4 && (int)i == dash_at[di]) {
-			if (c != '-')
-				return -EINVAL;
-			di++;
-			continue;
-		}
-		if (!isxdigit((unsigned char)c))
-			return -EINVAL;
-		c = (char)tolower((unsigned char)c);
-		v = (uint8_t)(v << 4 | (isdigit((unsigned char)c) ? c - '0' : c - 'a' + 10));
-		if (nib++ & 1)
-			out[nib / 2 - 1] = v;
-	}
+	memcpy(out, u, sizeof(u));
 	return 0;
 }
 
