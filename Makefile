@@ -86,7 +86,7 @@ $(REFDEV_DMA): hw-model/guest/refdev-dma.c hw-model/include/refdev_regs.h \
 		conformance/include/uapi/linux/vfio.h $(LIBVFIO_SRCS) $(LIBVFIO_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static \
-		$(LIBVFIO_CPPFLAGS) -Ihw-model/include -o $@ $< $(LIBVFIO_SRCS)
+		$(LIBVFIO_CPPFLAGS) -Ihw-model/include -o $@ $< $(LIBVFIO_SRCS) $(LIBVFIO_LDLIBS)
 
 # The kernel's own VFIO selftests (tools/testing/selftests/vfio of the newest
 # linux-source, with our refdev driver plug-in: kselftests/vfio/), static, for

@@ -7,3 +7,6 @@ LIBVFIO_DIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 LIBVFIO_SRCS := $(wildcard $(LIBVFIO_DIR)/*.c)
 LIBVFIO_HDRS := $(wildcard $(LIBVFIO_DIR)/*.h)
 LIBVFIO_CPPFLAGS := -I$(LIBVFIO_DIR) -I$(LIBVFIO_DIR)/../conformance/include/uapi
+# ...and link $(LIBVFIO_LDLIBS) after it: libuuid (uuid-dev; the VF token's
+# text form), static too (libuuid.a) for the guest tools.
+LIBVFIO_LDLIBS := -luuid
