@@ -12,6 +12,7 @@
 #define LIBVFIO_H
 
 #include "crc32c.h"
+#include "iommufd.h"
 #include "sysfs.h"
 #include "tap.h"
 #include "vfio_dev.h"

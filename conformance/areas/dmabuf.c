@@ -18,6 +18,7 @@
 #include <linux/iommufd.h>
 
 #include "area_util.h"
+#include "iommufd.h"
 
 #define MAX_RANGES	4
 #define DMABUF_IOVA	0x60000000ull
@@ -254,15 +255,11 @@ struct importer {
 
 static void importer_open(struct importer *im)
 {
-	struct iommu_ioas_alloc a = { .size = sizeof(a) };
-
 	im->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
 	if (im->iommufd < 0)
 		conform_skip("no /dev/iommu (%s): a revoked dma-buf is only observable "
 			     "through an importer (IOMMU_IOAS_MAP_FILE)", strerror(errno));
-	conform_check_rc(ioctl(im->iommufd, IOMMU_IOAS_ALLOC, &a) ? -errno : 0,
-			 "IOMMU_IOAS_ALLOC");
-	im->ioas = a.out_ioas_id;
+	conform_check_rc(__iommufd_ioas_alloc(im->iommufd, &im->ioas), "IOMMU_IOAS_ALLOC");
 }
 
 static int import(struct importer *im, int fd, uint64_t iova, uint64_t len)

@@ -7,7 +7,6 @@
  * group-opened device cannot be bound).  SKIP without iommufd or the cdev.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -21,6 +20,7 @@
 #include <linux/iommufd.h>
 
 #include "area_util.h"
+#include "iommufd.h"
 
 #define RING_IOVA	0x70000000ull
 #define BUF_IOVA	0x70100000ull
@@ -33,25 +33,6 @@ struct ifd {
 	uint32_t devid, ioas;
 	char cdev[300];
 };
-
-static void find_cdev(const char *bdf, char *out, size_t len)
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *dir;
-
-	out[0] = 0;
-	snprintf(path, sizeof(path), "%s/%s/vfio-dev", sysfs_dev_root(bdf), bdf);
-	dir = opendir(path);
-	if (!dir)
-		return;
-	while ((e = readdir(dir)))
-		if (!strncmp(e->d_name, "vfio", 4)) {
-			snprintf(out, len, "/dev/vfio/devices/%s", e->d_name);
-			break;
-		}
-	closedir(dir);
-}
 
 /*
  * No vfio-dev node: a device not bound to a VFIO driver has none whatever
@@ -93,8 +74,7 @@ static void ifd_open(struct ifd *f)
 	if (f->iommufd < 0)
 		conform_skip("no /dev/iommu (%s): kernel without CONFIG_IOMMUFD",
 			     strerror(errno));
-	find_cdev(conform_env.bdf, f->cdev, sizeof(f->cdev));
-	if (!f->cdev[0])
+	if (__vfio_cdev_find(conform_env.bdf, f->cdev, sizeof(f->cdev)))
 		skip_no_cdev(conform_env.bdf);
 	if (conform_use_token())
 		pf_token_set(conform_env.token);	/* what bind_ok() passes */
@@ -104,29 +84,14 @@ static void ifd_open(struct ifd *f)
 
 static int bind(struct ifd *f, int iommufd, uint32_t flags, uint32_t argsz)
 {
-	struct vfio_device_bind_iommufd b = { .argsz = argsz, .flags = flags,
-					      .iommufd = iommufd };
-	int rc = ioctl(f->dev, VFIO_DEVICE_BIND_IOMMUFD, &b) ? -errno : 0;
-
-	if (!rc)
-		f->devid = b.out_devid;
-	return rc;
+	return __vfio_cdev_bind(f->dev, iommufd, flags, argsz, NULL, &f->devid);
 }
 
 /* BIND_IOMMUFD with VFIO_DEVICE_BIND_FLAG_TOKEN and the token at uuid */
 static int bind_token(struct ifd *f, const void *uuid)
 {
-	struct vfio_device_bind_iommufd b = {
-		.argsz = sizeof(b),
-		.flags = VFIO_DEVICE_BIND_FLAG_TOKEN,
-		.iommufd = f->iommufd,
-		.token_uuid_ptr = (uint64_t)(uintptr_t)uuid,
-	};
-	int rc = ioctl(f->dev, VFIO_DEVICE_BIND_IOMMUFD, &b) ? -errno : 0;
-
-	if (!rc)
-		f->devid = b.out_devid;
-	return rc;
+	return __vfio_cdev_bind(f->dev, f->iommufd, VFIO_DEVICE_BIND_FLAG_TOKEN,
+				sizeof(struct vfio_device_bind_iommufd), uuid, &f->devid);
 }
 
 /*
@@ -151,17 +116,12 @@ static void bind_ok(struct ifd *f)
 
 static void ioas_alloc(struct ifd *f)
 {
-	struct iommu_ioas_alloc a = { .size = sizeof(a) };
-
-	conform_check_rc(ioctl(f->iommufd, IOMMU_IOAS_ALLOC, &a) ? -errno : 0, "IOMMU_IOAS_ALLOC");
-	f->ioas = a.out_ioas_id;
+	conform_check_rc(__iommufd_ioas_alloc(f->iommufd, &f->ioas), "IOMMU_IOAS_ALLOC");
 }
 
 static int attach(struct ifd *f, uint32_t pt)
 {
-	struct vfio_device_attach_iommufd_pt a = { .argsz = sizeof(a), .pt_id = pt };
-
-	return ioctl(f->dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a) ? -errno : 0;
+	return __vfio_cdev_attach(f->dev, 0, 0, pt);
 }
 
 static void ready(struct ifd *f)
@@ -182,17 +142,7 @@ static void ifd_close(struct ifd *f)
 
 static int ioas_map(struct ifd *f, void *va, uint64_t iova, uint64_t len)
 {
-	struct iommu_ioas_map m = {
-		.size = sizeof(m),
-		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-			 IOMMU_IOAS_MAP_WRITEABLE,
-		.ioas_id = f->ioas,
-		.user_va = (uint64_t)(uintptr_t)va,
-		.length = len,
-		.iova = iova,
-	};
-
-	return ioctl(f->iommufd, IOMMU_IOAS_MAP, &m) ? -errno : 0;
+	return __iommufd_ioas_map(f->iommufd, f->ioas, va, iova, len);
 }
 
 /* a struct vfio_dev over the bound cdev, for the helpers and personalities */
@@ -480,20 +430,12 @@ static void need_no_pasid(void)
 
 static int attach_pasid(struct ifd *f, uint32_t pasid, uint32_t pt)
 {
-	struct vfio_device_attach_iommufd_pt a = {
-		.argsz = sizeof(a), .flags = VFIO_DEVICE_ATTACH_PASID, .pt_id = pt, .pasid = pasid,
-	};
-
-	return ioctl(f->dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a) ? -errno : 0;
+	return __vfio_cdev_attach(f->dev, VFIO_DEVICE_ATTACH_PASID, pasid, pt);
 }
 
 static int detach_pasid(struct ifd *f, uint32_t pasid)
 {
-	struct vfio_device_detach_iommufd_pt a = {
-		.argsz = sizeof(a), .flags = VFIO_DEVICE_DETACH_PASID, .pasid = pasid,
-	};
-
-	return ioctl(f->dev, VFIO_DEVICE_DETACH_IOMMUFD_PT, &a) ? -errno : 0;
+	return __vfio_cdev_detach(f->dev, VFIO_DEVICE_DETACH_PASID, pasid);
 }
 
 static void test_pasid_attach(void **state)
@@ -555,14 +497,7 @@ static void test_pasid_detach(void **state)
 
 static int ioas_unmap(struct ifd *f, uint64_t iova, uint64_t len, uint64_t *out)
 {
-	struct iommu_ioas_unmap u = {
-		.size = sizeof(u), .ioas_id = f->ioas, .iova = iova, .length = len,
-	};
-	int rc = ioctl(f->iommufd, IOMMU_IOAS_UNMAP, &u) ? -errno : 0;
-
-	if (out)
-		*out = u.length;
-	return rc;
+	return __iommufd_ioas_unmap(f->iommufd, f->ioas, iova, len, out);
 }
 
 static void ioas_unmap_expect(struct ifd *f, uint64_t iova, uint64_t len, uint64_t want)

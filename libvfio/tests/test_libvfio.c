@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -115,6 +116,38 @@ static void test_eventfd(void **state)
 	close(e);
 }
 
+/* The cdev of a device is found through its sysfs vfio-dev node. */
+static void test_cdev_find(void **state)
+{
+	char root[] = "/tmp/libvfio-sysfs.XXXXXX", path[300], cdev[64];
+	const char *saved = sysfs_pci_root;
+	uint32_t ioas = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/0000:00:05.1/vfio-dev/vfio7", root);
+	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		*p = 0;
+		assert_int_equal(mkdir(path, 0700), 0);
+		*p = '/';
+	}
+	assert_int_equal(mkdir(path, 0700), 0);
+	sysfs_pci_root = root;
+	assert_int_equal(__vfio_cdev_find("0000:00:05.1", cdev, sizeof(cdev)), 0);
+	assert_string_equal(cdev, "/dev/vfio/devices/vfio7");
+	assert_int_equal(__vfio_cdev_find("0000:00:05.2", cdev, sizeof(cdev)), -ENOENT);
+	assert_string_equal(cdev, "");
+	sysfs_pci_root = saved;
+	assert_int_equal(__iommufd_ioas_alloc(-1, &ioas), -EBADF);
+	assert_int_equal(__vfio_cdev_attach(-1, 0, 0, 1), -EBADF);
+	rmdir(path);
+	*strrchr(path, '/') = 0;
+	rmdir(path);
+	*strrchr(path, '/') = 0;
+	rmdir(path);
+	rmdir(root);
+}
+
 /* fn() forms: the message and exit status 1 (in a child: they exit). */
 static void test_fail_form(void **state)
 {
@@ -150,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_region_io),
 		cmocka_unit_test(test_mig_write_chunks),
 		cmocka_unit_test(test_eventfd),
+		cmocka_unit_test(test_cdev_find),
 		cmocka_unit_test(test_fail_form),
 	};
 
