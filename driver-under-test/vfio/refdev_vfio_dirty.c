@@ -16,8 +16,12 @@
 
 #include "refdev_vfio.h"
 
-/* Bitmap bytes per REPORT: 32768 pages (128 MiB at 4 KiB). */
-#define REFDEV_REPORT_BYTES	4096
+/*
+ * Bitmap bytes per REPORT: as many pages as the device tracks at all
+ * (DRT, 1M pages: 4 GiB at 4 KiB), so that a REPORT of everything tracked is
+ * one admin command, not one per 128 MiB (bench/ row report).
+ */
+#define REFDEV_REPORT_BYTES	(REFDEV_DIRTY_MAX_PAGES / BITS_PER_BYTE)
 
 struct refdev_span {
 	u64 start;
@@ -237,7 +241,7 @@ static int refdev_log_read_and_clear(struct vfio_device *vdev,
 	int ret = 0;
 	u32 i;
 
-	bitmap = kmalloc(REFDEV_REPORT_BYTES, GFP_KERNEL);
+	bitmap = kvmalloc(REFDEV_REPORT_BYTES, GFP_KERNEL);
 	if (!bitmap)
 		return -ENOMEM;
 
@@ -261,7 +265,7 @@ static int refdev_log_read_and_clear(struct vfio_device *vdev,
 		refdev_enter_error(rdev, ret);
 out:
 	refdev_state_mutex_unlock(rdev);
-	kfree(bitmap);
+	kvfree(bitmap);
 	return ret;
 }
 
