@@ -13,7 +13,10 @@
 #   precopy          PRE_COPY rounds and bytes until the remainder is under
 #                    64 KiB, the DMA engine dirtying 1/4 of each round (1M);
 #   blackout         VF1 -> VF2 with DMA running, 1 MiB of device memory,
-#                    vs the STOP_COPY read alone (bench/guest/refdev-migbench.c).
+#                    vs the STOP_COPY read alone (bench/guest/refdev-migbench.c);
+#   report           DMA logging REPORT over 4 GiB at 4 KiB pages vs a copy of
+#                    its 128 KiB bitmap, on REPORT_KERNEL (default 6.1, where
+#                    REPORT reaches the driver; its image must exist).
 # BENCH_ROWS=migration runs only the migration guests.
 # Writes OUT_DIR/bench.json (one object per run, to compare runs) and prints
 # one line per row. Exit 1 only when a guest did not run.
@@ -101,7 +104,25 @@ migration_rows() {
 			rc=1
 		fi
 	} >"$out/migration.json.part"
+	report_row >>"$out/migration.json.part" || rc=1
 	return $rc
+}
+
+report_row() {
+	local rk=${REPORT_KERNEL:-6.1} rimg j rn cn
+	rimg=$BUILD_DIR/guest/initramfs-$rk.cpio.gz
+	[ -f "$rimg" ] || { log bench "report row: no $rk image (make images KERNELS=$rk)"; return 1; }
+	bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$rk" --initramfs "$rimg" --scenario migbench \
+		--append "refdev.mem=0 refdev.migbench=report" --out "$out/report-$rk" \
+		--timeout "${VM_TIMEOUT:-900}" >"$out/report-$rk.log" 2>&1 || return 1
+	j=$out/report-$rk/migbench.json
+	rn=$(field report_ns "$j")
+	cn=$(field copy_ns "$j")
+	[ -n "$rn" ] && [ -n "$cn" ] || return 1
+	printf '  "report": {"kernel": "%s", "span": 4294967296, "page_size": 4096, "bitmap_bytes": 131072, "report_ns": %s, "bitmap_copy_ns": %s, "ratio": %s},\n' \
+		"$rk" "$rn" "$cn" "$(ratio "$rn" "$cn")"
+	printf 'bench: report 4 GiB at 4 KiB (%s)  REPORT %s ns / bitmap copy %s ns = %sx (target <= 4x)\n' \
+		"$rk" "$rn" "$cn" "$(ratio "$rn" "$cn")" >&2
 }
 
 main() {
