@@ -86,45 +86,81 @@ static bool bit_get(const uint8_t *b, uint64_t k)
 	return b[k / 8] & (1u << (k % 8));
 }
 
+static void bit_clear(uint8_t *b, uint64_t k)
+{
+	b[k / 8] &= (uint8_t)~(1u << (k % 8));
+}
+
+/* @n bits of @src from bit @s into @dst from bit @d; bytes where aligned. */
+static void bits_copy(uint8_t *dst, uint64_t d, const uint8_t *src, uint64_t s,
+		      uint64_t n)
+{
+	for (; n && ((d | s) & 7); n--, d++, s++)
+		if (bit_get(src, s))
+			bit_set(dst, d);
+	if (n >= 8) {
+		memcpy(dst + d / 8, src + s / 8, (size_t)(n / 8));
+		d += n & ~7ull;
+		s += n & ~7ull;
+		n &= 7;
+	}
+	for (; n; n--, d++, s++)
+		if (bit_get(src, s))
+			bit_set(dst, d);
+}
+
+static void bits_clear(uint8_t *b, uint64_t s, uint64_t n)
+{
+	for (; n && (s & 7); n--, s++)
+		bit_clear(b, s);
+	if (n >= 8) {
+		memset(b + s / 8, 0, (size_t)(n / 8));
+		s += n & ~7ull;
+		n &= 7;
+	}
+	for (; n; n--, s++)
+		bit_clear(b, s);
+}
+
 /*
- * Calls @fn for the pages of [iova, end] (inclusive) inside each tracked
- * range: @bit is the tracker bit, @k the page's index from @iova.
+ * Calls @fn for each run of pages of [iova, end] (inclusive) inside one
+ * tracked range: @n pages from tracker bit @bit, @k the first one's index
+ * from @iova. Runs, not pages: a REPORT of 4 GiB at 4 KiB is 1M pages, and
+ * its bitmap is a copy of the tracker's bits (bench/ row report).
  */
-typedef void (*page_fn)(struct refdev_dirty *t, uint64_t bit, uint64_t k,
-			void *arg);
+typedef void (*run_fn)(struct refdev_dirty *t, uint64_t bit, uint64_t k,
+		       uint64_t n, void *arg);
 
 static uint64_t walk(struct refdev_dirty *t, uint64_t iova, uint64_t end,
-		     page_fn fn, void *arg)
+		     run_fn fn, void *arg)
 {
 	uint64_t seen = 0;
 
 	for (unsigned int i = 0; i < t->nranges; i++) {
 		const struct refdev_dirty_range *r = &t->range[i];
-		uint64_t lo = r->iova, hi = span_end(r->iova, r->length);
+		uint64_t lo = r->iova, hi = span_end(r->iova, r->length), n;
 
 		if (iova > hi || end < lo)
 			continue;
 		lo = iova > lo ? iova : lo;
 		hi = end < hi ? end : hi;
 		lo &= ~(t->pgsize - 1);
-		for (uint64_t p = lo; p <= hi && p >= lo; p += t->pgsize) {
-			seen++;
-			if (fn)
-				fn(t, t->first[i] + (p - r->iova) / t->pgsize,
-				   (p - (iova & ~(t->pgsize - 1))) / t->pgsize,
-				   arg);
-			if (p > UINT64_MAX - t->pgsize)
-				break;
-		}
+		n = (hi - lo) / t->pgsize + 1;
+		seen += n;
+		if (fn)
+			fn(t, t->first[i] + (lo - r->iova) / t->pgsize,
+			   (lo - (iova & ~(t->pgsize - 1))) / t->pgsize, n, arg);
 	}
 	return seen;
 }
 
-static void mark(struct refdev_dirty *t, uint64_t bit, uint64_t k, void *arg)
+static void mark(struct refdev_dirty *t, uint64_t bit, uint64_t k, uint64_t n,
+		 void *arg)
 {
 	(void)k;
 	(void)arg;
-	bit_set(t->bits, bit);
+	for (uint64_t j = 0; j < n; j++)
+		bit_set(t->bits, bit + j);
 }
 
 /* DRT-004: called for each successful engine write. */
@@ -157,10 +193,10 @@ uint16_t refdev_dirty_report_check(const struct refdev_dirty *t,
 	return REFDEV_AQ_S_OK;
 }
 
-static void fill(struct refdev_dirty *t, uint64_t bit, uint64_t k, void *arg)
+static void fill(struct refdev_dirty *t, uint64_t bit, uint64_t k, uint64_t n,
+		 void *arg)
 {
-	if (bit_get(t->bits, bit))
-		bit_set(arg, k);
+	bits_copy(arg, k, t->bits, bit, n);
 }
 
 void refdev_dirty_report_fill(const struct refdev_dirty *t, uint64_t iova,
@@ -171,11 +207,12 @@ void refdev_dirty_report_fill(const struct refdev_dirty *t, uint64_t iova,
 	     bitmap);
 }
 
-static void clear(struct refdev_dirty *t, uint64_t bit, uint64_t k, void *arg)
+static void clear(struct refdev_dirty *t, uint64_t bit, uint64_t k, uint64_t n,
+		  void *arg)
 {
 	(void)k;
 	(void)arg;
-	t->bits[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+	bits_clear(t->bits, bit, n);
 }
 
 void refdev_dirty_report_clear(struct refdev_dirty *t, uint64_t iova,
