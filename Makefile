@@ -8,6 +8,7 @@
 #   make kernel     build the kernel under test (KERNEL_SRC=<tree>, default Debian's linux-source-7.x)
 #   make check-mutants  only the mutation matrix of make check (kill matrix: out/check/mutants/)
 #   make bench      ratios measured side by side in one run (bench/README.md; out/bench/)
+#   make soak       certify + migrate guests on every kernel, SOAK_ROUNDS times, QEMU under ASan
 # Every target installs what it needs first (ci/install-deps.sh, as root).
 
 SHELL := /bin/bash
@@ -39,7 +40,7 @@ CERTIFY_OUT = $(OUT)/certify$(if $(filter-out 7.2,$(QEMU_VERSION)),-qemu$(QEMU_V
 SUITE := $(BUILD_DIR)/conformance/vfio-conform
 INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 
-.PHONY: all deps qemu qemu10 qtest kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
+.PHONY: all deps qemu qemu10 qemu-asan soak qtest kernels kernel drivers suite kselftests images unit fuzz-smoke fuzz coverage \
 	check-ids check-suite-build check-deb deb lint certify check check-vm check-mutants bench clean help
 
 all: qemu kernels images
@@ -56,6 +57,11 @@ qemu: deps
 # The second QEMU of make check (one certify guest runs on it).
 qemu10: deps
 	@QEMU_VERSION=10.0 bash ci/build-qemu.sh
+
+# The same QEMU with ASan and UBSan (its own tree and cache key): the soak
+# and make check's soak-* guests run on it.
+qemu-asan: deps
+	@nice -n 5 bash ci/build-qemu.sh --asan
 
 # The QEMU glue end to end over qtest (hw-model/qemu/qtest_refdev.c).
 # On QEMU_VERSION's build and on 10.0's (the glue's two sides).
@@ -189,7 +195,13 @@ bench: qemu
 	@$(MAKE) --no-print-directory images KERNELS=$(CERTIFY_KERNEL)
 	@bash bench/run.sh $(OUT)/bench $(CERTIFY_KERNEL)
 
-check-vm: all $(if $(CHECK_QEMU10),qemu10)
+# The soak (ci/soak.sh): freezes and QEMU crashes counted apart from test
+# failures; the figures in out/soak/soak-summary.txt (README.md).
+SOAK_ROUNDS ?= 3
+soak: all qemu-asan
+	@bash ci/soak.sh -j $(JOBS) -r $(SOAK_ROUNDS) $(OUT)/soak $(KERNELS)
+
+check-vm: all qemu-asan $(if $(CHECK_QEMU10),qemu10)
 	@bash ci/mutant-runs.sh prepare $(KERNELS)
 	@bash ci/check-vm.sh -j $(JOBS) $(OUT)/check $(KERNELS)
 

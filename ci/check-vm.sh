@@ -91,6 +91,13 @@ matrix() {
 			add "$k" mdev
 		fi
 	fi
+	# the soak's short form (ci/soak.sh, make soak): certification and
+	# migration again, QEMU under ASan/UBSan, on the kernel where QEMU was
+	# once seen to crash (issue 11)
+	if [ "$k" = 6.1 ] && [ -x "$BUILD_DIR/qemu-system-x86_64-asan" ]; then
+		add "$k" soak-certify
+		add "$k" soak-migrate
+	fi
 	# the mutation matrix: this kernel's boots of the plan that
 	# ci/mutant-runs.sh prepare wrote (make check-vm writes it first)
 	local g
@@ -141,6 +148,10 @@ run_one() {
 	elif [[ "$s" == *-qemu10.0 ]]; then
 		bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
 			--scenario "${s%-qemu10.0}" --qemu-version 10.0 --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
+	elif [[ $s == soak-* ]]; then
+		REFDEV_QEMU=asan bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" \
+			--initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
+			--scenario "${s#soak-}" --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
 	else
 		bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
 			--scenario "$s" --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
