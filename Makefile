@@ -46,7 +46,7 @@ INITRAMFS = $(BUILD_DIR)/guest/initramfs-$(1).cpio.gz
 all: qemu kernels images
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,12p' Makefile
 
 deps:
 	@bash ci/install-deps.sh
