@@ -114,6 +114,11 @@ main() {
 	done
 	cp "$REPO_ROOT/fixtures/guest/init" "$stage/init"
 	chmod +x "$stage/init"
+	# the PCI ID database libpci reads for vfio-conform's device names
+	if [ -f /usr/share/misc/pci.ids ]; then
+		mkdir -p "$stage/usr/share/misc"
+		cp /usr/share/misc/pci.ids "$stage/usr/share/misc/"
+	fi
 	# docs/tutorial.md's steps for the tutorial scenario
 	bash "$REPO_ROOT/ci/tutorial.sh" "$stage/etc/tutorial"
 	# expected certificates of foreign implementations: the guest's

@@ -3,7 +3,8 @@
 #
 # The vfio-conform .deb installed into a fresh Debian 12 chroot (minbase,
 # debootstrap from deb.debian.org, cached as a tarball under
-# $REFDEV_CACHE/chroot/) with dpkg -i, its dependencies resolved there, then
+# $REFDEV_CACHE/chroot/) with dpkg -i, its dependencies resolved there (what
+# minbase lacks, libpci3 and pci.ids, by apt-get -f install), then
 # `vfio-conform --version` and `--list` run inside. Root only (chroot).
 # Run by `make check-deb` (make check): ~10 s with the cached chroot, ~90 s
 # the first time (debootstrap).
@@ -29,8 +30,17 @@ else
 fi
 cp "$deb" "$tmp/root/tmp/"
 name=$(basename "$deb")
-chroot "$tmp/root" dpkg -i "/tmp/$name" >"$tmp/dpkg.log" 2>&1 ||
-	{ cat "$tmp/dpkg.log" >&2; fail "dpkg -i $name in a fresh bookworm chroot"; }
+# The package's libraries beyond minbase (libpci3 and its pci.ids) come
+# from the archive, as apt would bring them: dpkg -i, then apt-get -f.
+cp /etc/resolv.conf "$tmp/root/etc/resolv.conf" 2>/dev/null || true
+if ! chroot "$tmp/root" dpkg -i "/tmp/$name" >"$tmp/dpkg.log" 2>&1; then
+	{ chroot "$tmp/root" apt-get update &&
+		chroot "$tmp/root" env DEBIAN_FRONTEND=noninteractive apt-get -f -y \
+			--no-install-recommends install; } >>"$tmp/dpkg.log" 2>&1 ||
+		{ cat "$tmp/dpkg.log" >&2; fail "dpkg -i $name + apt-get -f install in a fresh bookworm chroot"; }
+fi
+chroot "$tmp/root" dpkg -s vfio-conform 2>/dev/null | grep -q '^Status: install ok installed' ||
+	{ cat "$tmp/dpkg.log" >&2; fail "vfio-conform not installed in the chroot"; }
 ver=$(chroot "$tmp/root" vfio-conform --version)
 n=$(chroot "$tmp/root" vfio-conform --list | wc -l)
 [ "$n" -gt 0 ] || fail "--list printed no test"

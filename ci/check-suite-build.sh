@@ -14,7 +14,7 @@ set -euo pipefail
 
 repo=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 # Documented in conformance/README.md ("Build and unit tests").
-NEEDED_LIBS="libc.so.6 libuuid.so.1"
+NEEDED_LIBS="libc.so.6 libpci.so.3 libuuid.so.1"
 
 fail() { printf 'check-suite-build: FAIL: %s\n' "$*" >&2; exit 1; }
 

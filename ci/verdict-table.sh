@@ -25,6 +25,13 @@ if [ -s "$cert" ] && command -v python3 >/dev/null; then
 	python3 - "$cert" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
+d = c.get("device", {})
+if d.get("kind") == "pci":
+    # names from pci.ids (libpci in the suite); null: not listed there
+    print("device %s [%s:%s] %s %s, driver %s" % (
+        d.get("bdf"), (d.get("vendor") or "")[2:], (d.get("device") or "")[2:],
+        d.get("vendor_name") or "(vendor not in pci.ids)",
+        d.get("device_name") or "(device not in pci.ids)", d.get("driver") or "none"))
 areas, order = {}, []
 for r in c["results"]:
     a = r["name"].split("/")[0]

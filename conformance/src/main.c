@@ -18,6 +18,7 @@
 #include "baseline.h"
 #include "cli.h"
 #include "conform.h"
+#include "pci_names.h"
 #include "report.h"
 #include "revision.h"	/* generated: CONFORM_SOURCE_REVISION */
 
@@ -34,6 +35,7 @@ static void on_signal(int sig)
 
 struct dev_strings {
 	char vendor[16], device[16], subsystem_vendor[16], subsystem_device[16];
+	char vendor_name[128], device_name[128];	/* pci.ids, "" if none */
 	char driver[64];
 	char driver_version[64], driver_srcversion[64];
 	bool has_driver;
@@ -56,6 +58,8 @@ static void read_dev_strings(const char *bdf, struct dev_strings *s)
 			sizeof(s->subsystem_vendor));
 	sysfs_read_attr(bdf, "subsystem_device", s->subsystem_device,
 			sizeof(s->subsystem_device));
+	pci_names(s->vendor, s->device, s->vendor_name, sizeof(s->vendor_name),
+		  s->device_name, sizeof(s->device_name));
 	s->has_driver = !sysfs_driver(bdf, s->driver, sizeof(s->driver));
 	/* the driver's module: version (if it declares one) and srcversion */
 	sysfs_read_attr(bdf, "driver/module/version", s->driver_version,
@@ -232,10 +236,13 @@ static char *preamble(const struct cli_opts *o, const struct dev_strings *s,
 		free(note);
 		return text;
 	}
-	if (asprintf(&text, "%s %s (%s), kernel %s\ndevice %s [%s:%s] driver %s%s%s, "
+	if (asprintf(&text, "%s %s (%s), kernel %s\ndevice %s [%s:%s] %s %s, driver %s%s%s, "
 		     "IOMMU group %s%s%s%s%s",
 		     SUITE_NAME, SUITE_VERSION, CONFORM_SOURCE_REVISION, kernel, o->device,
-		     hex_id(s->vendor), hex_id(s->device), s->has_driver ? s->driver : "none",
+		     hex_id(s->vendor), hex_id(s->device),
+		     s->vendor_name[0] ? s->vendor_name : "(vendor not in pci.ids)",
+		     s->device_name[0] ? s->device_name : "(device not in pci.ids)",
+		     s->has_driver ? s->driver : "none",
 		     s->driver_srcversion[0] ? " srcversion " : "", s->driver_srcversion, group,
 		     s->is_vf ? ", VF of " : "", s->is_vf ? s->physfn : "",
 		     pfline ? pfline : "", note ? note : "") < 0)
@@ -303,6 +310,8 @@ static int write_reports(const char *prog, const struct cli_opts *o,
 			.bdf = o->device,
 			.vendor = s->vendor,
 			.device = s->device,
+			.vendor_name = s->vendor_name[0] ? s->vendor_name : NULL,
+			.device_name = s->device_name[0] ? s->device_name : NULL,
 			.subsystem_vendor = s->subsystem_vendor,
 			.subsystem_device = s->subsystem_device,
 			.driver = s->has_driver ? s->driver : NULL,

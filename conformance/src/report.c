@@ -500,6 +500,8 @@ int report_write_junit(FILE *f, const struct report_meta *m,
 	xml_property(f, "      ", "device", m->dev.bdf);
 	xml_property(f, "      ", "vendor", m->dev.vendor);
 	xml_property(f, "      ", "device_id", m->dev.device);
+	xml_property(f, "      ", "vendor_name", m->dev.vendor_name);
+	xml_property(f, "      ", "device_name", m->dev.device_name);
 	xml_property(f, "      ", "driver", m->dev.driver);
 	xml_property(f, "      ", "is_vf", m->dev.is_vf ? "true" : "false");
 	if (m->dev.mdev) {
@@ -574,6 +576,8 @@ static void json_device(FILE *f, const struct report_device *d)
 		json_kv(f, "    ", "bdf", d->bdf, true);
 		json_kv(f, "    ", "vendor", d->vendor, true);
 		json_kv(f, "    ", "device", d->device, true);
+		json_kv(f, "    ", "vendor_name", d->vendor_name, true);
+		json_kv(f, "    ", "device_name", d->device_name, true);
 		json_kv(f, "    ", "subsystem_vendor", d->subsystem_vendor, true);
 		json_kv(f, "    ", "subsystem_device", d->subsystem_device, true);
 		json_kv(f, "    ", "physfn", d->physfn, true);

@@ -16,6 +16,8 @@ struct report_device {
 	const char *bdf;		/* for an mdev: its UUID */
 	const char *vendor;		/* sysfs text, e.g. "0x1b36" */
 	const char *device;
+	const char *vendor_name;	/* pci.ids (libpci), or NULL */
+	const char *device_name;
 	const char *subsystem_vendor;
 	const char *subsystem_device;
 	const char *driver;		/* NULL: unbound */

@@ -220,6 +220,7 @@ static const struct report_meta meta = {
 		.bdf = "0000:01:00.1",
 		.vendor = "0x1b36",
 		.device = "0x10f1",
+		.vendor_name = "Red Hat, Inc.",
 		.subsystem_vendor = "0x1b36",
 		.subsystem_device = "0x10f1",
 		.driver = "vfio-pci",
@@ -349,6 +350,7 @@ static void test_json(void **state)
 	assert_contains(j, "  \"device\": {\n    \"kind\": \"pci\",\n"
 			"    \"bdf\": \"0000:01:00.1\",\n"
 			"    \"vendor\": \"0x1b36\",\n    \"device\": \"0x10f1\",\n"
+			"    \"vendor_name\": \"Red Hat, Inc.\",\n    \"device_name\": null,\n"
 			"    \"subsystem_vendor\": \"0x1b36\",\n    \"subsystem_device\": \"0x10f1\",\n"
 			"    \"physfn\": null,\n    \"physfn_driver\": null,\n"
 			"    \"driver\": \"vfio-pci\",\n    \"driver_version\": null,\n"

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "pci_cfg.h"
+#include "pci_names.h"
 #include "sysfs.h"
 #include "vfio_dev.h"
 
@@ -190,6 +191,26 @@ static void test_cap_chain(void **state)
 }
 
 /* ---------------- UUID / BDF ---------------- */
+
+/* Names come from pci.ids through libpci (Debian's pci.ids package). */
+static void test_pci_names(void **state)
+{
+	char v[128], d[128];
+
+	(void)state;
+	pci_names("0x8086", "0x10d3", v, sizeof(v), d, sizeof(d));
+	assert_string_equal(v, "Intel Corporation");
+	assert_string_equal(d, "82574L Gigabit Network Connection");
+	/* refdev's PF: the vendor is listed, the device is not */
+	pci_names("0x1b36", "0x10f0", v, sizeof(v), d, sizeof(d));
+	assert_string_equal(v, "Red Hat, Inc.");
+	assert_string_equal(d, "");
+	pci_names("0x1b36", "zz", v, sizeof(v), d, sizeof(d));
+	assert_string_equal(v, "");
+	assert_string_equal(d, "");
+	pci_names(NULL, NULL, v, sizeof(v), d, sizeof(d));
+	assert_string_equal(v, "");
+}
 
 static void test_uuid(void **state)
 {
@@ -412,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_bar_math),
 		cmocka_unit_test(test_cap_chain),
 		cmocka_unit_test(test_uuid),
+		cmocka_unit_test(test_pci_names),
 		cmocka_unit_test(test_bdf),
 		cmocka_unit_test_setup_teardown(test_sysfs, fake_sysfs_setup, fake_sysfs_teardown),
 		cmocka_unit_test_setup_teardown(test_sysfs_mdev, fake_sysfs_setup,
