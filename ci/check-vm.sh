@@ -59,6 +59,11 @@ matrix() {
 	add "$k" variant
 	add "$k" migrate
 	if [ "$k" = 7.3 ]; then
+		# a 1 MiB device memory (DEV-MEM-001) through the variant driver's
+		# chunked streaming: STOP_COPY, PRE_COPY, blackout, each state
+		# checked on the second VF (bench/guest/refdev-migbench.c)
+		add "$k" migbench --endpoint "refdev,vf-mem-size=1M" \
+			--append "refdev.mem=1048576 refdev.migbench=all"
 		# docs/tutorial.md, every step and its output (ci/tutorial.sh)
 		add "$k" tutorial
 		# The QEMU 10.0 build (make certify QEMU=10.0) with CHECK_QEMU10=1
