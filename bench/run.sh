@@ -111,7 +111,8 @@ migration_rows() {
 report_row() {
 	local rk=${REPORT_KERNEL:-6.1} rimg j rn cn
 	rimg=$BUILD_DIR/guest/initramfs-$rk.cpio.gz
-	[ -f "$rimg" ] || { log bench "report row: no $rk image (make images KERNELS=$rk)"; return 1; }
+	# not a failed guest: the row is left out (make bench builds one image)
+	[ -f "$rimg" ] || { log bench "report row skipped: no $rk image (make images KERNELS=$rk)"; return 0; }
 	bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$rk" --initramfs "$rimg" --scenario migbench \
 		--append "refdev.mem=0 refdev.migbench=report" --out "$out/report-$rk" \
 		--timeout "${VM_TIMEOUT:-900}" >"$out/report-$rk.log" 2>&1 || return 1
