@@ -142,15 +142,31 @@ scenario_mem() {
 # guest is stopped at once and main() boots it again.
 TIMER_BROKEN_RE="timer wakeup didn't happen"
 
+# A guest that panicked reboots at once (panic=-1, and -no-reboot ends
+# QEMU), but under TCG its panic dump (panic_print's task list) can itself
+# stall until the hard timeout: seen after an early-boot TCG "Oops: int3".
+# PANIC_GRACE seconds after the panic line the guest is stopped.
+PANIC_RE="Kernel panic - not syncing"
+PANIC_GRACE=${REFDEV_PANIC_GRACE:-60}
+
 # watch_timer PID: wait for PID; stop it early when the console shows a
-# broken guest timer (sets timer_broken).
+# broken guest timer (sets timer_broken) or a panic that does not end
+# (sets panic_stuck).
 watch_timer() {
-	local pid=$1
-	timer_broken=""
+	local pid=$1 panic_at=""
+	timer_broken="" panic_stuck=""
 	while kill -0 "$pid" 2>/dev/null; do
 		if grep -q "$TIMER_BROKEN_RE" "$out/console.log" 2>/dev/null; then
 			timer_broken=1
 			kill "$pid" 2>/dev/null || true # timeout(1) passes it on to QEMU
+			return
+		fi
+		if [ -z "$panic_at" ] && grep -q "$PANIC_RE" "$out/console.log" 2>/dev/null; then
+			panic_at=$SECONDS
+		fi
+		if [ -n "$panic_at" ] && [ $((SECONDS - panic_at)) -ge "$PANIC_GRACE" ]; then
+			panic_stuck=1
+			kill "$pid" 2>/dev/null || true
 			return
 		fi
 		sleep 2
@@ -164,8 +180,9 @@ classify_infra() {
 	local rc=$1 f=$out/infra-failure.txt
 	infra=""
 	rm -f "$f"
+	# (a guest stopped in its panic dump was killed by us, not crashed)
 	if grep -Eq "$QEMU_CRASH_RE" "$out/qemu.log" 2>/dev/null ||
-		{ [ "$rc" -gt 128 ] && [ "$rc" != 137 ]; }; then
+		{ [ -z "$panic_stuck" ] && [ "$rc" -gt 128 ] && [ "$rc" != 137 ]; }; then
 		infra="QEMU crashed (exit $rc)"
 		{
 			echo "$infra"
@@ -217,6 +234,8 @@ boot_once() {
 	fi
 	if [ -n "$timer_broken" ]; then
 		status="guest timer broken at boot (TCG, not the code under test): stopped after ${took}s"
+	elif [ -n "$panic_stuck" ]; then
+		status="guest kernel panicked and its panic dump did not end within ${PANIC_GRACE}s: stopped after ${took}s"
 	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		status="timeout after ${timeout_s}s"
 	elif [ "$rc" != 0 ]; then
@@ -236,7 +255,7 @@ main() {
 	append="$append $(scenario_append)"
 	rm -rf "$out"
 	mkdir -p "$out"
-	local accel status took bad boot timer_broken infra try=1
+	local accel status took bad boot timer_broken panic_stuck infra try=1
 	accel=$(select_accel)
 	log vm "$series/$scenario: booting ($accel, timeout ${timeout_s}s, logs in $out)"
 	boot_once "$accel"
