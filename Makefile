@@ -111,10 +111,10 @@ $(REFDEV_BENCH): bench/guest/refdev-bench.c hw-model/include/refdev_regs.h
 # refdev-migbench: the migration data path for make bench (variant driver).
 REFDEV_MIGBENCH := $(BUILD_DIR)/guest/refdev-migbench
 $(REFDEV_MIGBENCH): bench/guest/refdev-migbench.c hw-model/include/refdev_regs.h \
-		conformance/include/uapi/linux/vfio.h
+		conformance/include/uapi/linux/vfio.h $(LIBVFIO_SRCS) $(LIBVFIO_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static \
-		-Iconformance/include/uapi -Ihw-model/include -o $@ $<
+		$(LIBVFIO_CPPFLAGS) -Ihw-model/include -o $@ $< $(LIBVFIO_SRCS) $(LIBVFIO_LDLIBS)
 
 images: suite drivers $(REFDEV_DMA) $(REFDEV_BENCH) $(REFDEV_MIGBENCH) $(if $(KSELFTEST_KERNELS),kselftests)
 	@for k in $(KERNELS); do \

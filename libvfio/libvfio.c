@@ -75,6 +75,14 @@ void vfio_set_irqs(int fd, uint32_t index, uint32_t start, uint32_t count,
 		"VFIO_DEVICE_SET_IRQS(index %u, %u+%u)", index, start, count);
 }
 
+int vfio_mig_set_state(int fd, uint32_t state)
+{
+	int data_fd = -1;
+
+	OR_FAIL(__vfio_mig_set_state(fd, state, &data_fd), "MIG_DEVICE_STATE -> %u", state);
+	return data_fd;
+}
+
 int efd_new(void)
 {
 	int fd = __efd_new();

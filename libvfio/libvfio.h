@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
 /*
  * libvfio: the tree's one userspace VFIO library (the suite, the guest
- * tools refdev-migrate and refdev-dma).  Convention of the kernel's
+ * tools refdev-migrate, refdev-dma and refdev-migbench).  Convention of the kernel's
  * tools/testing/selftests/vfio/lib: __fn() returns 0 / a value >= 0 or a
  * negative errno and never exits; fn() is the same call that fails the
  * program with a message (vfio_fail(): TAP "Bail out!", exit 1) instead.
@@ -30,6 +30,7 @@ uint32_t vfio_cfg_read(const struct vfio_dev *d, uint32_t off, unsigned int size
 void vfio_cfg_write(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t val);
 void vfio_set_irqs(int fd, uint32_t index, uint32_t start, uint32_t count,
 		   uint32_t flags, const void *data);
+int vfio_mig_set_state(int fd, uint32_t state);	/* the arc's data fd or -1 */
 int efd_new(void);
 void dma_buf_map(struct dma_buf *b, int ctr_fd, uint64_t iova, size_t len);
 

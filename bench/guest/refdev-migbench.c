@@ -26,21 +26,16 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/vfio.h>
-
+#include "libvfio.h"
 #include "refdev_regs.h"
 
 #define IOVA_RING	0x100000ull
@@ -53,36 +48,34 @@
 #define REPS		3
 
 struct vf {
-	const char *bdf;
-	int container, group, device;
-	uint64_t bar0, cfg;
+	struct vfio_dev dev;
+	struct vfio_region_info bar0;
 	struct refdev_dma_desc *ring;
 	uint32_t tail, posted;
 };
 
-static int test_no, failures;
+static size_t test_no;
+static int failures;
 static uint64_t mem_size;
 
 static void tap(bool ok, const char *name, const char *fmt, ...)
 {
+	char why[256];
 	va_list ap;
 
-	printf("%sok %d %s\n", ok ? "" : "not ", ++test_no, name);
+	tap_line(stdout, ++test_no, name, ok ? TAP_PASS : TAP_FAIL, NULL);
 	if (fmt) {
-		printf("# ");
 		va_start(ap, fmt);
-		vprintf(fmt, ap);
+		vsnprintf(why, sizeof(why), fmt, ap);
 		va_end(ap);
-		printf("\n");
+		tap_diag(stdout, why);
 	}
-	fflush(stdout);
 	failures += !ok;
 }
 
 static void die(const char *what)
 {
-	printf("Bail out! %s: %s\n", what, strerror(errno));
-	exit(1);
+	vfio_fail("%s: %s", what, strerror(errno));
 }
 
 static uint64_t now_ns(void)
@@ -93,72 +86,28 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* ---- VFIO plumbing (as hw-model/guest/refdev-dma.c) ---------------------- */
+/* ---- VFIO (libvfio: each step fails the run with a message) ------------ */
 
+/* Type1 container, BAR0, the ring mapped at IOVA_RING, MEM and bus master. */
 static void open_vf(struct vf *vf, const char *bdf)
 {
-	char link[PATH_MAX], target[PATH_MAX], path[64];
-	struct vfio_region_info info = { .argsz = sizeof(info) };
-	struct vfio_iommu_type1_dma_map map = {
-		.argsz = sizeof(map),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.iova = IOVA_RING, .size = RING * sizeof(struct refdev_dma_desc),
-	};
-	uint16_t cmd;
-	ssize_t n;
+	struct dma_buf ring;
 
-	vf->bdf = bdf;
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		die("no IOMMU group");
-	target[n] = '\0';
-	vf->container = open("/dev/vfio/vfio", O_RDWR);
-	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(target));
-	vf->group = open(path, O_RDWR);
-	if (vf->container < 0 || vf->group < 0 ||
-	    ioctl(vf->group, VFIO_GROUP_SET_CONTAINER, &vf->container) ||
-	    ioctl(vf->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		die("type1 container");
-	vf->device = ioctl(vf->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
-	if (vf->device < 0)
-		die("device fd");
-	info.index = VFIO_PCI_BAR0_REGION_INDEX;
-	if (ioctl(vf->device, VFIO_DEVICE_GET_REGION_INFO, &info))
-		die("BAR0 info");
-	vf->bar0 = info.offset;
-	info.index = VFIO_PCI_CONFIG_REGION_INDEX;
-	if (ioctl(vf->device, VFIO_DEVICE_GET_REGION_INFO, &info))
-		die("config info");
-	vf->cfg = info.offset;
-	vf->ring = mmap(NULL, map.size, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (vf->ring == MAP_FAILED)
-		die("mmap");
-	memset(vf->ring, 0, map.size);
-	map.vaddr = (uintptr_t)vf->ring;
-	if (ioctl(vf->container, VFIO_IOMMU_MAP_DMA, &map))
-		die("map the ring");
-	if (pread(vf->device, &cmd, 2, vf->cfg + 4) != 2)
-		die("config read");
-	cmd |= 0x6;
-	if (pwrite(vf->device, &cmd, 2, vf->cfg + 4) != 2)
-		die("config write");
+	vfio_dev_open(&vf->dev, NULL, bdf, NULL);
+	vfio_region_info_fixed(vf->dev.fd, VFIO_PCI_BAR0_REGION_INDEX, &vf->bar0);
+	dma_buf_map(&ring, vf->dev.ctr->fd, IOVA_RING, RING * sizeof(*vf->ring));
+	vf->ring = ring.va;
+	vfio_cfg_write(&vf->dev, 0x04, 2, vfio_cfg_read(&vf->dev, 0x04, 2) | 0x6);
 }
 
 static uint32_t reg_read(struct vf *vf, uint32_t reg)
 {
-	uint32_t v;
-
-	if (pread(vf->device, &v, 4, vf->bar0 + reg) != 4)
-		die("BAR0 read");
-	return v;
+	return vfio_region_read32(vf->dev.fd, &vf->bar0, reg);
 }
 
 static void reg_write(struct vf *vf, uint32_t reg, uint32_t v)
 {
-	if (pwrite(vf->device, &v, 4, vf->bar0 + reg) != 4)
-		die("BAR0 write");
+	vfio_region_write32(vf->dev.fd, &vf->bar0, reg, v);
 }
 
 /* A fresh engine: ring at IOVA_RING, HEAD = TAIL = 0 (DEV-DMA-001). */
@@ -290,19 +239,7 @@ static bool same_memory(struct vf *a, struct vf *b)
 /* Returns the data fd of the arc (or -1 when it has none). */
 static int mig_set(struct vf *vf, uint32_t state)
 {
-	char buf[sizeof(struct vfio_device_feature) +
-		 sizeof(struct vfio_device_feature_mig_state)];
-	struct vfio_device_feature *f = (void *)buf;
-	struct vfio_device_feature_mig_state *m = (void *)f->data;
-
-	memset(buf, 0, sizeof(buf));
-	f->argsz = sizeof(buf);
-	f->flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE;
-	m->device_state = state;
-	m->data_fd = -1;
-	if (ioctl(vf->device, VFIO_DEVICE_FEATURE, f))
-		die("VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE");
-	return m->data_fd;
+	return vfio_mig_set_state(vf->dev.fd, state);
 }
 
 /* Read what the data fd has now into @buf at @at (up to @cap). */
@@ -494,8 +431,7 @@ static void dirty_pages(struct vf *vf, uint64_t pages, uint64_t *next, uint64_t 
 static void row_precopy(struct vf *v0, struct vf *v1, uint8_t *buf,
 			uint64_t cap, struct results *r)
 {
-	struct vfio_precopy_info info = { .argsz = sizeof(info) };
-	uint64_t len = 0, sent, next = 0;
+	uint64_t len = 0, sent, next = 0, initial, dirty;
 	int fd = mig_set(v0, VFIO_DEVICE_STATE_PRE_COPY);
 
 	sent = drain(fd, buf, 0, cap, true);
@@ -504,9 +440,10 @@ static void row_precopy(struct vf *v0, struct vf *v1, uint8_t *buf,
 		uint64_t pages = sent / PAGE / DIRTY_FRACTION;
 
 		dirty_pages(v0, pages ? pages : 1, &next, r->rounds);
-		if (ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info))
+		errno = -__vfio_precopy_info(fd, &initial, &dirty);
+		if (errno)
 			die("VFIO_MIG_GET_PRECOPY_INFO");
-		if (info.initial_bytes + info.dirty_bytes < THRESHOLD)
+		if (initial + dirty < THRESHOLD)
 			break;
 		sent = drain(fd, buf, len, cap, true);
 		len += sent;
@@ -568,21 +505,16 @@ static void row_blackout(struct vf *v0, struct vf *v1, uint8_t *buf,
 #define REPORT_BITMAP	(REPORT_SPAN / 4096 / 8)
 #define REPORT_REPS	9
 
+/* 0 or -1 with errno, as the ioctl */
 static int dma_logging(struct vf *vf, uint32_t feature, void *arg, size_t n)
 {
-	char buf[sizeof(struct vfio_device_feature) + 64];
-	struct vfio_device_feature *f = (void *)buf;
+	uint32_t op = feature == VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT ?
+		      VFIO_DEVICE_FEATURE_GET : VFIO_DEVICE_FEATURE_SET;
+	int rc = __vfio_feature(vf->dev.fd, op | feature, arg, n);
 
-	memset(buf, 0, sizeof(buf));
-	f->argsz = (uint32_t)(sizeof(*f) + n);
-	f->flags = (feature == VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT ?
-		    VFIO_DEVICE_FEATURE_GET : VFIO_DEVICE_FEATURE_SET) | feature;
-	if (n)
-		memcpy(f->data, arg, n);
-	return ioctl(vf->device, VFIO_DEVICE_FEATURE, f);
+	errno = -rc;
+	return rc ? -1 : 0;
 }
-
-static int cmp_u64(const void *a, const void *b);
 
 /* REPORT of 4 GiB at 4 KiB pages vs a plain copy of its bitmap; 0 = ok. */
 static int row_report(struct vf *vf, uint64_t *report_ns, uint64_t *copy_ns)
@@ -676,7 +608,7 @@ int main(int argc, char **argv)
 		die("malloc");
 	memset(buf, 1, cap);
 	memset(spare, 2, mem_size + (1u << 20));
-	printf("TAP version 13\n");
+	printf("TAP version 13\n");	/* the plan comes last */
 	open_vf(&v0, argv[1]);
 	open_vf(&v1, argv[2]);
 	if (argc > 5 && !strcmp(argv[5], "report")) {
@@ -692,7 +624,7 @@ int main(int argc, char **argv)
 			REPORT_SPAN, REPORT_BITMAP, (unsigned long long)rep_ns,
 			(unsigned long long)cp_ns);
 		fclose(f);
-		printf("1..%d\n", test_no);
+		printf("1..%zu\n", test_no);
 		return 0;
 	}
 	engine_start(&v0);
@@ -710,6 +642,6 @@ int main(int argc, char **argv)
 		row_blackout(&v0, &v1, buf, cap, &r);
 	}
 	write_json(argv[4], &r, blackout);
-	printf("1..%d\n", test_no);
+	printf("1..%zu\n", test_no);
 	return failures ? 1 : 0;
 }
