@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later OR MIT */
-/*
- * CRC32C (Castagnoli, reflected 0x82f63b78, ~0 in and out): what refdev's
- * CHECKSUM descriptor and stream header compute (DEV-DMA-002, STR-001).
- * Check value: crc32c("123456789") = 0xe3069283.
- */
+/* CRC32C, the one copy (crc32c.c); no libc beyond <stdint.h>, <stddef.h>:
+ * the device core builds it inside QEMU too (whose own crc32c() it must
+ * not clash with, hence the names). */
 #ifndef LIBVFIO_CRC32C_H
 #define LIBVFIO_CRC32C_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-uint32_t crc32c(const void *buf, size_t len);
+/* CRC32C of @buf: init and final xor ~0 (DEV-DMA-002, STR-001). */
+uint32_t crc32c_sum(const void *buf, size_t len);
+/* The raw register update, for a CRC over pieces: ~crc32c_update(~0u, ...). */
+uint32_t crc32c_update(uint32_t crc, const void *buf, size_t len);
+/* The same without the CPU's CRC instruction (tests compare the two). */
+uint32_t crc32c_update_sw(uint32_t crc, const void *buf, size_t len);
 
 #endif /* LIBVFIO_CRC32C_H */

@@ -540,7 +540,7 @@ static bool source_workload(struct ctx *c)
 
 	for (unsigned int i = 0; i < PAGE; i++)
 		src[i] = (uint8_t)(i * 7 + 3);
-	crc = crc32c(src, PAGE);
+	crc = crc32c_sum(src, PAGE);
 
 	ring_setup(&c->a);
 	post(0, REFDEV_DMA_OP_COPY, PAGE, iova_of(PG_SRC), iova_of(PG_COPY));

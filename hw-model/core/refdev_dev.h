@@ -9,6 +9,7 @@
 #ifndef REFDEV_DEV_H
 #define REFDEV_DEV_H
 
+#include "crc32c.h"	/* libvfio/crc32c.c: the one CRC32C */
 #include "refdev_core.h"
 
 #define REFDEV_SRAM_CHUNK		64	/* STR-005 */
@@ -168,9 +169,6 @@ bool refdev_vf_flr(struct refdev_dev *d, struct refdev_vf *vf);
 void refdev_vf_set_state(struct refdev_dev *d, struct refdev_vf *vf,
 			 uint8_t state);
 
-/* refdev_crc32c.c */
-uint32_t refdev_crc32c_update(uint32_t crc, const void *buf, size_t len);
-uint32_t refdev_crc32c(const void *buf, size_t len);
 
 /* refdev_dma.c: VF DMA engine (1.7) */
 void refdev_dma_reset(struct refdev_dma *e);

@@ -231,7 +231,7 @@ static uint8_t op_checksum(struct refdev_dev *d, struct refdev_vf *vf,
 
 		if (!src_read(d, vf, ds, src, buf, n))
 			return REFDEV_DMA_ERR_READ;
-		crc = refdev_crc32c_update(crc, buf, n);
+		crc = crc32c_update(crc, buf, n);
 		src += n;
 		left -= n;
 	}

@@ -221,7 +221,7 @@ uint32_t refdev_stream_save(struct refdev_vf *vf, uint32_t kind, uint8_t *buf)
 	p = put_mem(p, vf, kind, &nsec);
 	total = (uint32_t)(p - buf);
 	put_hdr(buf, vf, kind, total, nsec,
-		refdev_crc32c(buf + HDR_LEN, total - HDR_LEN));
+		crc32c_sum(buf + HDR_LEN, total - HDR_LEN));
 	return total;
 }
 
@@ -243,8 +243,8 @@ uint32_t refdev_stream_save_full_direct(struct refdev_vf *vf, uint8_t *buf,
 	p = put_sec(p + REFDEV_BAR_SRAM_SIZE, REFDEV_SEC_MEM_FULL, d->mem_size);
 	prefix = (uint32_t)(p - buf);
 	*total = prefix + d->mem_size;
-	crc = refdev_crc32c_update(~0u, buf + HDR_LEN, prefix - HDR_LEN);
-	crc = ~refdev_crc32c_update(crc, vf->mem.data, d->mem_size);
+	crc = crc32c_update(~0u, buf + HDR_LEN, prefix - HDR_LEN);
+	crc = ~crc32c_update(crc, vf->mem.data, d->mem_size);
 	put_hdr(buf, vf, REFDEV_SAVE_FULL, *total, 3, crc);
 	return prefix;
 }
@@ -276,7 +276,7 @@ static uint32_t check_header(const uint8_t *b, uint32_t len, uint32_t limit)
 		return REFDEV_STREAM_E_OVERSIZE;
 	if (total > len || total < HDR_LEN)
 		return REFDEV_STREAM_E_TRUNCATED;
-	if (refdev_le_get(b + 24, 4) != refdev_crc32c(b + HDR_LEN, total - HDR_LEN))
+	if (refdev_le_get(b + 24, 4) != crc32c_sum(b + HDR_LEN, total - HDR_LEN))
 		return REFDEV_STREAM_E_CRC;
 	return REFDEV_STREAM_E_NONE;
 }

@@ -212,7 +212,7 @@ static uint32_t sb_fin(struct sb *s, uint16_t kind)
 	refdev_le_put(s->b + 14, kind, 2);
 	refdev_le_put(s->b + 16, s->off, 4);
 	refdev_le_put(s->b + 20, s->nsec, 4);
-	refdev_le_put(s->b + 24, refdev_crc32c(s->b + 32, s->off - 32), 4);
+	refdev_le_put(s->b + 24, crc32c_sum(s->b + 32, s->off - 32), 4);
 	return s->off;
 }
 
@@ -220,7 +220,7 @@ static void sb_recrc(struct sb *s)
 {
 	uint32_t total = (uint32_t)refdev_le_get(s->b + 16, 4);
 
-	refdev_le_put(s->b + 24, refdev_crc32c(s->b + 32, total - 32), 4);
+	refdev_le_put(s->b + 24, crc32c_sum(s->b + 32, total - 32), 4);
 }
 
 /* A valid FULL stream with the given REGS words */
@@ -507,7 +507,7 @@ static void str_001_layout(void **state)
 	assert_int_equal(refdev_le_get(b + 14, 2), REFDEV_SAVE_FULL);
 	assert_int_equal(refdev_le_get(b + 16, 4), r.result0);
 	assert_int_equal(refdev_le_get(b + 20, 4), 2);
-	assert_int_equal(refdev_le_get(b + 24, 4), refdev_crc32c(b + 32, r.result0 - 32));
+	assert_int_equal(refdev_le_get(b + 24, 4), crc32c_sum(b + 32, r.result0 - 32));
 	assert_int_equal(refdev_le_get(b + 28, 4), 0);
 	assert_int_equal(refdev_le_get(b + 32, 2), REFDEV_SEC_REGS);
 	assert_int_equal(refdev_le_get(b + 36, 4), 64);
