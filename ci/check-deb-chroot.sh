@@ -4,7 +4,8 @@
 # The vfio-conform .deb installed into a fresh Debian 12 chroot (minbase,
 # debootstrap from deb.debian.org, cached as a tarball under
 # $REFDEV_CACHE/chroot/) with dpkg -i, its dependencies resolved there (what
-# minbase lacks, libpci3 and pci.ids, by apt-get -f install), then
+# minbase lacks, libpci3 and pci.ids, libjansson4, libxml2 and its ICU, by
+# apt-get -f install), then
 # `vfio-conform --version` and `--list` run inside. Root only (chroot).
 # Run by `make check-deb` (make check): ~10 s with the cached chroot, ~90 s
 # the first time (debootstrap).
@@ -30,7 +31,8 @@ else
 fi
 cp "$deb" "$tmp/root/tmp/"
 name=$(basename "$deb")
-# The package's libraries beyond minbase (libpci3 and its pci.ids) come
+# The package's libraries beyond minbase (libpci3 and its pci.ids,
+# libjansson4, libxml2 with libicu72) come
 # from the archive, as apt would bring them: dpkg -i, then apt-get -f.
 cp /etc/resolv.conf "$tmp/root/etc/resolv.conf" 2>/dev/null || true
 if ! chroot "$tmp/root" dpkg -i "/tmp/$name" >"$tmp/dpkg.log" 2>&1; then

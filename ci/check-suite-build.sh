@@ -14,7 +14,7 @@ set -euo pipefail
 
 repo=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 # Documented in conformance/README.md ("Build and unit tests").
-NEEDED_LIBS="libc.so.6 libpci.so.3 libuuid.so.1"
+NEEDED_LIBS="libc.so.6 libjansson.so.4 libpci.so.3 libunistring.so.2 libuuid.so.1 libxml2.so.2"
 
 fail() { printf 'check-suite-build: FAIL: %s\n' "$*" >&2; exit 1; }
 

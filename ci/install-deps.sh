@@ -10,6 +10,8 @@ PACKAGES=(
 	# host toolchain and unit tests
 	build-essential make gcc pkg-config git ca-certificates
 	libcmocka-dev libpci-dev pciutils lcov
+	# vfio-conform's certificate (jansson), JUnit (libxml2), UTF-8 repair
+	libjansson-dev libxml2-dev libunistring-dev
 	# make lint: shell scripts, mutant patches
 	shellcheck patch
 	# the certificate's JSON Schema check (ci/validate-certificates.sh)

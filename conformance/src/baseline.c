@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 /*
  * Regression mode (SPEC.md 2.6): read an earlier certificate and compare its
- * requirement verdicts with this run's.  The reader is a small strict JSON
- * parser (RFC 8259) that keeps only what the comparison needs, so that the
- * suite stays free of libraries in the static guest image.  Its limits:
- * nesting up to 32 levels, a file up to 16 MiB, strings are not checked to
- * be valid UTF-8 (only IDs and verdict words are interpreted).
+ * requirement verdicts with this run's.  jansson parses the file (RFC 8259,
+ * valid UTF-8, a duplicate member name rejected; nesting up to its 2048
+ * levels); only what the comparison needs is interpreted.  A file is read
+ * up to 16 MiB.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,328 +14,7 @@
 
 #include "baseline.h"
 
-#define MAX_DEPTH	32
 #define MAX_FILE	(16u << 20)
-
-enum jtype { J_ERR = -1, J_OBJ, J_ARR, J_STR, J_NUM, J_LIT, J_NULL };
-
-struct jp {
-	const char *s, *end;
-	char *err;
-	size_t errlen;
-	bool failed;
-};
-
-/* Called for each member of an object: must consume the value. */
-typedef int (*member_fn)(struct jp *p, const char *key, int depth, void *ctx);
-
-static int jerr(struct jp *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->failed)
-		return J_ERR;
-	p->failed = true;
-	va_start(ap, fmt);
-	vsnprintf(p->err, p->errlen, fmt, ap);
-	va_end(ap);
-	return J_ERR;
-}
-
-static void ws(struct jp *p)
-{
-	while (p->s < p->end && (*p->s == ' ' || *p->s == '\t' || *p->s == '\n' || *p->s == '\r'))
-		p->s++;
-}
-
-static size_t put_cp(char *buf, size_t len, size_t at, unsigned int c)
-{
-	unsigned char u[4];
-	size_t n, i;
-
-	if (c < 0x80) {
-		u[0] = (unsigned char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (unsigned char)(0xc0 | c >> 6);
-		u[1] = (unsigned char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | c >> 12);
-		u[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (unsigned char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (unsigned char)(0xf0 | c >> 18);
-		u[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (unsigned char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	for (i = 0; i < n; i++, at++)
-		if (buf && at + 1 < len)
-			buf[at] = (char)u[i];
-	return at;
-}
-
-static int hex4(struct jp *p, unsigned int *v)
-{
-	int i;
-
-	*v = 0;
-	if (p->end - p->s < 4)
-		return jerr(p, "truncated \\u escape");
-	for (i = 0; i < 4; i++) {
-		char c = *p->s++;
-
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (unsigned int)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (unsigned int)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (unsigned int)(c - 'A' + 10);
-		else
-			return jerr(p, "bad \\u escape");
-	}
-	return 0;
-}
-
-static int escape(struct jp *p, unsigned int *c)
-{
-	unsigned int lo;
-
-	switch (*p->s++) {
-	case '"': *c = '"'; return 0;
-	case '\\': *c = '\\'; return 0;
-	case '/': *c = '/'; return 0;
-	case 'b': *c = '\b'; return 0;
-	case 'f': *c = '\f'; return 0;
-	case 'n': *c = '\n'; return 0;
-	case 'r': *c = '\r'; return 0;
-	case 't': *c = '\t'; return 0;
-	case 'u':
-		break;
-	default:
-		return jerr(p, "bad escape in a string");
-	}
-	if (hex4(p, c))
-		return J_ERR;
-	if (*c >= 0xdc00 && *c <= 0xdfff)
-		return jerr(p, "lone low surrogate in a string");
-	if (*c < 0xd800 || *c > 0xdbff)
-		return 0;
-	if (p->end - p->s < 2 || p->s[0] != '\\' || p->s[1] != 'u')
-		return jerr(p, "lone high surrogate in a string");
-	p->s += 2;
-	if (hex4(p, &lo))
-		return J_ERR;
-	if (lo < 0xdc00 || lo > 0xdfff)
-		return jerr(p, "bad surrogate pair in a string");
-	*c = 0x10000 + ((*c - 0xd800) << 10) + (lo - 0xdc00);
-	return 0;
-}
-
-/* A string at p->s (the opening quote) into buf (NUL-terminated, cut to len); *full: it fit. */
-static int string(struct jp *p, char *buf, size_t len, bool *full)
-{
-	size_t at = 0;
-	unsigned int c;
-
-	p->s++;
-	for (;;) {
-		if (p->s >= p->end)
-			return jerr(p, "unterminated string");
-		c = (unsigned char)*p->s++;
-		if (c == '"')
-			break;
-		if (c < 0x20)
-			return jerr(p, "control character in a string");
-		if (c == '\\') {
-			if (p->s >= p->end)
-				return jerr(p, "unterminated string");
-			if (escape(p, &c))
-				return J_ERR;
-			at = put_cp(buf, len, at, c);
-		} else {
-			if (buf && at + 1 < len)
-				buf[at] = (char)c;
-			at++;
-		}
-	}
-	if (buf && len)
-		buf[at < len ? at : len - 1] = '\0';
-	if (full)
-		*full = at < len;
-	return J_STR;
-}
-
-static bool digit(struct jp *p)
-{
-	return p->s < p->end && *p->s >= '0' && *p->s <= '9';
-}
-
-static int number(struct jp *p, long long *v)
-{
-	const char *start = p->s;
-	bool integral = true;
-	char tmp[32];
-
-	if (*p->s == '-')
-		p->s++;
-	if (!digit(p))
-		return jerr(p, "bad number");
-	if (*p->s++ != '0')
-		while (digit(p))
-			p->s++;
-	if (p->s < p->end && *p->s == '.') {
-		p->s++;
-		integral = false;
-		if (!digit(p))
-			return jerr(p, "bad number");
-		while (digit(p))
-			p->s++;
-	}
-	if (p->s < p->end && (*p->s == 'e' || *p->s == 'E')) {
-		p->s++;
-		integral = false;
-		if (p->s < p->end && (*p->s == '+' || *p->s == '-'))
-			p->s++;
-		if (!digit(p))
-			return jerr(p, "bad number");
-		while (digit(p))
-			p->s++;
-	}
-	if (v) {
-		*v = -1;	/* not a small integer: no format_version */
-		if (integral && p->s - start < (long)sizeof(tmp) - 1) {
-			snprintf(tmp, sizeof(tmp), "%.*s", (int)(p->s - start), start);
-			*v = strtoll(tmp, NULL, 10);
-		}
-	}
-	return J_NUM;
-}
-
-static int literal(struct jp *p, const char *word, int type)
-{
-	size_t n = strlen(word);
-
-	if ((size_t)(p->end - p->s) < n || memcmp(p->s, word, n))
-		return jerr(p, "unexpected character '%c'", *p->s);
-	p->s += n;
-	return type;
-}
-
-static int value(struct jp *p, int depth, char *sbuf, size_t slen, long long *num,
-		 member_fn fn, void *ctx);
-
-static int object(struct jp *p, int depth, member_fn fn, void *ctx)
-{
-	char key[BASELINE_STR_LEN];
-	bool fit;
-
-	p->s++;
-	ws(p);
-	if (p->s < p->end && *p->s == '}') {
-		p->s++;
-		return J_OBJ;
-	}
-	for (;;) {
-		ws(p);
-		if (p->s >= p->end || *p->s != '"')
-			return jerr(p, "expected a member name");
-		if (string(p, key, sizeof(key), &fit) < 0)
-			return J_ERR;
-		if (!fit)
-			key[0] = '\0';	/* a name we do not know: matches nothing */
-		ws(p);
-		if (p->s >= p->end || *p->s++ != ':')
-			return jerr(p, "expected ':' after \"%s\"", key);
-		if (fn ? fn(p, key, depth + 1, ctx) < 0 :
-		    value(p, depth + 1, NULL, 0, NULL, NULL, NULL) < 0)
-			return J_ERR;
-		ws(p);
-		if (p->s < p->end && *p->s == ',') {
-			p->s++;
-			continue;
-		}
-		if (p->s < p->end && *p->s == '}') {
-			p->s++;
-			return J_OBJ;
-		}
-		return jerr(p, "expected ',' or '}'");
-	}
-}
-
-static int array(struct jp *p, int depth)
-{
-	p->s++;
-	ws(p);
-	if (p->s < p->end && *p->s == ']') {
-		p->s++;
-		return J_ARR;
-	}
-	for (;;) {
-		if (value(p, depth + 1, NULL, 0, NULL, NULL, NULL) < 0)
-			return J_ERR;
-		ws(p);
-		if (p->s < p->end && *p->s == ',') {
-			p->s++;
-			continue;
-		}
-		if (p->s < p->end && *p->s == ']') {
-			p->s++;
-			return J_ARR;
-		}
-		return jerr(p, "expected ',' or ']'");
-	}
-}
-
-/*
- * One value.  A string goes to sbuf, an integer to num, an object's
- * members to fn (when given); everything else is checked and skipped.
- */
-static int value(struct jp *p, int depth, char *sbuf, size_t slen, long long *num,
-		 member_fn fn, void *ctx)
-{
-	if (depth > MAX_DEPTH)
-		return jerr(p, "nested deeper than %d", MAX_DEPTH);
-	ws(p);
-	if (p->s >= p->end)
-		return jerr(p, "unexpected end of file");
-	switch (*p->s) {
-	case '{':
-		return object(p, depth, fn, ctx);
-	case '[':
-		return array(p, depth);
-	case '"':
-		return string(p, sbuf, slen, NULL);
-	case 't':
-		return literal(p, "true", J_LIT);
-	case 'f':
-		return literal(p, "false", J_LIT);
-	case 'n':
-		return literal(p, "null", J_NULL);
-	default:
-		if (*p->s == '-' || (*p->s >= '0' && *p->s <= '9'))
-			return number(p, num);
-		return jerr(p, "unexpected character '%c'", *p->s);
-	}
-}
-
-/* ---------------- the certificate's members ---------------- */
-
-struct top {
-	struct baseline *b;
-	long long format_version;
-	bool has_reqs;
-	size_t cap;
-};
-
-struct req_ctx {
-	char verdict[32];
-	bool has_verdict;
-};
 
 static int status_of(const char *s, enum req_status *st)
 {
@@ -352,36 +30,41 @@ static int status_of(const char *s, enum req_status *st)
 	return -1;
 }
 
-static int req_member(struct jp *p, const char *key, int depth, void *ctx)
+static int __attribute__((format(printf, 3, 4)))
+berr(char *err, size_t errlen, const char *fmt, ...)
 {
-	struct req_ctx *r = ctx;
+	va_list ap;
 
-	if (strcmp(key, "verdict"))
-		return value(p, depth, NULL, 0, NULL, NULL, NULL);
-	r->verdict[0] = '\0';
-	if (value(p, depth, r->verdict, sizeof(r->verdict), NULL, NULL, NULL) != J_STR)
-		return jerr(p, "a requirement's \"verdict\" is not a string");
-	r->has_verdict = true;
-	return 0;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
-static int add_req(struct jp *p, struct top *t, const char *id, const char *verdict)
+/* One member of "requirements": "REQ-...": {"verdict": "pass", ...}. */
+static int add_req(struct baseline *b, size_t *cap, const char *id, json_t *v,
+		   char *err, size_t errlen)
 {
-	struct baseline *b = t->b;
+	json_t *verdict = json_object_get(v, "verdict");
 	struct baseline_req *n;
 	enum req_status st;
-	size_t i;
 
-	if (status_of(verdict, &st))
-		return jerr(p, "%s: unknown verdict \"%s\"", id, verdict);
-	for (i = 0; i < b->nreqs; i++)
-		if (!strcmp(b->reqs[i].id, id))
-			return jerr(p, "%s is listed twice", id);
-	if (b->nreqs == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 64;
-		n = realloc(b->reqs, t->cap * sizeof(*n));
+	if (!id[0] || strlen(id) >= BASELINE_ID_LEN)
+		return berr(err, errlen, "a requirement ID is empty or too long");
+	if (!json_is_object(v))
+		return berr(err, errlen, "%s: not an object", id);
+	if (!verdict)
+		return berr(err, errlen, "%s: no \"verdict\"", id);
+	if (!json_is_string(verdict))
+		return berr(err, errlen, "%s: a requirement's \"verdict\" is not a string", id);
+	if (status_of(json_string_value(verdict), &st))
+		return berr(err, errlen, "%s: unknown verdict \"%s\"", id,
+			    json_string_value(verdict));
+	if (b->nreqs == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		n = realloc(b->reqs, *cap * sizeof(*n));
 		if (!n)
-			return jerr(p, "out of memory");
+			return berr(err, errlen, "out of memory");
 		b->reqs = n;
 	}
 	snprintf(b->reqs[b->nreqs].id, BASELINE_ID_LEN, "%s", id);
@@ -389,49 +72,15 @@ static int add_req(struct jp *p, struct top *t, const char *id, const char *verd
 	return 0;
 }
 
-static int reqs_member(struct jp *p, const char *key, int depth, void *ctx)
+/* A string member into buf (cut to BASELINE_STR_LEN); absent or null: "". */
+static int top_string(json_t *root, const char *key, char *buf, char *err, size_t errlen)
 {
-	struct req_ctx r = { .has_verdict = false };
+	json_t *v = json_object_get(root, key);
 
-	if (!key[0] || strlen(key) >= BASELINE_ID_LEN)
-		return jerr(p, "a requirement ID is empty or too long");
-	if (value(p, depth, NULL, 0, NULL, req_member, &r) != J_OBJ)
-		return jerr(p, "%s: not an object", key);
-	if (!r.has_verdict)
-		return jerr(p, "%s: no \"verdict\"", key);
-	return add_req(p, ctx, key, r.verdict);
-}
-
-static int top_member(struct jp *p, const char *key, int depth, void *ctx)
-{
-	struct top *t = ctx;
-	struct baseline *b = t->b;
-	char *s = NULL;
-	int type;
-
-	if (!strcmp(key, "format_version")) {
-		if (value(p, depth, NULL, 0, &t->format_version, NULL, NULL) != J_NUM)
-			return jerr(p, "\"format_version\" is not a number");
-		return 0;
-	}
-	if (!strcmp(key, "requirements")) {
-		if (value(p, depth, NULL, 0, NULL, reqs_member, t) != J_OBJ)
-			return jerr(p, "\"requirements\" is not an object");
-		t->has_reqs = true;
-		return 0;
-	}
-	if (!strcmp(key, "suite_version"))
-		s = b->suite_version;
-	else if (!strcmp(key, "source_revision"))
-		s = b->source_revision;
-	else if (!strcmp(key, "kernel"))
-		s = b->kernel;
-	else if (!strcmp(key, "verdict"))
-		s = b->verdict;
-	type = value(p, depth, s, s ? BASELINE_STR_LEN : 0, NULL, NULL, NULL);
-	if (s && type != J_STR && type != J_NULL && type != J_ERR)
-		return jerr(p, "\"%s\" is not a string", key);
-	return type < 0 ? J_ERR : 0;
+	if (v && !json_is_string(v) && !json_is_null(v))
+		return berr(err, errlen, "\"%s\" is not a string", key);
+	snprintf(buf, BASELINE_STR_LEN, "%s", json_is_string(v) ? json_string_value(v) : "");
+	return 0;
 }
 
 static int cmp_req(const void *a, const void *b)
@@ -439,42 +88,51 @@ static int cmp_req(const void *a, const void *b)
 	return strcmp(((const struct baseline_req *)a)->id, ((const struct baseline_req *)b)->id);
 }
 
+static int certificate(json_t *root, struct baseline *b, char *err, size_t errlen)
+{
+	json_t *fv = json_object_get(root, "format_version"), *reqs, *v;
+	const char *id;
+	size_t cap = 0;
+
+	if (!json_is_object(root))
+		return berr(err, errlen, "not a JSON object");
+	if (!json_is_integer(fv) || json_integer_value(fv) != REPORT_FORMAT_VERSION)
+		return berr(err, errlen, "format_version is not %d (a certificate of this suite)",
+			    REPORT_FORMAT_VERSION);
+	if (top_string(root, "suite_version", b->suite_version, err, errlen) ||
+	    top_string(root, "source_revision", b->source_revision, err, errlen) ||
+	    top_string(root, "kernel", b->kernel, err, errlen) ||
+	    top_string(root, "verdict", b->verdict, err, errlen))
+		return -1;
+	reqs = json_object_get(root, "requirements");
+	if (!reqs)
+		return berr(err, errlen, "no \"requirements\" object");
+	if (!json_is_object(reqs))
+		return berr(err, errlen, "\"requirements\" is not an object");
+	json_object_foreach(reqs, id, v)
+		if (add_req(b, &cap, id, v, err, errlen))
+			return -1;
+	qsort(b->reqs, b->nreqs, sizeof(*b->reqs), cmp_req);
+	return 0;
+}
+
 int baseline_parse(const char *text, size_t len, struct baseline *b, char *err, size_t errlen)
 {
-	struct jp p = { .s = text, .end = text + len, .err = err, .errlen = errlen };
-	struct top t = { .b = b, .format_version = -1 };
 	const char *path = b->path;
-	size_t line = 1;
-	const char *c;
+	json_error_t je;
+	json_t *root;
+	int rc;
 
 	memset(b, 0, sizeof(*b));
 	b->path = path;
-	if (value(&p, 0, NULL, 0, NULL, top_member, &t) == J_OBJ) {
-		ws(&p);
-		if (p.s != p.end)
-			jerr(&p, "text after the certificate");
-	} else {
-		jerr(&p, "not a JSON object");
-	}
-	if (!p.failed && t.format_version != REPORT_FORMAT_VERSION)
-		jerr(&p, "format_version is not %d (a certificate of this suite)",
-		     REPORT_FORMAT_VERSION);
-	if (!p.failed && !t.has_reqs)
-		jerr(&p, "no \"requirements\" object");
-	if (!p.failed) {
-		qsort(b->reqs, b->nreqs, sizeof(*b->reqs), cmp_req);
-		return 0;
-	}
-	for (c = text; c < p.s && c < p.end; c++)
-		line += *c == '\n';
-	if (p.s <= p.end && strlen(err) + 24 < errlen) {
-		char where[32];
-
-		snprintf(where, sizeof(where), " (line %zu)", line);
-		strcat(err, where);
-	}
-	baseline_free(b);
-	return -1;
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return berr(err, errlen, "%s (line %d)", je.text, je.line);
+	rc = certificate(root, b, err, errlen);
+	json_decref(root);
+	if (rc)
+		baseline_free(b);
+	return rc;
 }
 
 int baseline_load(const char *path, struct baseline *b, char *err, size_t errlen)
@@ -635,46 +293,38 @@ void baseline_tap(FILE *f, const struct baseline *b, const struct baseline_diff 
 		count_of(d, n, BL_CHANGED), reg ? "REGRESSION" : "no regression");
 }
 
-static void json_changes(FILE *f, const char *key, const struct baseline_diff *d, size_t n,
-			 enum baseline_change c1, enum baseline_change c2, bool comma)
+/* The changes of kind c1 or c2: [{"id": ..., "was": ..., "now": ...}, ...]. */
+static json_t *json_changes(const struct baseline_diff *d, size_t n, enum baseline_change c1,
+			    enum baseline_change c2)
 {
-	bool first = true;
+	json_t *a = json_array();
 	size_t i;
 
-	fprintf(f, "    \"%s\": [", key);
-	for (i = 0; i < n; i++) {
+	for (i = 0; a && i < n; i++) {
 		if (d[i].change != c1 && d[i].change != c2)
 			continue;
-		fputs(first ? "\n      " : ",\n      ", f);
-		first = false;
-		fputs("{\"id\": ", f);
-		json_string(f, d[i].id);
-		fputs(", \"was\": ", f);
-		json_string(f, d[i].was < 0 ? NULL : st_name(d[i].was));
-		fputs(", \"now\": ", f);
-		json_string(f, d[i].now < 0 ? NULL : st_name(d[i].now));
-		fputs("}", f);
+		if (json_array_append_new(a, json_pack(
+				"{s:o, s:o, s:o}", "id", report_json_str(d[i].id),
+				"was", report_json_str(d[i].was < 0 ? NULL : st_name(d[i].was)),
+				"now", report_json_str(d[i].now < 0 ? NULL : st_name(d[i].now))))) {
+			json_decref(a);
+			return NULL;
+		}
 	}
-	fputs(first ? "]" : "\n    ]", f);
-	fputs(comma ? ",\n" : "\n", f);
+	return a;
 }
 
-void baseline_json(FILE *f, const struct baseline *b, const struct baseline_diff *d, size_t n)
+json_t *baseline_json(const struct baseline *b, const struct baseline_diff *d, size_t n)
 {
-	fputs("  \"baseline\": {\n    \"file\": ", f);
-	json_string(f, b->path);
-	fputs(",\n    \"suite_version\": ", f);
-	json_string(f, b->suite_version);
-	fputs(",\n    \"source_revision\": ", f);
-	json_string(f, b->source_revision);
-	fputs(",\n    \"kernel\": ", f);
-	json_string(f, b->kernel);
-	fputs(",\n    \"verdict\": ", f);
-	json_string(f, b->verdict);
-	fprintf(f, ",\n    \"regressed\": %s,\n", baseline_regressions(d, n) ? "true" : "false");
-	json_changes(f, "regressions", d, n, BL_REGRESSED, BL_REMOVED, true);
-	json_changes(f, "improvements", d, n, BL_IMPROVED, BL_IMPROVED, true);
-	json_changes(f, "new", d, n, BL_ADDED, BL_ADDED, true);
-	json_changes(f, "changed", d, n, BL_CHANGED, BL_CHANGED, false);
-	fputs("  }", f);
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o}",
+			 "file", report_json_str(b->path),
+			 "suite_version", report_json_str(b->suite_version),
+			 "source_revision", report_json_str(b->source_revision),
+			 "kernel", report_json_str(b->kernel),
+			 "verdict", report_json_str(b->verdict),
+			 "regressed", baseline_regressions(d, n) > 0,
+			 "regressions", json_changes(d, n, BL_REGRESSED, BL_REMOVED),
+			 "improvements", json_changes(d, n, BL_IMPROVED, BL_IMPROVED),
+			 "new", json_changes(d, n, BL_ADDED, BL_ADDED),
+			 "changed", json_changes(d, n, BL_CHANGED, BL_CHANGED));
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "report.h"
 
 #define BASELINE_ID_LEN		48
@@ -48,8 +50,8 @@ struct baseline_diff {
 };
 
 /*
- * Read a format_version 2 certificate (conformance/schema/).  The reader
- * checks the whole file is JSON (RFC 8259, nesting up to 32) and takes
+ * Read a format_version 2 certificate (conformance/schema/).  jansson checks
+ * the whole file is JSON (RFC 8259, UTF-8, no member name twice); the reader takes
  * format_version, suite_version, source_revision, kernel, verdict and the
  * "requirements" object; nothing else of the file is interpreted.
  * Returns 0, or -1 with a message in err.
@@ -74,7 +76,7 @@ const char *baseline_change_name(enum baseline_change c);
 
 /* The comparison as TAP diagnostics ("# baseline: ..."). */
 void baseline_tap(FILE *f, const struct baseline *b, const struct baseline_diff *d, size_t n);
-/* The certificate's "baseline" member (no trailing comma or newline). */
-void baseline_json(FILE *f, const struct baseline *b, const struct baseline_diff *d, size_t n);
+/* The certificate's "baseline" member (NULL when out of memory). */
+json_t *baseline_json(const struct baseline *b, const struct baseline_diff *d, size_t n);
 
 #endif /* CONFORM_BASELINE_H */

@@ -1,160 +1,82 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 /*
- * JUnit XML and JSON certificate writers.  Strings from test output can hold
- * anything: both writers emit valid UTF-8 only (invalid bytes become
- * U+FFFD) and escape per XML 1.0 / RFC 8259.
+ * JUnit XML (libxml2's xmlTextWriter) and JSON certificate (jansson)
+ * writers.  Strings from test output can hold anything: both emit valid
+ * UTF-8 only (report_utf8: ill-formed sequences become U+FFFD); the
+ * libraries do the escaping (XML 1.0, RFC 8259).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <libxml/chvalid.h>
+#include <libxml/xmlwriter.h>
+#include <unistr.h>
+
 #include "baseline.h"
-#include "report.h"
 
 #define REPLACEMENT_CHAR	0xfffdu
+#include "report.h"
 
-/* Decode one UTF-8 sequence; returns its length (1..4) or 0 if invalid. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+/*
+ * s as valid UTF-8, malloc'd: libunistring decodes it, each ill-formed
+ * sequence (RFC 3629: overlong, surrogate, beyond U+10FFFF, truncated)
+ * becomes U+FFFD, and so does each character XML 1.0 forbids when xml.
+ */
+char *report_utf8(const char *s, bool xml)
 {
-	size_t len, i;
-	uint32_t c, min;
+	const uint8_t *p = (const uint8_t *)(s ? s : "");
+	size_t n = strlen((const char *)p), i = 0, o = 0;
+	uint8_t *out = malloc(3 * n + 1);	/* U+FFFD for each byte at worst */
+	ucs4_t c;
+	int k;
 
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static void put_utf8(FILE *f, uint32_t c)
-{
-	if (c < 0x80) {
-		fputc((int)c, f);
-	} else if (c < 0x800) {
-		fputc((int)(0xc0 | c >> 6), f);
-		fputc((int)(0x80 | (c & 0x3f)), f);
-	} else if (c < 0x10000) {
-		fputc((int)(0xe0 | c >> 12), f);
-		fputc((int)(0x80 | ((c >> 6) & 0x3f)), f);
-		fputc((int)(0x80 | (c & 0x3f)), f);
-	} else {
-		fputc((int)(0xf0 | c >> 18), f);
-		fputc((int)(0x80 | ((c >> 12) & 0x3f)), f);
-		fputc((int)(0x80 | ((c >> 6) & 0x3f)), f);
-		fputc((int)(0x80 | (c & 0x3f)), f);
-	}
-}
-
-static bool xml_char_allowed(uint32_t c)
-{
-	return c == 0x9 || c == 0xa || c == 0xd ||
-	       (c >= 0x20 && c <= 0xd7ff) ||
-	       (c >= 0xe000 && c <= 0xfffd) ||
-	       (c >= 0x10000 && c <= 0x10ffff);
-}
-
-static void xml_escape_mode(FILE *f, const char *s, bool attr)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	uint32_t c;
-	size_t n;
-
-	while (*p) {
-		n = utf8_decode(p, &c);
-		if (!n) {
+	if (!out)
+		return NULL;
+	while (i < n) {
+		i += (size_t)u8_mbtouc(&c, p + i, n - i);	/* >= 1 */
+		if (xml && !xmlIsCharQ(c))
 			c = REPLACEMENT_CHAR;
-			n = 1;
-		}
-		p += n;
-		if (!xml_char_allowed(c))
-			c = REPLACEMENT_CHAR;
-		switch (c) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		case '\t': fputs(attr ? "&#9;" : "\t", f); break;
-		case '\n': fputs(attr ? "&#10;" : "\n", f); break;
-		case '\r': fputs("&#13;", f); break;
-		default: put_utf8(f, c); break;
-		}
+		k = u8_uctomb(out + o, c, 4);	/* c is a scalar value: 1..3 bytes */
+		o += k > 0 ? (size_t)k : 0;
 	}
+	out[o] = '\0';
+	return (char *)out;
 }
 
-void xml_escape(FILE *f, const char *s)
+/* s as a JSON string (valid UTF-8 made of it), null for NULL. */
+json_t *report_json_str(const char *s)
 {
-	xml_escape_mode(f, s, true);
+	char *u;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	u = report_utf8(s, false);
+	j = u ? json_string(u) : NULL;
+	free(u);
+	return j;
 }
 
-void xml_escape_text(FILE *f, const char *s)
+/* An array of strings. */
+static json_t *json_strs(const char *const *v, size_t n)
 {
-	xml_escape_mode(f, s, false);
-}
+	json_t *a = json_array();
+	size_t i;
 
-void json_string(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t c;
-	size_t n;
-
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	while (*p) {
-		n = utf8_decode(p, &c);
-		if (!n) {
-			c = REPLACEMENT_CHAR;
-			n = 1;
+	for (i = 0; a && i < n; i++)
+		if (json_array_append_new(a, report_json_str(v[i]))) {
+			json_decref(a);
+			return NULL;
 		}
-		p += n;
-		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (c < 0x20)
-				fprintf(f, "\\u%04x", c);
-			else
-				put_utf8(f, c);
-			break;
-		}
-	}
-	fputc('"', f);
+	return a;
 }
 
 /* ---------------- requirement verdicts ---------------- */
@@ -349,19 +271,60 @@ static uint64_t total_ms(const struct conform_result *r, size_t n)
 
 /* ---------------- JUnit ---------------- */
 
-static void xml_attr(FILE *f, const char *name, const char *value)
+/* libxml2's text writer; the first failed call makes err -EIO. */
+struct xw {
+	xmlTextWriterPtr w;
+	int err;
+};
+
+static void xcheck(struct xw *x, int rc)
 {
-	fprintf(f, " %s=\"", name);
-	xml_escape(f, value);
-	fputc('"', f);
+	if (rc < 0)
+		x->err = -EIO;
 }
 
-static void xml_property(FILE *f, const char *indent, const char *name, const char *value)
+static void xstart(struct xw *x, const char *element)
 {
-	fprintf(f, "%s<property", indent);
-	xml_attr(f, "name", name);
-	xml_attr(f, "value", value ? value : "");
-	fputs("/>\n", f);
+	xcheck(x, xmlTextWriterStartElement(x->w, BAD_CAST element));
+}
+
+static void xend(struct xw *x)
+{
+	xcheck(x, xmlTextWriterEndElement(x->w));
+}
+
+static void xattr(struct xw *x, const char *name, const char *value)
+{
+	char *u = report_utf8(value, true);
+
+	xcheck(x, u ? xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST u) : -1);
+	free(u);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+xattrf(struct xw *x, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	xcheck(x, xmlTextWriterWriteVFormatAttribute(x->w, BAD_CAST name, fmt, ap));
+	va_end(ap);
+}
+
+static void xtext(struct xw *x, const char *s)
+{
+	char *u = report_utf8(s, true);
+
+	xcheck(x, u ? xmlTextWriterWriteString(x->w, BAD_CAST u) : -1);
+	free(u);
+}
+
+static void xml_property(struct xw *x, const char *name, const char *value)
+{
+	xstart(x, "property");
+	xattr(x, "name", name);
+	xattr(x, "value", value ? value : "");
+	xend(x);
 }
 
 static void split_name(const char *name, char *area, size_t alen, const char **tcase)
@@ -384,66 +347,73 @@ static void split_name(const char *name, char *area, size_t alen, const char **t
  * TAP line "# REQ-... (LEVEL) ..." and "# level: L" (the test's level); the
  * suite's <properties> map each test name to "LEVEL REQ-...".
  */
-static void junit_reqs_out(FILE *f, const struct report_meta *m,
+static void junit_reqs_out(struct xw *x, const struct report_meta *m,
 			   const struct conform_result *r)
 {
-	size_t j;
+	char buf[512];
+	size_t len = 1, j;
 	int l;
 
-	fputc('#', f);
-	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j]; j++) {
-		fputc(' ', f);
-		xml_escape_text(f, r->test->reqs[j]);
+	buf[0] = '#';
+	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j] && len < sizeof(buf); j++) {
 		l = conform_req_level(m->reqs, m->nreqs, r->test->reqs[j]);
-		if (l >= 0)
-			fprintf(f, " (%s)", conform_level_name((enum conform_level)l));
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s%s%s%s",
+					r->test->reqs[j], l >= 0 ? " (" : "",
+					l >= 0 ? conform_level_name((enum conform_level)l) : "",
+					l >= 0 ? ")" : "");
 	}
-	fprintf(f, "\n# level: %s\n",
-		conform_level_name(runner_test_level(r->test, m->reqs, m->nreqs)));
+	if (len < sizeof(buf))
+		snprintf(buf + len, sizeof(buf) - len, "\n# level: %s\n",
+			 conform_level_name(runner_test_level(r->test, m->reqs, m->nreqs)));
+	xtext(x, buf);
 }
 
-static void junit_testcase(FILE *f, const struct report_meta *m,
+static void junit_skipped(struct xw *x, const struct conform_result *r)
+{
+	char *msg = NULL;
+
+	xstart(x, "skipped");
+	if (r->status == CONFORM_SKIP) {
+		xattr(x, "message", r->reason ? r->reason : "");
+	} else {
+		if (asprintf(&msg, "not-run: %s", r->reason ? r->reason : "") < 0)
+			msg = NULL;
+		xattr(x, "message", msg ? msg : "not-run");
+		free(msg);
+	}
+	xend(x);
+}
+
+static void junit_testcase(struct xw *x, const struct report_meta *m,
 			   const struct conform_result *r)
 {
 	const char *tcase;
 	char area[64];
 
 	split_name(r->test->name, area, sizeof(area), &tcase);
-	fputs("    <testcase", f);
-	xml_attr(f, "classname", area);
-	xml_attr(f, "name", tcase);
-	fprintf(f, " time=\"%.3f\">\n", (double)r->duration_ms / 1000.0);
+	xstart(x, "testcase");
+	xattr(x, "classname", area);
+	xattr(x, "name", tcase);
+	xattrf(x, "time", "%.3f", (double)r->duration_ms / 1000.0);
 	if (r->status == CONFORM_FAIL) {
-		fputs("      <failure", f);
-		xml_attr(f, "message", r->reason ? r->reason : "test failed");
-		xml_attr(f, "type", r->wedged ? "wedged" : r->timed_out ? "timeout" : "failure");
-		fputc('>', f);
-		xml_escape_text(f, r->output);
-		fputs("</failure>\n", f);
-	} else if (r->status == CONFORM_SKIP) {
-		fputs("      <skipped", f);
-		xml_attr(f, "message", r->reason ? r->reason : "");
-		fputs("/>\n", f);
-	} else if (r->status == CONFORM_NOT_RUN) {
-		char *msg = NULL;
-
-		fputs("      <skipped", f);
-		if (asprintf(&msg, "not-run: %s", r->reason ? r->reason : "") < 0)
-			msg = NULL;
-		xml_attr(f, "message", msg ? msg : "not-run");
-		free(msg);
-		fputs("/>\n", f);
+		xstart(x, "failure");
+		xattr(x, "message", r->reason ? r->reason : "test failed");
+		xattr(x, "type", r->wedged ? "wedged" : r->timed_out ? "timeout" : "failure");
+		xtext(x, r->output ? r->output : "");
+		xend(x);
+	} else if (r->status == CONFORM_SKIP || r->status == CONFORM_NOT_RUN) {
+		junit_skipped(x, r);
 	}
-	fputs("      <system-out>", f);
-	junit_reqs_out(f, m, r);
+	xstart(x, "system-out");
+	junit_reqs_out(x, m, r);
 	if (r->status != CONFORM_FAIL && r->output)
-		xml_escape_text(f, r->output);
-	fputs("</system-out>\n", f);
-	fputs("    </testcase>\n", f);
+		xtext(x, r->output);
+	xend(x);
+	xend(x);
 }
 
 /* Per test: property "<test name>" = "<LEVEL> <REQ-ID>...". */
-static void junit_test_property(FILE *f, const struct report_meta *m,
+static void junit_test_property(struct xw *x, const struct report_meta *m,
 				const struct conform_result *r)
 {
 	char buf[256];
@@ -453,30 +423,62 @@ static void junit_test_property(FILE *f, const struct report_meta *m,
 			       conform_level_name(runner_test_level(r->test, m->reqs, m->nreqs)));
 	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j] && len < sizeof(buf); j++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s", r->test->reqs[j]);
-	xml_property(f, "      ", r->test->name, buf);
+	xml_property(x, r->test->name, buf);
 }
 
 /* <testsuites> has no "skipped" in the schema: only <testsuite> says it. */
-static void junit_counts(FILE *f, const struct conform_totals *t, size_t n,
+static void junit_counts(struct xw *x, const struct conform_totals *t, size_t n,
 			 unsigned int errors, uint64_t ms, bool suite)
 {
-	fprintf(f, " tests=\"%zu\" failures=\"%u\" errors=\"%u\"", n + errors, t->fail, errors);
+	xattrf(x, "tests", "%zu", n + errors);
+	xattrf(x, "failures", "%u", t->fail);
+	xattrf(x, "errors", "%u", errors);
 	if (suite)
-		fprintf(f, " skipped=\"%u\"", t->skip + t->not_run);
-	fprintf(f, " time=\"%.3f\"", (double)ms / 1000.0);
+		xattrf(x, "skipped", "%u", t->skip + t->not_run);
+	xattrf(x, "time", "%.3f", (double)ms / 1000.0);
 }
 
 /* A run that bailed out: one errored pseudo test case says why. */
-static void junit_bail_out(FILE *f, const char *error)
+static void junit_bail_out(struct xw *x, const char *error)
 {
-	fputs("    <testcase classname=\"vfio-conform\" name=\"preflight\" time=\"0.000\">\n"
-	      "      <error", f);
-	xml_attr(f, "message", error);
-	fputs("/>\n    </testcase>\n", f);
+	xstart(x, "testcase");
+	xattr(x, "classname", "vfio-conform");
+	xattr(x, "name", "preflight");
+	xattr(x, "time", "0.000");
+	xstart(x, "error");
+	xattr(x, "message", error);
+	xend(x);
+	xend(x);
 }
 
-int report_write_junit(FILE *f, const struct report_meta *m,
-		       const struct conform_result *r, size_t n)
+static void junit_properties(struct xw *x, const struct report_meta *m,
+			     const struct conform_result *r, size_t n)
+{
+	size_t i;
+
+	xstart(x, "properties");
+	xml_property(x, "suite_version", m->suite_version);
+	xml_property(x, "source_revision", m->source_revision);
+	xml_property(x, "verdict", report_verdict(m, r, n));
+	xml_property(x, "kernel", m->kernel);
+	xml_property(x, "device", m->dev.bdf);
+	xml_property(x, "vendor", m->dev.vendor);
+	xml_property(x, "device_id", m->dev.device);
+	xml_property(x, "vendor_name", m->dev.vendor_name);
+	xml_property(x, "device_name", m->dev.device_name);
+	xml_property(x, "driver", m->dev.driver);
+	xml_property(x, "is_vf", m->dev.is_vf ? "true" : "false");
+	if (m->dev.mdev) {
+		xml_property(x, "mdev_type", m->dev.mdev_type);
+		xml_property(x, "mdev_parent", m->dev.parent);
+	}
+	for (i = 0; i < n; i++)
+		junit_test_property(x, m, &r[i]);
+	xend(x);
+}
+
+static void junit_document(struct xw *x, const struct report_meta *m,
+			   const struct conform_result *r, size_t n)
 {
 	unsigned int errors = m->error ? 1 : 0;
 	struct conform_totals t;
@@ -484,244 +486,212 @@ int report_write_junit(FILE *f, const struct report_meta *m,
 	size_t i;
 
 	count(r, n, &t);
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", f);
-	xml_attr(f, "name", m->suite);
-	junit_counts(f, &t, n, errors, ms, false);
-	fputs(">\n  <testsuite", f);
-	xml_attr(f, "name", m->suite);
-	junit_counts(f, &t, n, errors, ms, true);
+	xcheck(x, xmlTextWriterSetIndent(x->w, 1));
+	xcheck(x, xmlTextWriterSetIndentString(x->w, BAD_CAST "  "));
+	xcheck(x, xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL));
+	xstart(x, "testsuites");
+	xattr(x, "name", m->suite);
+	junit_counts(x, &t, n, errors, ms, false);
+	xstart(x, "testsuite");
+	xattr(x, "name", m->suite);
+	junit_counts(x, &t, n, errors, ms, true);
 	if (m->timestamp)
-		xml_attr(f, "timestamp", m->timestamp);
-	fputs(">\n    <properties>\n", f);
-	xml_property(f, "      ", "suite_version", m->suite_version);
-	xml_property(f, "      ", "source_revision", m->source_revision);
-	xml_property(f, "      ", "verdict", report_verdict(m, r, n));
-	xml_property(f, "      ", "kernel", m->kernel);
-	xml_property(f, "      ", "device", m->dev.bdf);
-	xml_property(f, "      ", "vendor", m->dev.vendor);
-	xml_property(f, "      ", "device_id", m->dev.device);
-	xml_property(f, "      ", "vendor_name", m->dev.vendor_name);
-	xml_property(f, "      ", "device_name", m->dev.device_name);
-	xml_property(f, "      ", "driver", m->dev.driver);
-	xml_property(f, "      ", "is_vf", m->dev.is_vf ? "true" : "false");
-	if (m->dev.mdev) {
-		xml_property(f, "      ", "mdev_type", m->dev.mdev_type);
-		xml_property(f, "      ", "mdev_parent", m->dev.parent);
-	}
-	for (i = 0; i < n; i++)
-		junit_test_property(f, m, &r[i]);
-	fputs("    </properties>\n", f);
+		xattr(x, "timestamp", m->timestamp);
+	junit_properties(x, m, r, n);
 	if (m->error)
-		junit_bail_out(f, m->error);
+		junit_bail_out(x, m->error);
 	for (i = 0; i < n; i++)
-		junit_testcase(f, m, &r[i]);
-	fputs("  </testsuite>\n</testsuites>\n", f);
-	return ferror(f) ? -EIO : 0;
+		junit_testcase(x, m, &r[i]);
+	xcheck(x, xmlTextWriterEndDocument(x->w));	/* closes what is open */
+}
+
+int report_write_junit(FILE *f, const struct report_meta *m,
+		       const struct conform_result *r, size_t n)
+{
+	xmlOutputBufferPtr out = xmlOutputBufferCreateFile(f, NULL);
+	struct xw x = { .w = out ? xmlNewTextWriter(out) : NULL };
+
+	if (!x.w) {
+		xmlOutputBufferClose(out);
+		return -ENOMEM;
+	}
+	junit_document(&x, m, r, n);
+	xmlFreeTextWriter(x.w);		/* flushes into f; f stays open */
+	return x.err ? x.err : ferror(f) ? -EIO : 0;
 }
 
 /* ---------------- JSON ---------------- */
 
-static void json_key(FILE *f, const char *indent, const char *key)
+static json_t *json_device(const struct report_device *d)
 {
-	fputs(indent, f);
-	json_string(f, key);
-	fputs(": ", f);
-}
+	json_t *o;
 
-static void json_kv(FILE *f, const char *indent, const char *key, const char *val,
-		    bool comma)
-{
-	json_key(f, indent, key);
-	json_string(f, val);
-	fputs(comma ? ",\n" : "\n", f);
-}
-
-static void json_num(FILE *f, const char *indent, const char *key, long long v, bool comma)
-{
-	json_key(f, indent, key);
-	fprintf(f, "%lld%s", v, comma ? ",\n" : "\n");
-}
-
-static void json_bool(FILE *f, const char *indent, const char *key, bool v, bool comma)
-{
-	json_key(f, indent, key);
-	fprintf(f, "%s%s", v ? "true" : "false", comma ? ",\n" : "\n");
-}
-
-static void json_strings(FILE *f, const char *const *v, size_t n)
-{
-	size_t i;
-
-	fputc('[', f);
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputs(", ", f);
-		json_string(f, v[i]);
-	}
-	fputc(']', f);
-}
-
-static void json_device(FILE *f, const struct report_device *d)
-{
-	fputs("  \"device\": {\n", f);
-	if (d->mdev) {
-		/* no PCI sysfs identity: say what it is instead */
-		json_kv(f, "    ", "kind", "mdev", true);
-		json_kv(f, "    ", "uuid", d->bdf, true);
-		json_kv(f, "    ", "bdf", NULL, true);
-		json_kv(f, "    ", "parent", d->parent, true);
-		json_kv(f, "    ", "mdev_type", d->mdev_type, true);
-	} else {
-		json_kv(f, "    ", "kind", "pci", true);
-		json_kv(f, "    ", "bdf", d->bdf, true);
-		json_kv(f, "    ", "vendor", d->vendor, true);
-		json_kv(f, "    ", "device", d->device, true);
-		json_kv(f, "    ", "vendor_name", d->vendor_name, true);
-		json_kv(f, "    ", "device_name", d->device_name, true);
-		json_kv(f, "    ", "subsystem_vendor", d->subsystem_vendor, true);
-		json_kv(f, "    ", "subsystem_device", d->subsystem_device, true);
-		json_kv(f, "    ", "physfn", d->physfn, true);
-		json_kv(f, "    ", "physfn_driver", d->physfn_driver, true);
-	}
-	json_kv(f, "    ", "driver", d->driver, true);
-	json_kv(f, "    ", "driver_version", d->driver_version, true);
-	json_kv(f, "    ", "driver_srcversion", d->driver_srcversion, true);
-	json_key(f, "    ", "iommu_group");
-	if (d->iommu_group >= 0)
-		fprintf(f, "%d,\n", d->iommu_group);
+	if (d->mdev)	/* no PCI sysfs identity: say what it is instead */
+		o = json_pack("{s:s, s:o, s:n, s:o, s:o}", "kind", "mdev",
+			      "uuid", report_json_str(d->bdf), "bdf",
+			      "parent", report_json_str(d->parent),
+			      "mdev_type", report_json_str(d->mdev_type));
 	else
-		fputs("null,\n", f);
-	fprintf(f, "    \"is_vf\": %s\n  },\n", d->is_vf && !d->mdev ? "true" : "false");
+		o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			      "kind", "pci", "bdf", report_json_str(d->bdf),
+			      "vendor", report_json_str(d->vendor),
+			      "device", report_json_str(d->device),
+			      "vendor_name", report_json_str(d->vendor_name),
+			      "device_name", report_json_str(d->device_name),
+			      "subsystem_vendor", report_json_str(d->subsystem_vendor),
+			      "subsystem_device", report_json_str(d->subsystem_device),
+			      "physfn", report_json_str(d->physfn),
+			      "physfn_driver", report_json_str(d->physfn_driver));
+	if (o && json_object_update_new(o, json_pack(
+			"{s:o, s:o, s:o, s:o, s:b}", "driver", report_json_str(d->driver),
+			"driver_version", report_json_str(d->driver_version),
+			"driver_srcversion", report_json_str(d->driver_srcversion),
+			"iommu_group", d->iommu_group >= 0 ? json_integer(d->iommu_group) :
+							     json_null(),
+			"is_vf", d->is_vf && !d->mdev))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
-static void json_run(FILE *f, const struct report_meta *m)
+static json_t *json_ended_early(const struct conform_totals *t)
+{
+	char sig[32];
+
+	if (!t || !t->end_reason[0])
+		return json_null();
+	snprintf(sig, sizeof(sig), "SIG%s", t->signal ? sigabbrev_np(t->signal) : "");
+	return json_pack("{s:o, s:o, s:o}", "reason", report_json_str(t->end_reason),
+			 "culprit", report_json_str(t->culprit ? t->culprit->name : NULL),
+			 "signal", report_json_str(t->signal ? sig : NULL));
+}
+
+static json_t *json_run(const struct report_meta *m)
 {
 	const struct report_run *run = &m->run;
-	const struct conform_totals *t = run->totals;
 
-	fputs("  \"run\": {\n    \"selection\": {\"filters\": ", f);
-	json_strings(f, run->filters, run->nfilters);
-	fputs(", \"requirements\": ", f);
-	json_strings(f, run->reqs, run->nreqs);
-	fprintf(f, ", \"complete\": %s},\n", filtered(m) ? "false" : "true");
-	fputs("    \"topology\": {\"pf\": ", f);
-	json_string(f, run->pf);
-	fputs(", \"pf_driver\": ", f);
-	json_string(f, run->pf_driver);
-	fputs(", \"peer\": ", f);
-	json_string(f, run->peer);
-	fputs("},\n", f);
-	fprintf(f, "    \"timeouts\": {\"test_s\": %u, \"reap_grace_s\": %u, \"probe_s\": %u},\n",
-		run->timeout_s, run->reap_grace_s, run->probe_timeout_s);
-	json_bool(f, "    ", "root", run->root, true);
-	fputs("    \"ended_early\": ", f);
-	if (t && t->end_reason[0]) {
-		fputs("{\"reason\": ", f);
-		json_string(f, t->end_reason);
-		fputs(", \"culprit\": ", f);
-		json_string(f, t->culprit ? t->culprit->name : NULL);
-		fputs(", \"signal\": ", f);
-		if (t->signal)
-			fprintf(f, "\"SIG%s\"", sigabbrev_np(t->signal));
-		else
-			fputs("null", f);
-		fputs("}\n", f);
-	} else {
-		fputs("null\n", f);
-	}
-	fputs("  },\n", f);
+	return json_pack("{s:{s:o, s:o, s:b}, s:{s:o, s:o, s:o}, s:{s:I, s:I, s:I}, s:b, s:o}",
+			 "selection", "filters", json_strs(run->filters, run->nfilters),
+			 "requirements", json_strs(run->reqs, run->nreqs),
+			 "complete", !filtered(m),
+			 "topology", "pf", report_json_str(run->pf),
+			 "pf_driver", report_json_str(run->pf_driver),
+			 "peer", report_json_str(run->peer),
+			 "timeouts", "test_s", (json_int_t)run->timeout_s,
+			 "reap_grace_s", (json_int_t)run->reap_grace_s,
+			 "probe_s", (json_int_t)run->probe_timeout_s,
+			 "root", run->root, "ended_early", json_ended_early(run->totals));
 }
 
-static void json_result(FILE *f, const struct report_meta *m,
-			const struct conform_result *r, bool comma)
+static json_t *json_result(const struct report_meta *m, const struct conform_result *r)
 {
-	size_t j;
+	size_t j = 0;
 
-	fputs("    {\n", f);
-	json_kv(f, "      ", "name", r->test->name, true);
-	json_kv(f, "      ", "status", conform_status_name(r->status), true);
-	json_kv(f, "      ", "level",
-		conform_level_name(runner_test_level(r->test, m->reqs, m->nreqs)), true);
-	json_kv(f, "      ", "reason", r->reason ? r->reason : "", true);
-	fputs("      \"requirements\": [", f);
-	for (j = 0; j < CONFORM_MAX_REQS && r->test->reqs[j]; j++) {
-		if (j)
-			fputs(", ", f);
-		json_string(f, r->test->reqs[j]);
-	}
-	fputs("],\n", f);
-	json_bool(f, "      ", "timed_out", r->timed_out, true);
-	json_bool(f, "      ", "wedged", r->wedged, true);
-	json_num(f, "      ", "duration_ms", (long long)r->duration_ms, false);
-	fprintf(f, "    }%s\n", comma ? "," : "");
+	while (j < CONFORM_MAX_REQS && r->test->reqs[j])
+		j++;
+	return json_pack("{s:o, s:s, s:s, s:o, s:o, s:b, s:b, s:I}",
+			 "name", report_json_str(r->test->name),
+			 "status", conform_status_name(r->status),
+			 "level", conform_level_name(runner_test_level(r->test, m->reqs, m->nreqs)),
+			 "reason", report_json_str(r->reason ? r->reason : ""),
+			 "requirements", json_strs(r->test->reqs, j),
+			 "timed_out", r->timed_out, "wedged", r->wedged,
+			 "duration_ms", (json_int_t)r->duration_ms);
 }
 
-static int json_requirements(FILE *f, const struct report_meta *m,
-			     const struct conform_result *r, size_t n, unsigned int *warn)
+static json_t *json_results(const struct report_meta *m, const struct conform_result *r,
+			    size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_result(m, &r[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* The per-requirement verdicts; *warn counts the warnings. */
+static json_t *json_requirements(const struct report_meta *m, const struct conform_result *r,
+				 size_t n, unsigned int *warn)
 {
 	size_t cap = m->nreqs + n * CONFORM_MAX_REQS + 1, cnt, i;
 	struct req_verdict *v = calloc(cap, sizeof(*v));
+	json_t *o = v ? json_object() : NULL;
 
-	if (!v)
-		return -ENOMEM;
-	cnt = report_req_verdicts(m, r, n, v, cap);
+	cnt = o ? report_req_verdicts(m, r, n, v, cap) : 0;
 	*warn = 0;
-	fputs("  \"requirements\": {", f);
-	for (i = 0; i < cnt; i++) {
-		fputs(i ? ",\n    " : "\n    ", f);
-		json_string(f, v[i].id);
-		fputs(": {\"level\": ", f);
-		json_string(f, conform_level_name(v[i].level));
-		fputs(", \"verdict\": ", f);
-		json_string(f, req_status_name(v[i].status));
-		fprintf(f, ", \"tests\": %u}", v[i].tests);
-		if (v[i].status == REQ_WARN)
-			(*warn)++;
+	for (i = 0; o && i < cnt; i++) {
+		if (json_object_set_new(o, v[i].id, json_pack(
+				"{s:s, s:s, s:I}", "level", conform_level_name(v[i].level),
+				"verdict", req_status_name(v[i].status),
+				"tests", (json_int_t)v[i].tests))) {
+			json_decref(o);
+			o = NULL;
+		}
+		*warn += v[i].status == REQ_WARN;
 	}
-	fputs(cnt ? "\n  },\n" : "},\n", f);
 	free(v);
-	return 0;
+	return o;
+}
+
+static json_t *json_certificate(const struct report_meta *m, const struct conform_result *r,
+				size_t n)
+{
+	const char *why = report_incomplete_why(m, r, n);
+	struct conform_totals t;
+	unsigned int warn = 0;
+	json_t *o, *reqs;
+
+	count(r, n, &t);
+	o = json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+		      "format_version", REPORT_FORMAT_VERSION, "suite", report_json_str(m->suite),
+		      "suite_version", report_json_str(m->suite_version),
+		      "source_revision", report_json_str(m->source_revision),
+		      "kernel", report_json_str(m->kernel),
+		      "timestamp", report_json_str(m->timestamp),
+		      "device", json_device(&m->dev), "run", json_run(m));
+	if (!o)
+		return NULL;
+	if (m->error && json_object_set_new(o, "error", report_json_str(m->error)))
+		goto fail;
+	reqs = json_requirements(m, r, n, &warn);
+	if (json_object_update_new(o, json_pack(
+			"{s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}",
+			"results", json_results(m, r, n), "requirements", reqs,
+			"summary", "passed", (json_int_t)t.pass, "failed", (json_int_t)t.fail,
+			"skipped", (json_int_t)t.skip, "not_run", (json_int_t)t.not_run,
+			"requirement_warnings", (json_int_t)warn)))
+		goto fail;
+	if (m->baseline && json_object_set_new(o, "baseline",
+					       baseline_json(m->baseline, m->bdiff, m->nbdiff)))
+		goto fail;
+	if (json_object_update_new(o, json_pack("{s:o, s:s}", "incomplete_because",
+						report_json_str(why[0] ? why : NULL),
+						"verdict", report_verdict(m, r, n))))
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
 }
 
 int report_write_json(FILE *f, const struct report_meta *m,
 		      const struct conform_result *r, size_t n)
 {
-	struct conform_totals t;
-	unsigned int warn = 0;
-	size_t i;
+	json_t *cert = json_certificate(m, r, n);
 	int rc;
 
-	count(r, n, &t);
-	fputs("{\n", f);
-	json_num(f, "  ", "format_version", REPORT_FORMAT_VERSION, true);
-	json_kv(f, "  ", "suite", m->suite, true);
-	json_kv(f, "  ", "suite_version", m->suite_version, true);
-	json_kv(f, "  ", "source_revision", m->source_revision, true);
-	json_kv(f, "  ", "kernel", m->kernel, true);
-	json_kv(f, "  ", "timestamp", m->timestamp, true);
-	json_device(f, &m->dev);
-	json_run(f, m);
-	if (m->error)
-		json_kv(f, "  ", "error", m->error, true);
-	fputs(n ? "  \"results\": [\n" : "  \"results\": [", f);
-	for (i = 0; i < n; i++)
-		json_result(f, m, &r[i], i + 1 < n);
-	fputs(n ? "  ],\n" : "],\n", f);
-	rc = json_requirements(f, m, r, n, &warn);
-	if (rc)
-		return rc;
-	fprintf(f, "  \"summary\": {\"passed\": %u, \"failed\": %u, \"skipped\": %u, "
-		"\"not_run\": %u, \"requirement_warnings\": %u},\n",
-		t.pass, t.fail, t.skip, t.not_run, warn);
-	if (m->baseline) {
-		baseline_json(f, m->baseline, m->bdiff, m->nbdiff);
-		fputs(",\n", f);
-	}
-	json_kv(f, "  ", "incomplete_because", report_incomplete_why(m, r, n)[0] ?
-		report_incomplete_why(m, r, n) : NULL, true);
-	json_kv(f, "  ", "verdict", report_verdict(m, r, n), false);
-	fputs("}\n", f);
-	return ferror(f) ? -EIO : 0;
+	if (!cert)
+		return -ENOMEM;
+	rc = json_dumpf(cert, f, JSON_INDENT(2));
+	json_decref(cert);
+	if (rc || fputc('\n', f) == EOF || ferror(f))
+		return -EIO;
+	return 0;
 }
 
 /* dir of path ("." when none) into buf */

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "reqs.h"
 #include "runner.h"
 
@@ -90,10 +92,15 @@ struct req_verdict {
 
 const char *req_status_name(enum req_status s);
 
-/* Write s with XML (attribute-safe / element text) or JSON string escaping. */
-void xml_escape(FILE *f, const char *s);
-void xml_escape_text(FILE *f, const char *s);	/* newline and tab kept */
-void json_string(FILE *f, const char *s);	/* with the quotes; NULL -> null */
+/*
+ * s (NULL: "") as valid UTF-8, malloc'd (NULL when out of memory): each
+ * ill-formed sequence becomes U+FFFD, and with xml each character XML 1.0
+ * forbids (C0 controls but tab, newline, CR; U+FFFE, U+FFFF) too.  The
+ * writers' libraries (jansson, libxml2) escape; they need valid UTF-8.
+ */
+char *report_utf8(const char *s, bool xml);
+/* s as a jansson string made valid UTF-8 (report_utf8), json_null() for NULL. */
+json_t *report_json_str(const char *s);
 
 /*
  * One verdict per requirement, sorted by ID: every row of m->reqs (or, with

@@ -14,6 +14,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "baseline.h"
 #include "report.h"
 
 #define assert_contains(hay, needle)					\
@@ -22,60 +26,34 @@
 			fail_msg("expected to find [%s] in:\n%s", (needle), (hay)); \
 	} while (0)
 
-typedef void (*writer)(FILE *f, const char *s);
-
-static char *escaped(writer w, const char *in)
+static void check_utf8(bool xml, const char *in, const char *want)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *out = report_utf8(in, xml);
 
-	assert_non_null(f);
-	w(f, in);
-	fclose(f);
-	return buf;
-}
-
-static void check_escape(writer w, const char *in, const char *want)
-{
-	char *out = escaped(w, in);
-
+	assert_non_null(out);
 	assert_string_equal(out, want);
 	free(out);
 }
 
-static void test_xml_escape(void **state)
+/* What the writers hand their libraries: valid UTF-8, XML 1.0 characters. */
+static void test_utf8_repair(void **state)
 {
 	(void)state;
-	check_escape(xml_escape, "plain", "plain");
-	check_escape(xml_escape, "a<b>&\"'", "a&lt;b&gt;&amp;&quot;&apos;");
-	check_escape(xml_escape, "l1\nl2\tx\r", "l1&#10;l2&#9;x&#13;");
-	/* C0 controls are not XML 1.0 characters, not even as references */
-	check_escape(xml_escape, "a\x01z\x1b", "a\xef\xbf\xbdz\xef\xbf\xbd");
-	/* valid UTF-8 passes; invalid bytes become U+FFFD */
-	check_escape(xml_escape, "caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80");
-	check_escape(xml_escape, "x\xffy", "x\xef\xbf\xbdy");
-	check_escape(xml_escape, "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");	/* overlong */
-	check_escape(xml_escape, "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
-	check_escape(xml_escape, "\xc3", "\xef\xbf\xbd");	/* truncated */
-	check_escape(xml_escape, "\xef\xbf\xbe", "\xef\xbf\xbd");	/* U+FFFE */
-	check_escape(xml_escape, NULL, "");
-	/* element text keeps newlines and tabs readable */
-	check_escape(xml_escape_text, "l1\nl2\tx\r<", "l1\nl2\tx&#13;&lt;");
-	check_escape(xml_escape_text, "\x02", "\xef\xbf\xbd");
-}
-
-static void test_json_escape(void **state)
-{
-	(void)state;
-	check_escape(json_string, "plain", "\"plain\"");
-	check_escape(json_string, "q\"b\\s/", "\"q\\\"b\\\\s/\"");
-	check_escape(json_string, "\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\"");
-	check_escape(json_string, "\x01\x1f\x7f", "\"\\u0001\\u001f\x7f\"");
-	check_escape(json_string, "caf\xc3\xa9", "\"caf\xc3\xa9\"");
-	check_escape(json_string, "bad\xfe", "\"bad\xef\xbf\xbd\"");
-	check_escape(json_string, "<tag>&", "\"<tag>&\"");
-	check_escape(json_string, NULL, "null");
+	check_utf8(true, "plain <&>\"'", "plain <&>\"'");	/* the libraries escape */
+	check_utf8(true, "l1\nl2\tx\r", "l1\nl2\tx\r");
+	/* C0 controls are not XML 1.0 characters */
+	check_utf8(true, "a\x01z\x1b", "a\xef\xbf\xbdz\xef\xbf\xbd");
+	check_utf8(false, "a\x01z\x1b", "a\x01z\x1b");	/* JSON escapes them */
+	check_utf8(true, "caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80");
+	check_utf8(false, "x\xffy", "x\xef\xbf\xbdy");
+	check_utf8(false, "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");	/* overlong */
+	/* libunistring: one U+FFFD for a whole ill-formed 3- or 4-byte sequence */
+	check_utf8(false, "\xed\xa0\x80", "\xef\xbf\xbd");	/* surrogate */
+	check_utf8(false, "\xf4\x90\x80\x80z", "\xef\xbf\xbdz");	/* > U+10FFFF */
+	check_utf8(false, "\xc3", "\xef\xbf\xbd");	/* truncated */
+	check_utf8(true, "\xef\xbf\xbe", "\xef\xbf\xbd");	/* U+FFFE */
+	check_utf8(false, "\xef\xbf\xbe", "\xef\xbf\xbe");
+	check_utf8(true, NULL, "");
 }
 
 /* ---------------- results fixtures ---------------- */
@@ -265,7 +243,8 @@ static void test_junit(void **state)
 	assert_contains(x, "      <property name=\"info/a-b\" value=\"MUST REQ-A-001 REQ-B-001\"/>\n");
 	assert_null(strstr(x, "<testcase classname=\"info\" name=\"a-b\" time=\"0.012\">\n"
 			    "      <properties>"));
-	assert_contains(x, "<failure message=\"0x1 != 0x2 &lt;&quot;&amp;&apos;&gt;\" "
+	/* libxml2 leaves ' alone in a "-quoted attribute */
+	assert_contains(x, "<failure message=\"0x1 != 0x2 &lt;&quot;&amp;'&gt;\" "
 			"type=\"failure\">[  ERROR   ] --- 0x1 != 0x2\nbytes "
 			"\xef\xbf\xbd\xef\xbf\xbd\n</failure>");
 	assert_contains(x, "<testcase classname=\"region\" name=\"c\" time=\"0.003\">");
@@ -337,49 +316,124 @@ static void test_junit_bail_out(void **state)
 	free(x);
 }
 
+/*
+ * Whatever a reason holds, each writer's file parses (jansson, libxml2) back
+ * to the reason made valid UTF-8 (and XML characters).
+ */
+static void test_escaping_round_trip(void **state)
+{
+	static const char odd[] = "q\"b\\s/ \b\f\n\r\t \x01\x1f\x7f caf\xc3\xa9 bad\xfe <t a='1'>&";
+	static const char want_json[] = "q\"b\\s/ \b\f\n\r\t \x01\x1f\x7f caf\xc3\xa9 "
+					"bad\xef\xbf\xbd <t a='1'>&";
+	static const char want_xml[] = "q\"b\\s/ \xef\xbf\xbd\xef\xbf\xbd\n\r\t "
+				       "\xef\xbf\xbd\xef\xbf\xbd\x7f caf\xc3\xa9 bad\xef\xbf\xbd "
+				       "<t a='1'>&";
+	struct conform_result r[8];
+	size_t n = fixture_results(r);
+	json_error_t je;
+	xmlDocPtr doc;
+	xmlNodePtr node;
+	xmlChar *msg;
+	json_t *cert;
+	char *text;
+
+	(void)state;
+	r[1].reason = (char *)odd;
+	text = render(report_write_json, &meta, r, n);
+	assert_contains(text, "\"reason\": \"q\\\"b\\\\s/ \\b\\f\\n\\r\\t \\u0001");
+	cert = json_loads(text, 0, &je);
+	if (!cert)
+		fail_msg("certificate does not parse: %s (line %d)", je.text, je.line);
+	assert_string_equal(json_string_value(json_object_get(
+		json_array_get(json_object_get(cert, "results"), 1), "reason")), want_json);
+	json_decref(cert);
+	free(text);
+
+	text = render(report_write_junit, &meta, r, n);
+	doc = xmlReadMemory(text, (int)strlen(text), "junit.xml", NULL, XML_PARSE_NONET);
+	if (!doc)
+		fail_msg("JUnit does not parse:\n%s", text);
+	node = xmlDocGetRootElement(doc);			/* testsuites */
+	node = xmlFirstElementChild(node);			/* testsuite */
+	node = xmlFirstElementChild(node);			/* properties */
+	node = xmlNextElementSibling(xmlNextElementSibling(node));	/* info/b */
+	node = xmlFirstElementChild(node);			/* failure */
+	assert_string_equal((const char *)node->name, "failure");
+	msg = xmlGetProp(node, BAD_CAST "message");
+	assert_string_equal((const char *)msg, want_xml);
+	xmlFree(msg);
+	xmlFreeDoc(doc);
+	free(text);
+}
+
+/* o's member key (an array index when key is a number) equals the JSON text want. */
+static void assert_member(json_t *o, const char *key, const char *want)
+{
+	json_t *w = json_loads(want, JSON_DECODE_ANY, NULL);
+	json_t *got = key[0] >= '0' && key[0] <= '9' ? json_array_get(o, strtoul(key, NULL, 10)) :
+						      json_object_get(o, key);
+	char *g;
+
+	assert_non_null(w);
+	if (!json_equal(got, w)) {
+		g = got ? json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		fail_msg("%s: got %s, want %s", key, g ? g : "(absent)", want);
+	}
+	json_decref(w);
+}
+
 static void test_json(void **state)
 {
 	struct conform_result r[8];
 	size_t n = fixture_results(r);
 	char *j = render(report_write_json, &meta, r, n);
+	json_t *c, *res;
 
 	(void)state;
+	/* the members in the documented order, two spaces of indent */
 	assert_contains(j, "{\n  \"format_version\": 2,\n  \"suite\": \"vfio-conform\",\n"
 			"  \"suite_version\": \"0.1.0\",\n  \"source_revision\": \"v0-test\",\n"
 			"  \"kernel\": \"6.12.0-test\",\n");
-	assert_contains(j, "  \"device\": {\n    \"kind\": \"pci\",\n"
-			"    \"bdf\": \"0000:01:00.1\",\n"
-			"    \"vendor\": \"0x1b36\",\n    \"device\": \"0x10f1\",\n"
-			"    \"vendor_name\": \"Red Hat, Inc.\",\n    \"device_name\": null,\n"
-			"    \"subsystem_vendor\": \"0x1b36\",\n    \"subsystem_device\": \"0x10f1\",\n"
-			"    \"physfn\": null,\n    \"physfn_driver\": null,\n"
-			"    \"driver\": \"vfio-pci\",\n    \"driver_version\": null,\n"
-			"    \"driver_srcversion\": \"ABC123\",\n    \"iommu_group\": 7,\n"
-			"    \"is_vf\": true\n  },\n");
-	assert_contains(j, "      \"name\": \"info/a-b\",\n      \"status\": \"pass\",\n"
-			"      \"level\": \"MUST\",\n      \"reason\": \"\",\n"
-			"      \"requirements\": [\"REQ-A-001\", \"REQ-B-001\"],\n"
-			"      \"timed_out\": false,\n      \"wedged\": false,\n"
-			"      \"duration_ms\": 12\n    },\n");
-	assert_contains(j, "  \"run\": {\n    \"selection\": {\"filters\": [], "
-			"\"requirements\": [], \"complete\": true},\n"
-			"    \"topology\": {\"pf\": null, \"pf_driver\": null, \"peer\": null},\n"
-			"    \"timeouts\": {\"test_s\": 60, \"reap_grace_s\": 5, \"probe_s\": 15},\n"
-			"    \"root\": true,\n    \"ended_early\": null\n  },\n");
-	assert_contains(j, "\"reason\": \"0x1 != 0x2 <\\\"&'>\"");
-	assert_contains(j, "\"status\": \"skip\",\n      \"level\": \"MUST\",\n"
-			"      \"reason\": \"no PF given (--pf or VFIO_CONFORM_PF)\"");
-	assert_contains(j, "\"requirements\": [],\n");
-	assert_contains(j, "  \"requirements\": {\n"
-			"    \"REQ-A-001\": {\"level\": \"MUST\", \"verdict\": \"pass\", \"tests\": 2},\n"
-			"    \"REQ-B-001\": {\"level\": \"MUST\", \"verdict\": \"fail\", \"tests\": 2},\n"
-			"    \"REQ-C-001\": {\"level\": \"MUST\", \"verdict\": \"skip\", \"tests\": 1},\n"
-			"    \"REQ-D-001\": {\"level\": \"MUST\", \"verdict\": \"pass\", \"tests\": 2}\n"
-			"  },\n");
-	assert_contains(j, "  \"summary\": {\"passed\": 3, \"failed\": 1, \"skipped\": 3, "
-			"\"not_run\": 0, \"requirement_warnings\": 0},\n");
-	assert_contains(j, "  \"incomplete_because\": null,\n");
-	assert_contains(j, "  \"verdict\": \"not-conformant\"\n}\n");
+	assert_contains(j, "\n  \"verdict\": \"not-conformant\"\n}\n");
+	c = json_loads(j, 0, NULL);
+	assert_non_null(c);
+	assert_member(c, "timestamp", "\"2025-01-01T00:00:00Z\"");
+	assert_member(c, "device", "{\"kind\": \"pci\", \"bdf\": \"0000:01:00.1\","
+		      " \"vendor\": \"0x1b36\", \"device\": \"0x10f1\","
+		      " \"vendor_name\": \"Red Hat, Inc.\", \"device_name\": null,"
+		      " \"subsystem_vendor\": \"0x1b36\", \"subsystem_device\": \"0x10f1\","
+		      " \"physfn\": null, \"physfn_driver\": null, \"driver\": \"vfio-pci\","
+		      " \"driver_version\": null, \"driver_srcversion\": \"ABC123\","
+		      " \"iommu_group\": 7, \"is_vf\": true}");
+	assert_member(c, "run", "{\"selection\": {\"filters\": [], \"requirements\": [],"
+		      " \"complete\": true},"
+		      " \"topology\": {\"pf\": null, \"pf_driver\": null, \"peer\": null},"
+		      " \"timeouts\": {\"test_s\": 60, \"reap_grace_s\": 5, \"probe_s\": 15},"
+		      " \"root\": true, \"ended_early\": null}");
+	assert_null(json_object_get(c, "error"));
+	res = json_object_get(c, "results");
+	assert_int_equal(json_array_size(res), 7);
+	assert_member(res, "0", "{\"name\": \"info/a-b\", \"status\": \"pass\","
+		      " \"level\": \"MUST\", \"reason\": \"\","
+		      " \"requirements\": [\"REQ-A-001\", \"REQ-B-001\"],"
+		      " \"timed_out\": false, \"wedged\": false, \"duration_ms\": 12}");
+	assert_member(json_array_get(res, 1), "reason", "\"0x1 != 0x2 <\\\"&'>\"");
+	assert_member(json_array_get(res, 1), "status", "\"fail\"");
+	assert_member(json_array_get(res, 2), "status", "\"skip\"");
+	assert_member(json_array_get(res, 2), "reason",
+		      "\"no PF given (--pf or VFIO_CONFORM_PF)\"");
+	assert_member(json_array_get(res, 6), "requirements", "[]");
+	assert_member(c, "requirements", "{"
+		      "\"REQ-A-001\": {\"level\": \"MUST\", \"verdict\": \"pass\", \"tests\": 2},"
+		      "\"REQ-B-001\": {\"level\": \"MUST\", \"verdict\": \"fail\", \"tests\": 2},"
+		      "\"REQ-C-001\": {\"level\": \"MUST\", \"verdict\": \"skip\", \"tests\": 1},"
+		      "\"REQ-D-001\": {\"level\": \"MUST\", \"verdict\": \"pass\", \"tests\": 2}}");
+	assert_contains(j, "\"REQ-A-001\": {\n      \"level\": \"MUST\"");	/* in ID order */
+	assert_member(c, "summary", "{\"passed\": 3, \"failed\": 1, \"skipped\": 3,"
+		      " \"not_run\": 0, \"requirement_warnings\": 0}");
+	assert_member(c, "incomplete_because", "null");
+	assert_member(c, "verdict", "\"not-conformant\"");
+	json_decref(c);
 	free(j);
 }
 
@@ -398,6 +452,61 @@ static void test_json_empty_and_null_driver(void **state)
 	assert_contains(j, "\"requirements\": {},\n");
 	assert_contains(j, "\"verdict\": \"incomplete\"");
 	assert_contains(j, "\"incomplete_because\": \"the run stopped before the first test\"");
+	free(j);
+}
+
+/* path validates against schema/certificate.schema.json (python3-jsonschema). */
+static void validate_certificate(const char *text)
+{
+	char path[] = "/tmp/test_report-cert.XXXXXX", cmd[1024];
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "python3 -c 'import json, sys, jsonschema; "
+		 "jsonschema.Draft7Validator(json.load(open(sys.argv[1]))).validate("
+		 "json.load(open(sys.argv[2])))' '%s' '%s'",
+		 CONFORM_SCHEMA_DIR "/certificate.schema.json", path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+}
+
+/* What jansson writes follows the schema: a full run, a bail-out, a baseline. */
+static void test_json_schema(void **state)
+{
+	static const struct baseline old = { .path = "old.json", .suite_version = "0.1.0",
+					      .source_revision = "x", .kernel = "7.3",
+					      .verdict = "conformant" };
+	static const struct baseline_diff d[] = {
+		{ .id = "REQ-B-001", .change = BL_REGRESSED, .was = REQ_PASS, .now = REQ_FAIL },
+		{ .id = "REQ-E-001", .change = BL_ADDED, .was = -1, .now = REQ_PASS },
+	};
+	struct conform_result r[8];
+	size_t n = fixture_results(r) - 1;	/* not "noarea": the schema wants area/case */
+	struct report_meta m = meta;
+	char *j;
+
+	(void)state;
+	if (system("python3 -c 'import jsonschema' > /dev/null 2>&1") != 0)
+		skip();
+	j = render(report_write_json, &m, r, n);
+	validate_certificate(j);
+	free(j);
+	m.baseline = &old;
+	m.bdiff = d;
+	m.nbdiff = 2;
+	j = render(report_write_json, &m, r, n);
+	assert_contains(j, "\"regressed\": true");
+	validate_certificate(j);
+	free(j);
+	m = meta;
+	m.error = "open /dev/vfio/vfio: <none>";
+	j = render(report_write_json, &m, NULL, 0);
+	validate_certificate(j);
 	free(j);
 }
 
@@ -435,8 +544,8 @@ static void test_json_mdev_device(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_xml_escape),
-		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_utf8_repair),
+		cmocka_unit_test(test_escaping_round_trip),
 		cmocka_unit_test(test_req_verdicts),
 		cmocka_unit_test(test_verdict),
 		cmocka_unit_test(test_junit),
@@ -445,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_junit_bail_out),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_empty_and_null_driver),
+		cmocka_unit_test(test_json_schema),
 		cmocka_unit_test(test_json_mdev_device),
 	};
 
