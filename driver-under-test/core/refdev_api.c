@@ -314,6 +314,14 @@ int refdev_vf_reset(struct refdev_vf *vf)
 }
 EXPORT_SYMBOL_GPL(refdev_vf_reset);
 
+/* ADM-016: a command with no effect, for round-trip timing */
+int refdev_pf_nop(struct refdev_pf *pf)
+{
+	struct refdev_aq_cmd cmd = { .opcode = REFDEV_AQ_NOP };
+
+	return refdev_pf_cmd(pf, 0, &cmd, NULL, NULL, 0, DMA_NONE);
+}
+
 int refdev_vf_fault_inject(struct refdev_vf *vf, u32 fault, u64 count,
 			   u64 param, bool any_vf)
 {

@@ -8,8 +8,12 @@
  */
 #include <linux/debugfs.h>
 #include <linux/interrupt.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
+#include <linux/sort.h>
 
 #include "refdev_pf.h"
 
@@ -142,6 +146,7 @@ static void refdev_pf_start_aq(struct refdev_pf *pf)
 		pci_warn(pf->pdev, "IDENTIFY failed\n");
 		return;
 	}
+	pf->aq.sync = id->features & REFDEV_FEAT_AQ_SYNC;	/* DEV-AQ-018 */
 	pci_info(pf->pdev, "model %#x, %u/%u VFs, state <= %u bytes, %u dirty ranges, page sizes %#llx\n",
 		 id->model_version, id->num_vfs, id->total_vfs,
 		 id->max_state_size, id->dirty_max_ranges, id->dirty_pgsizes);
@@ -179,11 +184,67 @@ static const struct file_operations refdev_fault_fops = {
 	.write = refdev_fault_write,
 };
 
+#define REFDEV_BENCH_ROUNDS	20
+#define REFDEV_BENCH_BATCH	50
+
+static int refdev_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void refdev_bench_row(struct seq_file *m, const char *name, u64 *ns)
+{
+	sort(ns, REFDEV_BENCH_ROUNDS, sizeof(*ns), refdev_cmp_u64, NULL);
+	seq_printf(m, "%s samples %u median_ns %llu p90_ns %llu\n", name,
+		   REFDEV_BENCH_ROUNDS * REFDEV_BENCH_BATCH,
+		   ns[REFDEV_BENCH_ROUNDS / 2],
+		   ns[(REFDEV_BENCH_ROUNDS - 1) * 9 / 10]);
+}
+
+/*
+ * debugfs <pf>/aq_bench (make bench's admin-rtt row): NOP commands
+ * (ADM-016) through refdev_aq_exec() against 4-byte reads of the ID
+ * register (DEV-REG-001), both from here. Interleaved rounds of a batch
+ * each, timed per batch so that the clock's own cost drops out; a row's
+ * figures are the median and p90 of the per-batch means.
+ */
+static int refdev_bench_show(struct seq_file *m, void *unused)
+{
+	struct refdev_pf *pf = m->private;
+	u64 mmio[REFDEV_BENCH_ROUNDS], nop[REFDEV_BENCH_ROUNDS], t0;
+	unsigned int r, i;
+	int ret;
+
+	for (r = 0; r < REFDEV_BENCH_ROUNDS; r++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < REFDEV_BENCH_BATCH; i++)
+			readl(pf->bar0 + REFDEV_REG_ID);
+		mmio[r] = div_u64(ktime_get_ns() - t0, REFDEV_BENCH_BATCH);
+		t0 = ktime_get_ns();
+		for (i = 0; i < REFDEV_BENCH_BATCH; i++) {
+			ret = refdev_pf_nop(pf);
+			if (ret)
+				return ret;
+		}
+		nop[r] = div_u64(ktime_get_ns() - t0, REFDEV_BENCH_BATCH);
+		cond_resched();
+	}
+	refdev_bench_row(m, "kernel_mmio_read", mmio);
+	refdev_bench_row(m, "kernel_admin_nop", nop);
+	seq_printf(m, "aq_sync %d irq %d\n", pf->aq.sync, pf->aq.irq);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(refdev_bench);
+
 static void refdev_pf_debugfs_init(struct refdev_pf *pf)
 {
 	pf->debugfs = debugfs_create_dir(pci_name(pf->pdev), refdev_debugfs_root);
 	debugfs_create_file("fault_inject", 0200, pf->debugfs, pf,
 			    &refdev_fault_fops);
+	debugfs_create_file("aq_bench", 0400, pf->debugfs, pf,
+			    &refdev_bench_fops);
 }
 
 static int refdev_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)

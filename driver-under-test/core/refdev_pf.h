@@ -40,6 +40,7 @@ struct refdev_aq {
 	bool ready;		/* enabled and READY */
 	int down_err;		/* what commands get while not ready */
 	bool irq;		/* completions raise vector 0 (else polled) */
+	bool sync;		/* DEV-AQ-018: short commands done in the doorbell */
 	struct refdev_aq_slot slot[REFDEV_AQ_MAX_ENTRIES];
 };
 
@@ -78,6 +79,7 @@ int refdev_aq_status_errno(u16 status);
 
 /* refdev_api.c */
 int refdev_pf_identify(struct refdev_pf *pf, struct refdev_identify *id);
+int refdev_pf_nop(struct refdev_pf *pf);
 void refdev_pf_release(struct kref *ref);
 
 /* refdev_pf.c */

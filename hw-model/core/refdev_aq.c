@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 /*
  * PF admin queue (SPEC 1.8, DEV-AQ-*, ADM-*). Commands run one at a time
- * from refdev_dev_run(); a doorbell only schedules work.
+ * from refdev_dev_run(); with DEV-AQ-018 on, the short ones run in the
+ * doorbell write itself and only the rest is scheduled.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,8 @@ static bool cq_full(const struct refdev_aq *q)
 {
 	return ((q->cq_tail + 1) & (q->size - 1)) == q->cq_head;
 }
+
+static void aq_doorbell(struct refdev_dev *d);
 
 /* Work the next step can do: a command to fetch and room for its completion. */
 bool refdev_aq_pending(const struct refdev_dev *d)
@@ -123,6 +126,8 @@ void refdev_aq_reg_write(struct refdev_dev *d, uint64_t reg, uint32_t val)
 	default:
 		return;
 	}
+	if (d->aq_sync)
+		aq_doorbell(d);
 	if (refdev_aq_pending(d))
 		refdev_dev_kick(d);
 }
@@ -212,7 +217,8 @@ static struct cpl cmd_identify(struct refdev_dev *d, const struct refdev_aq_cmd 
 						   REFDEV_SAVE_FINAL), 4);
 	refdev_le_put(b + 12, REFDEV_DIRTY_MAX_RANGES, 4);
 	refdev_le_put(b + 16, REFDEV_DIRTY_PGSIZES, 8);
-	refdev_le_put(b + 24, REFDEV_FEATURES, 4);
+	refdev_le_put(b + 24, REFDEV_FEATURES |
+		      (d->aq_sync ? REFDEV_FEAT_AQ_SYNC : 0), 4);
 	refdev_le_put(b + 28, d->mem_size, 4);	/* DEV-MEM-001 */
 	if (!host_write(d, c->addr, b, IDENTIFY_SIZE))
 		return fail(REFDEV_AQ_S_DMA_ERROR, 0);
@@ -621,6 +627,8 @@ static struct cpl cmd_exec(struct refdev_dev *d, const struct refdev_aq_cmd *c)
 	case REFDEV_AQ_FAULT_INJECT:
 		return fail(refdev_dev_arm_fault(d, c->param0, c->param1,
 						 c->param2, c->vf), 0);
+	case REFDEV_AQ_NOP:	/* ADM-016 */
+		return ok(0, 0);
 	default:
 		if (c->opcode < REFDEV_AQ_VF_SUSPEND ||
 		    c->opcode > REFDEV_AQ_VF_LAST)
@@ -634,13 +642,15 @@ static struct cpl cmd_exec(struct refdev_dev *d, const struct refdev_aq_cmd *c)
 
 /* ---- queue engine ------------------------------------------------------- */
 
-/* DEV-AQ-003/005: entry, then phase flip on wrap, then the interrupt. */
-static bool post_cpl(struct refdev_dev *d, uint16_t cid, struct cpl r)
+/* DEV-AQ-003/005: entry, then phase flip on wrap, then the interrupt
+ * (none for a POLL command completed in its doorbell write, DEV-AQ-018). */
+static bool post_cpl(struct refdev_dev *d, const struct refdev_aq_cmd *c,
+		     struct cpl r)
 {
 	struct refdev_aq *q = &d->aq;
 	uint8_t b[CPL_SIZE];
 
-	refdev_le_put(b, cid, 2);
+	refdev_le_put(b, c->cid, 2);
 	refdev_le_put(b + 2, r.status, 2);
 	refdev_le_put(b + 4, r.result0, 4);
 	refdev_le_put(b + 8, r.result1, 4);
@@ -654,14 +664,15 @@ static bool post_cpl(struct refdev_dev *d, uint16_t cid, struct cpl r)
 	q->cq_tail = (q->cq_tail + 1) & (q->size - 1);
 	if (!q->cq_tail)
 		q->phase ^= 1;
-	if (q->ctrl & REFDEV_AQ_CTRL_IRQ)
+	if ((q->ctrl & REFDEV_AQ_CTRL_IRQ) &&
+	    !(q->in_doorbell && (c->flags & REFDEV_AQ_F_POLL)))
 		refdev_dev_raise(&d->pf, REFDEV_AQ_IRQ_VECTOR);
 	return true;
 }
 
 static void run_cmd(struct refdev_dev *d, const struct refdev_aq_cmd *c)
 {
-	post_cpl(d, c->cid, cmd_exec(d, c));
+	post_cpl(d, c, cmd_exec(d, c));
 }
 
 /* DEV-FI-001..003; FAULT_INJECT itself is never affected. Returns true
@@ -676,7 +687,7 @@ static bool cmd_fault(struct refdev_dev *d, const struct refdev_aq_cmd *c)
 	if (refdev_fault_take(d, REFDEV_FAULT_NO_COMPLETION, c->vf, NULL))
 		return true;
 	if (refdev_fault_take(d, REFDEV_FAULT_FAIL_STATUS, c->vf, &p)) {
-		post_cpl(d, c->cid, fail(p ? (uint16_t)p : REFDEV_AQ_S_INJECTED, 0));
+		post_cpl(d, c, fail(p ? (uint16_t)p : REFDEV_AQ_S_INJECTED, 0));
 		return true;
 	}
 	if (refdev_fault_take(d, REFDEV_FAULT_LATE, c->vf, &p)) {
@@ -692,9 +703,29 @@ static bool cmd_fault(struct refdev_dev *d, const struct refdev_aq_cmd *c)
 	return false;
 }
 
-/* DEV-AQ-004: in order, one at a time, never into an unconsumed slot;
- * DEV-AQ-009: at most REFDEV_AQ_STEP_CMDS per step, then yield. */
-void refdev_aq_step(struct refdev_dev *d)
+/*
+ * DEV-AQ-018: host bytes a command moves or checks: its buffer, and for the
+ * commands that stage or check a whole stream the largest one (STR-013).
+ */
+static uint64_t cmd_bytes(const struct refdev_dev *d,
+			  const struct refdev_aq_cmd *c)
+{
+	uint64_t n = c->len;
+
+	if ((c->opcode == REFDEV_AQ_VF_SAVE_CHUNK && !c->param1) ||
+	    (c->opcode == REFDEV_AQ_VF_LOAD_CHUNK &&
+	     (c->param0 & REFDEV_LOAD_F_COMMIT)))
+		n += refdev_stream_limit(d);
+	return n;
+}
+
+/*
+ * DEV-AQ-004: in order, one at a time, never into an unconsumed slot;
+ * DEV-AQ-009: at most REFDEV_AQ_STEP_CMDS per step, then yield. In a
+ * doorbell write (@doorbell) only short commands run: the first long one
+ * stays at the head for the deferred step, and so does the rest.
+ */
+static void aq_run(struct refdev_dev *d, bool doorbell)
 {
 	struct refdev_aq *q = &d->aq;
 
@@ -707,11 +738,26 @@ void refdev_aq_step(struct refdev_dev *d)
 			q->status = REFDEV_AQ_STATUS_FATAL;	/* DEV-AQ-007 */
 			return;
 		}
-		q->sq_head = (q->sq_head + 1) & (q->size - 1);
 		cmd_decode(&c, raw);
+		if (doorbell && cmd_bytes(d, &c) > REFDEV_AQ_SYNC_BYTES)
+			return;
+		q->sq_head = (q->sq_head + 1) & (q->size - 1);
 		if (!cmd_fault(d, &c))
 			run_cmd(d, &c);
 	}
+}
+
+void refdev_aq_step(struct refdev_dev *d)
+{
+	aq_run(d, false);
+}
+
+/* DEV-AQ-018: completions visible when the doorbell write returns. */
+static void aq_doorbell(struct refdev_dev *d)
+{
+	d->aq.in_doorbell = true;
+	aq_run(d, true);
+	d->aq.in_doorbell = false;
 }
 
 /* DEV-FI-003: the delayed command runs and completes now. */

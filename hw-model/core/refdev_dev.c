@@ -31,6 +31,11 @@ void refdev_dev_init(struct refdev_dev *d, const struct refdev_ops *ops,
 		vf_power_on(d, &d->vf[i], i, NULL);
 }
 
+void refdev_dev_set_aq_sync(struct refdev_dev *d, bool on)
+{
+	d->aq_sync = on;	/* a property: PF resets keep it */
+}
+
 void refdev_dev_fini(struct refdev_dev *d)
 {
 	for (unsigned int i = 0; i < REFDEV_MAX_VFS; i++) {

@@ -18,6 +18,7 @@
 #define REFDEV_DMA_STEP_BYTES		(4u << 20)
 #define REFDEV_DMA_XFER			4096	/* host accesses never cross a 4 KiB page */
 #define REFDEV_AQ_STEP_CMDS		8	/* commands per step, DEV-DMA-005 spirit */
+#define REFDEV_AQ_SYNC_BYTES		(4u << 20)	/* DEV-AQ-018: a short command's bound */
 #define REFDEV_FAULT_LATE_MAX_US	60000000u	/* DEV-FI-003: 60 s */
 #define REFDEV_FAULT_MAX		REFDEV_FAULT_FLR_FAIL
 
@@ -78,6 +79,7 @@ struct refdev_aq {			/* DEV-AQ-010..017 */
 	uint32_t sq_lo, sq_hi, cq_lo, cq_hi, size, ctrl, status;
 	uint32_t sq_tail, sq_head, cq_head, cq_tail;
 	uint16_t phase;
+	bool in_doorbell;		/* DEV-AQ-018: inside a doorbell write */
 	bool late;			/* DEV-FI-003: late_cmd waits for the timer */
 	uint64_t late_due;
 	struct refdev_aq_cmd late_cmd;
@@ -95,6 +97,7 @@ struct refdev_dev {
 	uint16_t total_vfs;
 	uint32_t mem_size;		/* DEV-MEM-001: per VF, multiple of 4 KiB */
 	bool in_dma;			/* DEV-DMA-006: inside a host DMA call */
+	bool aq_sync;			/* DEV-AQ-018 (QEMU property aq-sync) */
 	bool run_scheduled;
 	struct refdev_func pf;
 	struct refdev_aq aq;
@@ -115,6 +118,8 @@ struct refdev_func *refdev_dev_vf_attach(struct refdev_dev *d, uint16_t idx,
 void refdev_dev_vf_detach(struct refdev_dev *d, uint16_t idx);
 /* DEV-MEM-001: device memory of every VF (before VFs attach); false if invalid. */
 bool refdev_dev_set_mem_size(struct refdev_dev *d, uint32_t bytes);
+/* DEV-AQ-018: short admin commands complete in their doorbell write. */
+void refdev_dev_set_aq_sync(struct refdev_dev *d, bool on);
 /* PF reset (DEV-RST-002, DEV-AQ-006): every VF slot is detached too. */
 void refdev_dev_pf_reset(struct refdev_dev *d);
 /* VF FLR from the host (DEV-RST-001, DRT-005, DEV-FI-007). */

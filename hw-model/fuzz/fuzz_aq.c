@@ -13,14 +13,16 @@
  *   4 one step of deferred work
  *   5 time passes: u16 microseconds; the timer fires if due
  *   6 reset: byte: 0 PF reset (+ re-attach), 1..2 FLR of VF 0..1,
- *     3..4 detach / re-attach VF 0
+ *     3..4 detach / re-attach VF 0 (mod 5); bit 7 set: instead toggles
+ *     synchronous completion (DEV-AQ-018)
  *   7 the driver consumes every completion (CQ_HEAD = device's tail)
  * The device has FUZZ_MEM bytes of device memory per VF (DEV-MEM-001), so
  * saves carry STR-007/008 sections and the chunked commands (ADM-014/015)
  * stage them.
  * Invariants (refdev_fake.h and after every operation): indices inside the
  * rings, status consistent, dirty state consistent, no interrupt from a
- * suspended VF, no MMIO during DMA, each step bounded (DEV-DMA-005).
+ * suspended VF, no MMIO during DMA, each step and each doorbell write
+ * bounded (DEV-DMA-005, DEV-AQ-018).
  */
 #include "refdev_fake.h"
 
@@ -74,9 +76,18 @@ static void check(struct fake *h)
 	}
 }
 
+/* DEV-AQ-018: a doorbell write runs at most 8 short commands. */
+static void doorbell(struct fake *h, uint64_t reg, uint32_t val)
+{
+	h->step_bytes = 0;
+	refdev_mmio_write(&h->d->pf, 0, reg, 4, val);
+	FAKE_CHECK(h->step_bytes <= REFDEV_AQ_STEP_CMDS *
+		   (REFDEV_AQ_SYNC_BYTES + 64 + 16),
+		   "doorbell moved %llu bytes", (unsigned long long)h->step_bytes);
+}
+
 static void submit(struct fake *h, const uint8_t *c, bool raw)
 {
-	struct refdev_func *pf = &h->d->pf;
 	uint8_t cmd[64];
 	uint32_t tail = h->d->aq.sq_tail;
 
@@ -91,11 +102,15 @@ static void submit(struct fake *h, const uint8_t *c, bool raw)
 		refdev_le_put(cmd + 8, a, 8);
 	}
 	memcpy(h->fn[0].mem + SQ + tail * 64, cmd, 64);
-	refdev_mmio_write(pf, 0, REFDEV_REG_AQ_SQ_TAIL, 4, (tail + 1) % DEPTH);
+	doorbell(h, REFDEV_REG_AQ_SQ_TAIL, (tail + 1) % DEPTH);
 }
 
 static void do_reset(struct fake *h, uint8_t b)
 {
+	if (b & 0x80) {
+		refdev_dev_set_aq_sync(h->d, !h->d->aq_sync);
+		return;
+	}
 	switch (b % 5) {
 	case 0:
 		refdev_dev_pf_reset(h->d);
@@ -149,8 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 		case 1:
 			if (left < 5)
 				goto out;
-			refdev_mmio_write(&h->d->pf, 0, 0x100 + 4 * (p[0] % 12), 4,
-					  refdev_le_get(p + 1, 4));
+			doorbell(h, 0x100 + 4 * (p[0] % 12), (uint32_t)refdev_le_get(p + 1, 4));
 			p += 5;
 			break;
 		case 2:
@@ -183,8 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 			do_reset(h, *p++);
 			break;
 		default:
-			refdev_mmio_write(&h->d->pf, 0, REFDEV_REG_AQ_CQ_HEAD, 4,
-					  h->d->aq.cq_tail);
+			doorbell(h, REFDEV_REG_AQ_CQ_HEAD, h->d->aq.cq_tail);
 			break;
 		}
 		check(h);

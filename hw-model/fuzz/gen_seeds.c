@@ -291,6 +291,22 @@ static void aq_seeds(void)
 	seq[len++] = 6;
 	seq[len++] = 0;
 	put("fuzz_aq", "seed-faults", seq, len);
+
+	/* DEV-AQ-018 on: NOP with POLL, a migration in doorbell writes */
+	len = 0;
+	op(6);
+	op(0x80);
+	op_cmd(REFDEV_AQ_NOP, 0, 0, 0, 0, 0, 0);
+	seq[len - 63] = REFDEV_AQ_F_POLL;
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0, 0, 0x10000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 0, 0, 0x14000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 1, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x14000, 0x4000);
+	op(7);
+	op_cmd(REFDEV_AQ_VF_RESUME, 1, 0, 0, 0, 0, 0);
+	op(4);
+	put("fuzz_aq", "seed-sync", seq, len);
 }
 
 int main(int argc, char **argv)

@@ -136,7 +136,7 @@ struct refdev_dma_desc {
 /* Command, 64 bytes (DEV-AQ-002) */
 struct refdev_aq_cmd {
 	uint8_t opcode;			/* enum refdev_aq_opcode */
-	uint8_t flags;
+	uint8_t flags;			/* REFDEV_AQ_F_* */
 	uint16_t cid;			/* echoed in the completion */
 	uint16_t vf;			/* 0-based VF index */
 	uint16_t rsvd0;
@@ -147,6 +147,8 @@ struct refdev_aq_cmd {
 	uint64_t param2;
 	uint64_t rsvd1[3];
 };
+/* DEV-AQ-018: no interrupt when the command completes in the doorbell write */
+#define REFDEV_AQ_F_POLL		(1u << 0)
 
 /* Completion, 16 bytes (DEV-AQ-003) */
 struct refdev_aq_cpl {
@@ -173,6 +175,7 @@ enum refdev_aq_opcode {
 	REFDEV_AQ_VF_QUERY = 0x0c,	/* ADM-012: suspend state, dirty state */
 	REFDEV_AQ_VF_SAVE_CHUNK = 0x0d,	/* ADM-014: param0 = kind, param1 = offset */
 	REFDEV_AQ_VF_LOAD_CHUNK = 0x0e,	/* ADM-015: param0 = REFDEV_LOAD_F_*, param1 = offset */
+	REFDEV_AQ_NOP = 0x0f,		/* ADM-016: no effect (round-trip timing) */
 };
 #define REFDEV_AQ_VF_LAST		REFDEV_AQ_VF_LOAD_CHUNK
 
@@ -214,7 +217,8 @@ struct refdev_aq_identify {
 #define REFDEV_FEAT_MIGRATION		(1u << 1)	/* save/load, pre-copy (1.9) */
 #define REFDEV_FEAT_DIRTY		(1u << 2)	/* dirty tracking (1.10) */
 #define REFDEV_FEAT_FAULT		(1u << 3)	/* fault injection (1.11) */
-#define REFDEV_FEATURES			0xfu
+#define REFDEV_FEAT_AQ_SYNC		(1u << 4)	/* DEV-AQ-018: short commands complete in the doorbell write */
+#define REFDEV_FEATURES			0xfu	/* always set; AQ_SYNC as configured */
 #define REFDEV_MAX_STATE_SIZE		4216u	/* FINAL with all 64 chunks, no device memory */
 
 /* DEV-MEM-001: VF device memory, the DMA engine's (QEMU property vf-mem-size) */

@@ -6,7 +6,8 @@
  * (pci_dma_* through the glue, bottom half), DMA aimed at the device's own
  * BAR (DEV-DMA-006), save/load between VFs, Immediate Readiness
  * (DEV-CAP-005), a LATE fault on the QEMU_CLOCK_VIRTUAL timer, VF_RESET and
- * a PF FLR (DEV-AQ-006), the imm-ready and fault properties.
+ * a PF FLR (DEV-AQ-006), the imm-ready, aq-sync (DEV-AQ-018) and fault
+ * properties.
  *
  *   qtest_refdev QEMU_BINARY        (make qtest; TAP on stdout)
  */
@@ -423,17 +424,28 @@ static void check_faults_resets(struct qts *s, struct aq *d)
 	   cfg_rd(s, PF_DEVFN, SRIOV + 0x08, 2) == 0, "PF FLR clears the AQ and SR-IOV");
 }
 
-/* The device's properties: imm-ready, fault (DEV-FI-008). */
+/* The device's properties: imm-ready, aq-sync, fault (DEV-FI-008). */
 static void check_properties(void)
 {
 	struct qts s;
 	struct aq d = { .s = &s };
+	uint8_t idn[4];
 	char cmd[512];
 	int rc;
 
 	qtest_init(&s, ",imm-ready=off");
 	ecam_on(&s);
 	ok(!(cfg_rd(&s, PF_DEVFN, 0x06, 2) & 1), "imm-ready=off: no Immediate Readiness");
+	qtest_quit(&s);
+
+	qtest_init(&s, ",aq-sync=off");
+	ecam_on(&s);
+	pf_bars(&s, false);
+	aq_enable(&d);
+	ok(aq_do(&d, (struct cmd){ .op = 0x01, .addr = BUF, .len = 64 }).status == 0 &&
+	   (memread(&s, BUF + 24, idn, 4), get_le(idn, 4) == REFDEV_FEATURES) &&
+	   aq_do(&d, (struct cmd){ .op = REFDEV_AQ_NOP }).status == 0,
+	   "aq-sync=off: no AQ_SYNC, commands still complete (DEV-AQ-018)");
 	qtest_quit(&s);
 
 	qtest_init(&s, ",fault=fail_status:1:7");
@@ -476,6 +488,11 @@ int main(int argc, char **argv)
 	memread(&s, BUF, idn, sizeof(idn));
 	ok(c.status == 0 && c.result0 == 64 && get_le(idn + 4, 2) == 4 && get_le(idn + 6, 2) == 0 &&
 	   get_le(idn + 8, 4) == 4216, "IDENTIFY through pci_dma_write (ADM-001)");
+	ok(get_le(idn + 24, 4) == (REFDEV_FEATURES | REFDEV_FEAT_AQ_SYNC),
+	   "IDENTIFY features: AQ_SYNC by default (DEV-AQ-018)");
+	aq_post(&d, (struct cmd){ .op = REFDEV_AQ_NOP, .vf = 0xffff });
+	c = aq_poll(&d);	/* no clock step: done in the doorbell write */
+	ok(c.valid && c.status == 0 && c.result0 == 0, "NOP completes in its doorbell write (ADM-016, DEV-AQ-018)");
 	ok(aq_do(&d, (struct cmd){ .op = 0x0C, .vf = 0 }).status == 2, "no VFs yet: INVALID_VF");
 	check_sriov_dma_migration(&s, &d);
 	check_faults_resets(&s, &d);

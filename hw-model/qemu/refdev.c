@@ -68,6 +68,7 @@ struct RefdevState {
     uint16_t total_vfs;
     char *fault;
     bool imm_ready;             /* DEV-CAP-005; VFs copy their PF's */
+    bool aq_sync;               /* DEV-AQ-018 */
     uint64_t vf_mem_size;       /* DEV-MEM-001 */
     bool attached;              /* VF: the core's slot is in use (QEMU 10) */
 };
@@ -389,6 +390,7 @@ static void refdev_pf_realize(PCIDevice *pdev, Error **errp)
         s->dev = NULL;
         return;
     }
+    refdev_dev_set_aq_sync(s->dev, s->aq_sync);
     s->func = &s->dev->pf;
     s->bh = qemu_bh_new_guarded(refdev_bh, s,
                                 &DEVICE(s)->mem_reentrancy_guard);
@@ -588,6 +590,8 @@ static REFDEV_PROPERTY refdev_pf_properties[] = {
                        REFDEV_DEFAULT_TOTAL_VFS),
     DEFINE_PROP_STRING("fault", RefdevState, fault),
     DEFINE_PROP_BOOL("imm-ready", RefdevState, imm_ready, true),
+    /* DEV-AQ-018: off emulates a device that completes only later */
+    DEFINE_PROP_BOOL("aq-sync", RefdevState, aq_sync, true),
     DEFINE_PROP_SIZE("vf-mem-size", RefdevState, vf_mem_size, 0),
     REFDEV_PROP_END
 };

@@ -17,6 +17,16 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The same fixture with DEV-AQ-018 on: every test of the group again. */
+static int setup_sync(void **state)
+{
+	struct afx *a = afx_new(4);
+
+	refdev_dev_set_aq_sync(a->fx->d, true);
+	*state = a;
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	afx_free(*state);
@@ -105,7 +115,9 @@ static void adm_001_identify(void **state)
 	assert_int_equal(refdev_le_get(p + 8, 4), REFDEV_MAX_STATE_SIZE);
 	assert_int_equal(refdev_le_get(p + 12, 4), REFDEV_DIRTY_MAX_RANGES);
 	assert_int_equal(refdev_le_get(p + 16, 8), REFDEV_DIRTY_PGSIZES);
-	assert_int_equal(refdev_le_get(p + 24, 4), REFDEV_FEATURES);
+	/* DEV-AQ-018: the AQ_SYNC bit says whether it is on */
+	assert_int_equal(refdev_le_get(p + 24, 4), REFDEV_FEATURES |
+			 (fx->d->aq_sync ? REFDEV_FEAT_AQ_SYNC : 0));
 	for (int i = 28; i < 64; i++)
 		assert_int_equal(p[i], 0);
 	assert_int_equal(p[64], 0xee);
@@ -124,13 +136,13 @@ static void adm_001_identify(void **state)
 static void aq_invalid_opcode_vf(void **state)
 {
 	A;
-	static const uint8_t bad_ops[] = { 0x00, 0x0f, 0x7f, 0xff };
+	static const uint8_t bad_ops[] = { 0x00, 0x10, 0x7f, 0xff };
 
 	for (unsigned int i = 0; i < sizeof(bad_ops); i++)
 		assert_int_equal(aq_st(a, bad_ops[i], 0, 0, 0, 0, 0, 0),
 				 REFDEV_AQ_S_INVALID_OPCODE);
 	for (uint8_t op = REFDEV_AQ_VF_SUSPEND; op <= REFDEV_AQ_VF_LAST; op++) {
-		if (op == REFDEV_AQ_FAULT_INJECT)
+		if (op == REFDEV_AQ_FAULT_INJECT || op == REFDEV_AQ_NOP)
 			continue;	/* not a VF command */
 		assert_int_equal(aq_st(a, op, 4, 2, 0, 0, 0, 0), REFDEV_AQ_S_INVALID_VF);
 		assert_int_equal(aq_st(a, op, 8, 2, 0, 0, 0, 0), REFDEV_AQ_S_INVALID_VF);
@@ -721,6 +733,138 @@ static void aq_bounded_step(void **state)
 	assert_int_equal(rd32(PF, REFDEV_REG_AQ_SQ_HEAD), 20);
 }
 
+/* Posts @n commands into the SQ with one doorbell write for all. */
+static void aq_post_many(struct fake *fx, struct refdev_aq_cmd *c, unsigned int n)
+{
+	uint32_t tail = rd32(PF, REFDEV_REG_AQ_SQ_TAIL);
+	uint32_t size = rd32(PF, REFDEV_REG_AQ_SIZE);
+
+	for (unsigned int i = 0; i < n; i++)
+		memcpy(fake_mem(fx, 0) + PF_SQ + ((tail + i) & (size - 1)) * 64,
+		       &c[i], 64);
+	wr32(PF, REFDEV_REG_AQ_SQ_TAIL, (tail + n) & (size - 1));
+}
+
+/* DEV-AQ-018: a short command completes in its doorbell write, nothing is
+ * deferred; POLL suppresses that completion's interrupt only; off, the
+ * doorbell only schedules. */
+static void aq_018_sync_doorbell(void **state)
+{
+	A;
+	struct refdev_aq_cmd c = aq_cmd(REFDEV_AQ_VF_QUERY, 0);
+	struct aq_res r;
+
+	aq_enable(fx, 8, true);
+	a->drv.head = 0;
+	a->drv.phase = 1;
+	aq_post(fx, &c);
+	assert_int_equal(fx->scheduled, 0);
+	assert_true(aq_poll(fx, &a->drv, &r));
+	assert_int_equal(r.cid, c.cid);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(fake_irqs(fx, 0, 0), 1);
+	/* POLL: the driver reads the CQ after the doorbell, no interrupt */
+	c = aq_cmd(REFDEV_AQ_NOP, 0);
+	c.flags = REFDEV_AQ_F_POLL;
+	aq_post(fx, &c);
+	assert_true(aq_poll(fx, &a->drv, &r));
+	assert_int_equal(r.cid, c.cid);
+	assert_int_equal(fake_irqs(fx, 0, 0), 1);
+	/* a freed CQ slot runs the waiting command in the CQ_HEAD write */
+	for (int i = 0; i < 8; i++) {	/* 7 fill the CQ, the 8th waits */
+		c = aq_cmd(REFDEV_AQ_NOP, 0);
+		aq_post(fx, &c);
+	}
+	assert_int_equal(rd32(PF, REFDEV_REG_AQ_SQ_HEAD), (2 + 7) & 7);
+	assert_true(aq_poll(fx, &a->drv, &r));	/* writes CQ_HEAD */
+	assert_int_equal(rd32(PF, REFDEV_REG_AQ_SQ_HEAD), (2 + 8) & 7);
+	assert_int_equal(fx->scheduled, 0);
+	for (int i = 0; i < 7; i++)
+		assert_true(aq_poll(fx, &a->drv, &r));
+	assert_int_equal(r.cid, c.cid);
+	/* off: the doorbell only schedules, as on slow hardware */
+	refdev_dev_set_aq_sync(fx->d, false);
+	c = aq_cmd(REFDEV_AQ_NOP, 0);
+	c.flags = REFDEV_AQ_F_POLL;
+	aq_post(fx, &c);
+	assert_false(aq_poll(fx, &a->drv, &r));
+	assert_true(fx->scheduled > 0);
+	fake_run(fx);
+	assert_true(aq_poll(fx, &a->drv, &r));
+	assert_int_equal(r.cid, c.cid);
+	assert_int_equal(fake_irqs(fx, 0, 0), 10);	/* deferred: POLL or not */
+}
+
+/* DEV-AQ-018 + DEV-AQ-009: at most REFDEV_AQ_STEP_CMDS in one doorbell
+ * write, the rest deferred; a long command and all behind it wait for the
+ * deferred step (DEV-AQ-004 order), its POLL completion interrupts. */
+static void aq_018_sync_bounds(void **state)
+{
+	A;
+	struct refdev_aq_cmd c[20];
+	struct aq_res r;
+
+	aq_enable(fx, 32, true);
+	a->drv.head = 0;
+	a->drv.phase = 1;
+	for (int i = 0; i < 20; i++)
+		c[i] = aq_cmd(REFDEV_AQ_NOP, 0);
+	aq_post_many(fx, c, 20);
+	assert_int_equal(rd32(PF, REFDEV_REG_AQ_SQ_HEAD), REFDEV_AQ_STEP_CMDS);
+	assert_true(fx->scheduled > 0);
+	fake_run(fx);
+	for (int i = 0; i < 20; i++) {
+		assert_true(aq_poll(fx, &a->drv, &r));
+		assert_int_equal(r.cid, c[i].cid);
+	}
+	/* 8 MiB of device memory: staging a save is long, a 4 MiB piece short */
+	assert_true(refdev_dev_set_mem_size(fx->d, 8u << 20));
+	assert_int_equal(aq_st(a, REFDEV_AQ_VF_SUSPEND, 0, REFDEV_SUSPEND_STOP, 0, 0, 0, 0), 0);
+	c[0] = aq_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0);
+	c[0].param0 = REFDEV_SAVE_FULL;
+	c[0].addr = PF_BUF;
+	c[0].len = 4096;
+	c[0].flags = REFDEV_AQ_F_POLL;
+	c[1] = aq_cmd(REFDEV_AQ_NOP, 0);
+	c[1].flags = REFDEV_AQ_F_POLL;
+	fx->nirq = 0;
+	aq_post_many(fx, c, 2);
+	assert_false(aq_poll(fx, &a->drv, &r));
+	fake_run(fx);
+	assert_true(aq_poll(fx, &a->drv, &r));
+	assert_int_equal(r.cid, c[0].cid);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.result0, 4096);
+	assert_true(aq_poll(fx, &a->drv, &r));
+	assert_int_equal(r.cid, c[1].cid);
+	assert_int_equal(fake_irqs(fx, 0, 0), 2);
+	c[0].cid++;
+	c[0].param1 = 4096;
+	c[0].len = REFDEV_AQ_SYNC_BYTES;
+	aq_post(fx, &c[0]);
+	assert_true(aq_poll(fx, &a->drv, &r));
+	assert_int_equal(r.cid, c[0].cid);
+	assert_int_equal(r.status, REFDEV_AQ_S_DMA_ERROR);	/* past the 1 MiB PF space */
+	assert_int_equal(fake_irqs(fx, 0, 0), 2);
+}
+
+/* ADM-016: NOP completes OK with no effect; faults match it by vf. */
+static void adm_016_nop(void **state)
+{
+	A;
+	struct aq_res r;
+
+	r = aq_do(fx, &a->drv, REFDEV_AQ_NOP, 0xffff, 7, 8, 9, PF_BUF, 64);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.result0, 0);
+	assert_int_equal(r.result1, 0);
+	assert_int_equal(fx->nwr, 1);	/* the completion only */
+	assert_int_equal(aq_st(a, REFDEV_AQ_FAULT_INJECT, 2, REFDEV_FAULT_FAIL_STATUS, 1, 0, 0, 0), 0);
+	assert_int_equal(aq_st(a, REFDEV_AQ_NOP, 1, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(aq_st(a, REFDEV_AQ_NOP, 2, 0, 0, 0, 0, 0), REFDEV_AQ_S_INJECTED);
+	assert_int_equal(aq_st(a, REFDEV_AQ_NOP, 2, 0, 0, 0, 0, 0), 0);
+}
+
 /* DEV-AQ-006: PF reset clears the AQ, removes VFs, stops tracking. */
 static void aq_006_pf_reset(void **state)
 {
@@ -755,32 +899,39 @@ static void aq_006_pf_reset(void **state)
 int main(void)
 {
 #define T(t)	cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define S(t)	cmocka_unit_test_setup_teardown(t, setup_sync, teardown)
+#define BOTH(t)	T(t), S(t)
 	const struct CMUnitTest tests[] = {
-		T(aq_001_enable),
-		T(aq_008_regs_locked),
-		T(adm_001_identify),
-		T(aq_invalid_opcode_vf),
-		T(adm_002_suspend_resume_query),
-		T(adm_002_mmio_semantics),
-		T(adm_004_state_size),
-		T(adm_005_save_errors),
-		T(adm_006_load_errors),
-		T(reinit_001_003),
-		T(adm_007_009_dirty_status),
-		T(adm_010_vf_reset),
-		T(adm_011_fault_inject_params),
-		T(fi_001_fail_status),
-		T(fi_002_no_completion),
-		T(fi_003_late),
-		T(fi_003_late_dropped),
-		T(fi_004_corrupt_save),
-		T(fi_007_flr_fail),
-		T(aq_003_phase_wrap),
-		T(aq_004_cq_full_order_irq),
-		T(aq_007_fatal),
+		BOTH(aq_001_enable),
+		BOTH(aq_008_regs_locked),
+		BOTH(adm_001_identify),
+		BOTH(aq_invalid_opcode_vf),
+		BOTH(adm_002_suspend_resume_query),
+		BOTH(adm_002_mmio_semantics),
+		BOTH(adm_004_state_size),
+		BOTH(adm_005_save_errors),
+		BOTH(adm_006_load_errors),
+		BOTH(reinit_001_003),
+		BOTH(adm_007_009_dirty_status),
+		BOTH(adm_010_vf_reset),
+		BOTH(adm_011_fault_inject_params),
+		BOTH(fi_001_fail_status),
+		BOTH(fi_002_no_completion),
+		BOTH(fi_003_late),
+		BOTH(fi_003_late_dropped),
+		BOTH(fi_004_corrupt_save),
+		BOTH(fi_007_flr_fail),
+		BOTH(aq_003_phase_wrap),
+		BOTH(aq_004_cq_full_order_irq),
+		BOTH(aq_007_fatal),
 		T(aq_bounded_step),
-		T(aq_006_pf_reset),
+		S(aq_018_sync_doorbell),
+		S(aq_018_sync_bounds),
+		BOTH(adm_016_nop),
+		BOTH(aq_006_pf_reset),
 	};
+#undef BOTH
+#undef S
 #undef T
 	return cmocka_run_group_tests_name("refdev_aq", tests, NULL, NULL);
 }
