@@ -67,6 +67,11 @@ LINK_SUFFIX=$SUFFIX${NAME:+-$NAME}
 HW_LIST=$HW_DIR/qemu/files.txt
 mapfile -t HW_FILES < <(sed -n "s|^\([^#].*\)|$HW_DIR/\1|p" "$HW_LIST")
 HW_FILES+=("$HW_LIST" "$HW_DIR/qemu/Kconfig")
+# Fixes to QEMU itself that refdev's guests need, per version, applied in
+# name order: hw-model/qemu/patches/<version>/*.patch (README, "QEMU
+# versions"). They are inputs of the cache key like the device's files.
+mapfile -t QEMU_PATCHES < <(find "$HW_DIR/qemu/patches/$QEMU_VERSION" -maxdepth 1 \
+	-name '*.patch' 2>/dev/null | LC_ALL=C sort)
 
 QCACHE=$REFDEV_CACHE/qemu
 if [ "$QEMU_VERSION" = 7.2 ]; then
@@ -176,6 +181,38 @@ integrate_refdev() {
 		cat "$HW_DIR/qemu/Kconfig" >>"$QSRC/hw/misc/Kconfig"
 }
 
+# apply_patches: bring the (shared) tree to exactly QEMU_PATCHES. What is
+# applied is recorded as $QSRC/.refdev-patches/NN-SUM.patch; an applied
+# patch this checkout does not have is reverted (with everything after
+# it), then the missing ones are applied. ninja recompiles what changed.
+apply_patches() {
+	local rec=$QSRC/.refdev-patches i keep=0 name
+	local -a want=() have=()
+	mkdir -p "$rec"
+	for i in "${!QEMU_PATCHES[@]}"; do
+		want+=("$(printf '%02d' "$i")-$(sha256sum <"${QEMU_PATCHES[i]}" | cut -c1-16).patch")
+	done
+	mapfile -t have < <(find "$rec" -maxdepth 1 -name '*.patch' -printf '%f\n' | LC_ALL=C sort)
+	while [ "$keep" -lt "${#have[@]}" ] && [ "$keep" -lt "${#want[@]}" ] &&
+		[ "${have[keep]}" = "${want[keep]}" ]; do
+		keep=$((keep + 1))
+	done
+	for ((i = ${#have[@]} - 1; i >= keep; i--)); do
+		log qemu "reverting QEMU patch ${have[i]} (not in this checkout)"
+		patch -d "$QSRC" -p1 -R -s --no-backup-if-mismatch <"$rec/${have[i]}" ||
+			die "QEMU patch ${have[i]} does not revert: remove $QSRC to unpack it again"
+		rm -f "$rec/${have[i]}"
+	done
+	for ((i = keep; i < ${#want[@]}; i++)); do
+		name=$(basename "${QEMU_PATCHES[i]}")
+		log qemu "applying QEMU patch $name"
+		patch -d "$QSRC" -p1 -s -N --dry-run <"${QEMU_PATCHES[i]}" >/dev/null ||
+			die "QEMU patch $name does not apply to QEMU $QVER"
+		patch -d "$QSRC" -p1 -s -N --no-backup-if-mismatch <"${QEMU_PATCHES[i]}"
+		cp "${QEMU_PATCHES[i]}" "$rec/${want[i]}"
+	done
+}
+
 configure_once() {
 	local cfg_hash
 	cfg_hash=$(printf '%s\n' "${QEMU_CONFIGURE_FLAGS[@]}" | sha256sum | cut -c1-8)
@@ -221,11 +258,12 @@ main() {
 	fetch_source
 	fetch_meson
 	local key bin link
-	key=$(hash_inputs "${HW_FILES[@]}" "$0" <(echo "$QVER$SUFFIX $MESON_PATH"))
+	key=$(hash_inputs "${HW_FILES[@]}" "${QEMU_PATCHES[@]}" "$0" <(echo "$QVER$SUFFIX $MESON_PATH"))
 	bin=$QCACHE/bin/qemu-system-x86_64$SUFFIX-$key
 	if [ -x "$bin" ]; then
 		log qemu "up to date (QEMU $QVER$SUFFIX, inputs $key)"
 	else
+		apply_patches
 		integrate_refdev
 		configure_once
 		build
