@@ -97,9 +97,11 @@ build_driver() {
 # a copy of hw-model/ with the patch applied, built as ci/build-qemu.sh
 # builds the device (its own cache key: its own binary)
 build_hw() {
-	local m=$1 dir=$MDIR/hw/$1 p=$REPO_ROOT/hw-model/mutants/$1.patch f
-	rm -rf "$dir" && mkdir -p "$dir"
+	local m=$1 dir=$MDIR/hw/$1/hw-model p=$REPO_ROOT/hw-model/mutants/$1.patch f
+	rm -rf "${dir%/*}" && mkdir -p "$dir"
 	cp -a "$REPO_ROOT/hw-model/." "$dir/"
+	# qemu/files.txt names ../libvfio/crc32c.[ch]: the copy's sibling too
+	cp -a "$REPO_ROOT/libvfio" "${dir%/*}/libvfio"
 	mapfile -t f < <(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p")
 	bash "$REPO_ROOT/ci/mutants.sh" apply "$REPO_ROOT/hw-model" "$p" "$dir" "${f[@]}" >&2 || return 1
 	nice -n 5 bash "$REPO_ROOT/ci/build-qemu.sh" --hw-model "$dir" --name "mutant-$m" >"$MDIR/hw/$m.log" 2>&1 ||
