@@ -150,6 +150,7 @@ SHELL_SCRIPTS = $(shell git ls-files '*.sh' .ci/run)
 lint: suite
 	@bash ci/check-spec-ids.sh $(SUITE)
 	@bash ci/mutants.sh check
+	@bash ci/core-layers.sh
 	@shellcheck -x -P SCRIPTDIR $(SHELL_SCRIPTS)
 	@shellcheck -s sh fixtures/guest/init
 	@echo "shellcheck: $(words $(SHELL_SCRIPTS)) scripts and fixtures/guest/init clean"

@@ -1,34 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 /*
- * refdev device core. See SPEC.md, "Device", for the IDs cited here.
+ * refdev device core, its entry points: MMIO into BAR0 and BAR2 (the
+ * function registers of SPEC 1.5 here, the engines' of 1.7 and 1.8 through
+ * refdev_dma.c and refdev_aq.c), deferred work, the timer, the PF reset.
+ * The top of the layers that refdev_dev.h lists.
  */
 #include <string.h>
 
-#include "refdev_core.h"
 #include "refdev_dev.h"
-
-void refdev_func_init(struct refdev_func *f, const struct refdev_ops *ops,
-		      void *opaque, bool is_vf, uint16_t vf_index)
-{
-	memset(f, 0, sizeof(*f));
-	f->ops = ops;
-	f->opaque = opaque;
-	f->is_vf = is_vf;
-	f->vf_index = is_vf ? vf_index : 0;
-	f->msix_vectors = is_vf ? REFDEV_VF_MSIX_VECTORS : REFDEV_PF_MSIX_VECTORS;
-	refdev_func_reset(f);
-	f->reset_count = 0;
-}
-
-void refdev_func_reset(struct refdev_func *f)
-{
-	f->scratch = 0;
-	memset(f->sram, 0, sizeof(f->sram));
-	f->sram_changed = ~0ull;	/* the next DELTA carries everything */
-	/* Saturates: a wrapped counter would read as "never reset" (DEV-REG-007). */
-	if (f->reset_count != UINT32_MAX)
-		f->reset_count++;
-}
 
 static bool access_ok(uint64_t offset, unsigned int size, uint64_t limit)
 {
@@ -42,6 +21,34 @@ static bool access_ok(uint64_t offset, unsigned int size, uint64_t limit)
 static uint32_t func_reg(const struct refdev_func *f)
 {
 	return f->is_vf ? (REFDEV_FUNC_IS_VF | f->vf_index) : 0;
+}
+
+static uint32_t dev_reg_read(struct refdev_func *f, uint64_t reg)
+{
+	if (f->is_vf && reg == REFDEV_REG_VF_REINIT)
+		return refdev_func_vf(f)->reinit_count;
+	if (f->is_vf)
+		return refdev_dma_reg_read(refdev_func_vf(f), reg);
+	return refdev_aq_reg_read(f->dev, reg);
+}
+
+/* DEV-REINIT-001: a reconfiguration invalidates what pre-copy sent. */
+static void vf_reinit(struct refdev_vf *vf)
+{
+	vf->reinit = true;
+	vf->reinit_count++;
+	vf->func.sram_changed = ~0ull;
+	refdev_mem_all_changed(vf);
+}
+
+static void dev_reg_write(struct refdev_func *f, uint64_t reg, uint32_t val)
+{
+	if (f->is_vf && reg == REFDEV_REG_VF_REINIT)
+		vf_reinit(refdev_func_vf(f));
+	else if (f->is_vf)
+		refdev_dma_reg_write(f->dev, refdev_func_vf(f), reg, val);
+	else
+		refdev_aq_reg_write(f->dev, reg, val);
 }
 
 static uint32_t regs_read32(struct refdev_func *f, uint64_t reg)
@@ -60,10 +67,8 @@ static uint32_t regs_read32(struct refdev_func *f, uint64_t reg)
 	case REFDEV_REG_RESET_COUNT:
 		return f->reset_count;
 	default:
-		/* v1 registers exist only on functions of a device object. */
-		if (f->dev)
-			return refdev_dev_reg_read(f, reg);
-		return 0;	/* reserved and write-only registers read 0 */
+		/* v1 registers (1.7, 1.8); reserved and write-only ones read 0 */
+		return dev_reg_read(f, reg);
 	}
 }
 
@@ -75,15 +80,14 @@ static void regs_write32(struct refdev_func *f, uint64_t reg, uint32_t val)
 		break;
 	case REFDEV_REG_IRQ_RAISE:
 		/* Vectors beyond the table are ignored (DEV-REG-006). */
-		if (f->dev && !refdev_dev_irq_allowed(f))
+		if (!refdev_dev_irq_allowed(f))
 			break;	/* suspended VF: no interrupts (ADM-002) */
 		if (val < f->msix_vectors && f->ops && f->ops->raise_msix)
 			f->ops->raise_msix(f->opaque, val);
 		break;
 	default:
-		if (f->dev)
-			refdev_dev_reg_write(f, reg, val);
-		break;		/* read-only and reserved: writes dropped */
+		dev_reg_write(f, reg, val);	/* read-only, reserved: dropped */
+		break;
 	}
 }
 
@@ -137,7 +141,7 @@ bool refdev_mmio_read(struct refdev_func *f, int bar, uint64_t offset,
 		      unsigned int size, uint64_t *val)
 {
 	*val = 0;
-	if (f->dev && refdev_dev_mmio_blocked(f, false))
+	if (refdev_dev_mmio_blocked(f, false))
 		return false;
 	switch (bar) {
 	case REFDEV_BAR_REGS:
@@ -159,7 +163,7 @@ bool refdev_mmio_write(struct refdev_func *f, int bar, uint64_t offset,
 		       unsigned int size, uint64_t val)
 {
 	/* Dropped: re-entry from DMA is an error, a write in STOP is not. */
-	if (f->dev && refdev_dev_mmio_blocked(f, true))
+	if (refdev_dev_mmio_blocked(f, true))
 		return !f->dev->in_dma;
 	switch (bar) {
 	case REFDEV_BAR_REGS:
@@ -175,4 +179,41 @@ bool refdev_mmio_write(struct refdev_func *f, int bar, uint64_t offset,
 	default:
 		return false;
 	}
+}
+
+/* ---- device-wide entry points ------------------------------------------ */
+
+/* DEV-AQ-006, DEV-RST-002: the AQ and every VF go back to power-on. */
+void refdev_dev_pf_reset(struct refdev_dev *d)
+{
+	refdev_func_reset(&d->pf);
+	refdev_aq_reset(&d->aq);
+	memset(d->fault, 0, sizeof(d->fault));
+	for (uint16_t i = 0; i < REFDEV_MAX_VFS; i++)
+		refdev_dev_vf_detach(d, i);
+}
+
+/* One bounded step of every engine and of the AQ (DEV-DMA-005). */
+void refdev_dev_run(struct refdev_dev *d)
+{
+	bool more = false;
+
+	d->run_scheduled = false;
+	for (unsigned int i = 0; i < d->total_vfs; i++) {
+		struct refdev_vf *vf = &d->vf[i];
+
+		if (!vf->present || !refdev_dma_runnable(vf))
+			continue;
+		refdev_dma_step(d, vf);
+		more |= refdev_dma_runnable(vf);
+	}
+	refdev_aq_step(d);
+	more |= refdev_aq_pending(d);
+	if (more)
+		refdev_dev_kick(d);
+}
+
+void refdev_dev_timer(struct refdev_dev *d)
+{
+	refdev_aq_timer(d);
 }

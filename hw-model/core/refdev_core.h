@@ -17,10 +17,10 @@
 struct refdev_dev;
 
 /*
- * What the core may ask of its host (QEMU glue, or a unit test). @opaque is
- * the function's; schedule/timer_arm/now_ns get the device's (the PF's).
- * Only raise_msix is used by a bare function; the rest serves the device
- * object (refdev_dev.h) and may be NULL (DMA then fails, nothing is run).
+ * What the core may ask of its host (QEMU glue, or the unit tests' fake
+ * host, tests/refdev_fake.h). @opaque is the function's; schedule,
+ * timer_arm and now_ns get the device's (the PF's). Any may be NULL (DMA
+ * then fails, nothing is raised or run).
  */
 struct refdev_ops {
 	/* Raise MSI-X vector @vector of this function. */
@@ -55,15 +55,9 @@ struct refdev_func {
 	uint32_t reset_count;
 	uint8_t sram[REFDEV_BAR_SRAM_SIZE];
 
-	/* v1 */
-	struct refdev_dev *dev;		/* NULL: a bare (v0) function */
+	struct refdev_dev *dev;		/* the device the function belongs to */
 	uint64_t sram_changed;		/* STR-005: chunks written since last save */
 };
-
-void refdev_func_init(struct refdev_func *f, const struct refdev_ops *ops,
-		      void *opaque, bool is_vf, uint16_t vf_index);
-/* Function-level reset (FLR, or the PF's reset for the PF): DEV-RST-001. */
-void refdev_func_reset(struct refdev_func *f);
 
 /*
  * MMIO into BAR @bar at @offset, @size in {1, 2, 4, 8}. Out-of-range or

@@ -1,11 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 /*
- * refdev device object: VF slots, resets, deferred work, fault injection
- * and the host-access helpers the engines share. SPEC.md 1.6-1.11.
+ * refdev device object: functions, VF slots, resets, fault injection and
+ * the host-access helpers the engines share. SPEC.md 1.5-1.11.
  */
 #include <string.h>
 
 #include "refdev_dev.h"
+
+/* ---- functions (DEV-REG-*, DEV-RST-001) ------------------------------- */
+
+static void func_init(struct refdev_func *f, const struct refdev_ops *ops,
+		      void *opaque, bool is_vf, uint16_t vf_index)
+{
+	memset(f, 0, sizeof(*f));
+	f->ops = ops;
+	f->opaque = opaque;
+	f->is_vf = is_vf;
+	f->vf_index = is_vf ? vf_index : 0;
+	f->msix_vectors = is_vf ? REFDEV_VF_MSIX_VECTORS : REFDEV_PF_MSIX_VECTORS;
+	refdev_func_reset(f);
+	f->reset_count = 0;
+}
+
+void refdev_func_reset(struct refdev_func *f)
+{
+	f->scratch = 0;
+	memset(f->sram, 0, sizeof(f->sram));
+	f->sram_changed = ~0ull;	/* the next DELTA carries everything */
+	/* Saturates: a wrapped counter would read as "never reset" (DEV-REG-007). */
+	if (f->reset_count != UINT32_MAX)
+		f->reset_count++;
+}
+
+/* ---- the device object ------------------------------------------------- */
 
 static void vf_power_on(struct refdev_dev *d, struct refdev_vf *vf,
 			uint16_t idx, void *opaque)
@@ -14,7 +41,7 @@ static void vf_power_on(struct refdev_dev *d, struct refdev_vf *vf,
 	refdev_mem_reset(vf);
 	memset(vf, 0, sizeof(*vf));
 	vf->mem.all_changed = true;
-	refdev_func_init(&vf->func, d->ops, opaque, true, idx);
+	func_init(&vf->func, d->ops, opaque, true, idx);
 	vf->func.dev = d;
 }
 
@@ -25,7 +52,7 @@ void refdev_dev_init(struct refdev_dev *d, const struct refdev_ops *ops,
 	d->ops = ops;
 	d->opaque = pf_opaque;
 	d->total_vfs = total_vfs > REFDEV_MAX_VFS ? REFDEV_MAX_VFS : total_vfs;
-	refdev_func_init(&d->pf, ops, pf_opaque, false, 0);
+	func_init(&d->pf, ops, pf_opaque, false, 0);
 	d->pf.dev = d;
 	for (uint16_t i = 0; i < REFDEV_MAX_VFS; i++)
 		vf_power_on(d, &d->vf[i], i, NULL);
@@ -67,16 +94,6 @@ void refdev_dev_vf_detach(struct refdev_dev *d, uint16_t idx)
 		return;
 	/* DEV-SRIOV-004: power-on state without a host: no DMA, no IRQ. */
 	vf_power_on(d, &d->vf[idx], idx, NULL);
-}
-
-/* DEV-AQ-006, DEV-RST-002: the AQ and every VF go back to power-on. */
-void refdev_dev_pf_reset(struct refdev_dev *d)
-{
-	refdev_func_reset(&d->pf);
-	refdev_aq_reset(&d->aq);
-	memset(d->fault, 0, sizeof(d->fault));
-	for (uint16_t i = 0; i < REFDEV_MAX_VFS; i++)
-		refdev_dev_vf_detach(d, i);
 }
 
 /* DEV-RST-001 + engine, migration and dirty state (DRT-005); no resume. */
@@ -122,31 +139,6 @@ void refdev_dev_kick(struct refdev_dev *d)
 	d->ops->schedule(d->opaque);
 }
 
-/* One bounded step of every engine and of the AQ (DEV-DMA-005). */
-void refdev_dev_run(struct refdev_dev *d)
-{
-	bool more = false;
-
-	d->run_scheduled = false;
-	for (unsigned int i = 0; i < d->total_vfs; i++) {
-		struct refdev_vf *vf = &d->vf[i];
-
-		if (!vf->present || !refdev_dma_runnable(vf))
-			continue;
-		refdev_dma_step(d, vf);
-		more |= refdev_dma_runnable(vf);
-	}
-	refdev_aq_step(d);
-	more |= refdev_aq_pending(d);
-	if (more)
-		refdev_dev_kick(d);
-}
-
-void refdev_dev_timer(struct refdev_dev *d)
-{
-	refdev_aq_timer(d);
-}
-
 /* ---- host access -------------------------------------------------------- */
 
 static bool func_has_host(struct refdev_func *f)
@@ -189,35 +181,7 @@ void refdev_dev_raise(struct refdev_func *f, unsigned int vector)
 	f->ops->raise_msix(f->opaque, vector);
 }
 
-/* ---- hooks of refdev_core.c -------------------------------------------- */
-
-uint32_t refdev_dev_reg_read(struct refdev_func *f, uint64_t reg)
-{
-	if (f->is_vf && reg == REFDEV_REG_VF_REINIT)
-		return refdev_func_vf(f)->reinit_count;
-	if (f->is_vf)
-		return refdev_dma_reg_read(refdev_func_vf(f), reg);
-	return refdev_aq_reg_read(f->dev, reg);
-}
-
-/* DEV-REINIT-001: a reconfiguration invalidates what pre-copy sent. */
-static void vf_reinit(struct refdev_vf *vf)
-{
-	vf->reinit = true;
-	vf->reinit_count++;
-	vf->func.sram_changed = ~0ull;
-	refdev_mem_all_changed(vf);
-}
-
-void refdev_dev_reg_write(struct refdev_func *f, uint64_t reg, uint32_t val)
-{
-	if (f->is_vf && reg == REFDEV_REG_VF_REINIT)
-		vf_reinit(refdev_func_vf(f));
-	else if (f->is_vf)
-		refdev_dma_reg_write(f->dev, refdev_func_vf(f), reg, val);
-	else
-		refdev_aq_reg_write(f->dev, reg, val);
-}
+/* ---- what MMIO may do (refdev_core.c asks) ----------------------------- */
 
 /* DEV-DMA-006 (any MMIO during DMA), ADM-002 STOP (writes), and a VF
  * slot without a host VF (no MMIO can reach it). */

@@ -5,9 +5,19 @@
  * PF's device; a host VF object attaches to its slot when it appears and
  * detaches when it goes away. Single-threaded: the host serialises every
  * entry point (QEMU: the BQL).
+ *
+ * The core's files call only files above them (no import circle; make lint
+ * checks it with ci/core-layers.sh):
+ *   libvfio/crc32c.c, refdev_dirty.c, refdev_mem.c   leaves
+ *   refdev_stream.c    the migration stream (crc32c, mem)
+ *   refdev_dev.c       functions, VF slots, host access, faults (dirty, mem)
+ *   refdev_dma.c, refdev_aq.c   the engines (dev and the files above)
+ *   refdev_core.c      MMIO, deferred work, PF reset: the entry points
  */
 #ifndef REFDEV_DEV_H
 #define REFDEV_DEV_H
+
+#include <string.h>
 
 #include "crc32c.h"	/* libvfio/crc32c.c: the one CRC32C */
 #include "refdev_core.h"
@@ -154,9 +164,9 @@ static inline uint64_t refdev_le_get(const uint8_t *p, unsigned int n)
 	return v;
 }
 
-/* Hooks of refdev_core.c into the device (only for f->dev != NULL). */
-uint32_t refdev_dev_reg_read(struct refdev_func *f, uint64_t reg);
-void refdev_dev_reg_write(struct refdev_func *f, uint64_t reg, uint32_t val);
+/* refdev_dev.c: functions, VF slots, host access, fault injection */
+/* Function-level reset (FLR, or the PF's reset for the PF): DEV-RST-001. */
+void refdev_func_reset(struct refdev_func *f);
 bool refdev_dev_mmio_blocked(struct refdev_func *f, bool write);
 bool refdev_dev_irq_allowed(struct refdev_func *f);
 
@@ -176,11 +186,23 @@ void refdev_vf_set_state(struct refdev_dev *d, struct refdev_vf *vf,
 
 
 /* refdev_dma.c: VF DMA engine (1.7) */
-void refdev_dma_reset(struct refdev_dma *e);
+static inline void refdev_dma_reset(struct refdev_dma *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+static inline bool refdev_dma_runnable(const struct refdev_vf *vf)
+{
+	const struct refdev_dma *e = &vf->dma;
+
+	return vf->present && vf->state == REFDEV_VF_RUNNING &&
+	       (e->ctrl & REFDEV_DMA_CTRL_ENABLE) && e->doorbell &&
+	       !(e->status & REFDEV_DMA_STATUS_ERROR) && e->head != e->tail;
+}
+
 uint32_t refdev_dma_reg_read(struct refdev_vf *vf, uint64_t reg);
 void refdev_dma_reg_write(struct refdev_dev *d, struct refdev_vf *vf,
 			  uint64_t reg, uint32_t val);
-bool refdev_dma_runnable(const struct refdev_vf *vf);
 void refdev_dma_step(struct refdev_dev *d, struct refdev_vf *vf);
 
 /* refdev_aq.c: PF admin queue (1.8) */

@@ -11,11 +11,6 @@
 #define DESC_STATUS_OFF	2u
 #define DESC_RESULT_OFF	24u
 
-void refdev_dma_reset(struct refdev_dma *e)
-{
-	memset(e, 0, sizeof(*e));
-}
-
 static uint64_t ring_base(const struct refdev_dma *e)
 {
 	return ((uint64_t)e->ring_hi << 32) | e->ring_lo;
@@ -30,15 +25,6 @@ static bool ring_valid(const struct refdev_dma *e)
 	    (e->size & (e->size - 1)))
 		return false;
 	return base <= UINT64_MAX - (uint64_t)e->size * DESC_SIZE + 1;
-}
-
-bool refdev_dma_runnable(const struct refdev_vf *vf)
-{
-	const struct refdev_dma *e = &vf->dma;
-
-	return vf->present && vf->state == REFDEV_VF_RUNNING &&
-	       (e->ctrl & REFDEV_DMA_CTRL_ENABLE) && e->doorbell &&
-	       !(e->status & REFDEV_DMA_STATUS_ERROR) && e->head != e->tail;
 }
 
 uint32_t refdev_dma_reg_read(struct refdev_vf *vf, uint64_t reg)

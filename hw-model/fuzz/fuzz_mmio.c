@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later OR MIT
 /*
- * libFuzzer target: MMIO and resets on a PF and a VF refdev core, checked
- * step by step against a reference model written from SPEC.md "Device"
- * (DEV-BAR-*, DEV-REG-*, DEV-RST-001), not from the core's code.
+ * libFuzzer target: MMIO and resets on the PF and one VF of a refdev
+ * device on the fake host (refdev_fake.h), checked step by step against a
+ * reference model written from SPEC.md "Device" (DEV-BAR-*, DEV-REG-*,
+ * DEV-RST-001), not from the core's code. BAR0's engine registers
+ * (0x100..0x143, SPEC 1.7 and 1.8) are fuzz_aq's and fuzz_stream's: an
+ * access that touches them is skipped.
  *
  * Input format (all little endian; a short input just ends the run):
  *   header  1 byte   bits 1:0 PF ops kind, bits 3:2 VF ops kind
  *                    (0, 1: fake ops; 2: ops == NULL; 3: raise_msix == NULL)
- *           2 bytes  VF index of the VF
+ *           2 bytes  VF index of the VF (modulo the device's 32)
  *   then a sequence of steps, each starting with an opcode byte:
  *     bit 0     function: 0 PF, 1 VF
  *     bits 3:1  0..2 read, 3..5 write, 6 reset, 7 special (see below)
@@ -15,7 +18,8 @@
  *   read/write: bar byte, size byte, offset (2 or 8 bytes), and for a
  *   write the value (8 bytes). special: one byte; even: set RESET_COUNT
  *   to 0xffffffff - (byte >> 1 & 3) to reach saturation; odd: power-on
- *   (refdev_func_init again).
+ *   (the VF re-created; for the PF the whole device, its VF too). The
+ *   PF's reset re-creates the VF as well (DEV-RST-002 detaches it).
  *
  * Invariants, checked after every step on both functions (abort() on a
  * violation, so libFuzzer reports a crash):
@@ -24,8 +28,8 @@
  *   - SCRATCH reads back the last dword written at 4/8-byte width;
  *   - the SRAM equals the model's shadow copy, byte for byte;
  *   - RESET_COUNT counts resets and saturates;
- *   - raise_msix is called exactly when the model says, with the right
- *     opaque and vector, and never with a vector >= msix_vectors;
+ *   - the host sees an MSI-X exactly when the model says, from the right
+ *     function and vector, never with a vector >= msix_vectors;
  *   - rejected writes change nothing.
  */
 #include <stdint.h>
@@ -33,8 +37,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refdev_core.h"
-#include "refdev_fake.h"	/* FAKE_CHECK */
+#include "refdev_fake.h"
+
+#define V1_FIRST	0x100	/* the engines' registers: DMA (VF), AQ (PF) */
+#define V1_END		(REFDEV_REG_VF_REINIT + 4)
 
 enum ops_kind { OPS_FAKE, OPS_FAKE2, OPS_NULL, OPS_NO_RAISE };
 
@@ -49,39 +55,19 @@ struct model {
 	uint8_t sram[REFDEV_BAR_SRAM_SIZE];
 };
 
-/* What the fake raise_msix may receive during the current step. */
-struct irq_ctx {
-	struct refdev_func *f;
-	bool armed;		/* a call is allowed now */
-	unsigned int want;	/* ... with this vector */
-	unsigned int calls;
-};
-
 struct dut {
-	struct refdev_func f;
+	struct refdev_func *f;
 	struct model m;
-	struct irq_ctx irq;
+	int id;			/* on the fake host: 0 PF, 1 + i VF i */
+	bool armed;		/* the current write must raise ... */
+	unsigned int want;	/* ... this vector */
 	const char *name;
 };
 
-static void fake_raise_msix(void *opaque, unsigned int vector);
-
-static const struct refdev_ops fake_ops = { .raise_msix = fake_raise_msix };
 static const struct refdev_ops no_raise_ops = { .raise_msix = NULL };
 
+static struct fake *fx;
 static struct dut duts[2];
-
-static void fake_raise_msix(void *opaque, unsigned int vector)
-{
-	struct irq_ctx *irq = opaque;
-
-	FAKE_CHECK(irq == &duts[0].irq || irq == &duts[1].irq, "opaque %p", opaque);
-	FAKE_CHECK(vector < irq->f->msix_vectors, "vector %u of %u", vector,
-	      irq->f->msix_vectors);
-	FAKE_CHECK(irq->armed, "unexpected raise of vector %u", vector);
-	FAKE_CHECK(vector == irq->want, "raised %u, wanted %u", vector, irq->want);
-	irq->calls++;
-}
 
 /* ---- input decoding ---- */
 
@@ -226,19 +212,60 @@ static const struct refdev_ops *ops_of(enum ops_kind k)
 	switch (k) {
 	case OPS_NULL: return NULL;
 	case OPS_NO_RAISE: return &no_raise_ops;
-	default: return &fake_ops;
+	default: return &fake_dev_ops;
 	}
 }
 
-static void power_on(struct dut *d)
+static void model_power_on(struct dut *d)
 {
-	memset(&d->f, 0xa5, sizeof(d->f));	/* init must not need zeroed memory */
-	refdev_func_init(&d->f, ops_of(d->m.ops_kind), &d->irq, d->m.is_vf,
-			 d->m.vf_index);
-	d->irq.f = &d->f;
 	d->m.scratch = 0;
 	d->m.reset_count = 0;
 	memset(d->m.sram, 0, sizeof(d->m.sram));
+}
+
+/* The VF (re-)created in its slot: power-on state (DEV-SRIOV-002). */
+static void vf_create(void)
+{
+	struct dut *d = &duts[1];
+
+	d->f = refdev_dev_vf_attach(fx->d, d->m.vf_index, &fx->fn[d->id]);
+	d->f->ops = ops_of(d->m.ops_kind);
+	model_power_on(d);
+}
+
+/* The device's power-on (its VF created again), or only the VF's. */
+static void power_on(struct dut *d)
+{
+	if (d->m.is_vf) {
+		vf_create();
+		return;
+	}
+	refdev_dev_fini(fx->d);
+	memset(fx->d, 0xa5, sizeof(*fx->d));	/* init must not need zeroed memory */
+	refdev_dev_init(fx->d, &fake_dev_ops, &fx->fn[0], REFDEV_MAX_VFS);
+	d->f = &fx->d->pf;
+	d->f->ops = ops_of(d->m.ops_kind);
+	model_power_on(d);
+	vf_create();
+}
+
+/* FLR of the VF; the PF's reset, which takes the VF away (re-created). */
+static void reset(struct dut *d)
+{
+	if (d->m.is_vf) {
+		refdev_dev_vf_flr(fx->d, d->m.vf_index);
+	} else {
+		refdev_dev_pf_reset(fx->d);
+		vf_create();
+	}
+	model_reset(&d->m);
+}
+
+/* Accesses that touch the engines' registers are not this target's. */
+static bool engine_reg(int bar, uint64_t off, unsigned int size)
+{
+	return bar == REFDEV_BAR_REGS && off < V1_END && size <= V1_END &&
+	       off + size > V1_FIRST;
 }
 
 /* ---- steps ---- */
@@ -247,7 +274,7 @@ static void do_read(struct dut *d, int bar, uint64_t off, unsigned int size)
 {
 	uint64_t val = 0x5555aaaa5555aaaaull;
 	bool served = model_served(bar, off, size);
-	bool ok = refdev_mmio_read(&d->f, bar, off, size, &val);
+	bool ok = refdev_mmio_read(d->f, bar, off, size, &val);
 
 	FAKE_CHECK(ok == served, "%s read bar %d off 0x%llx size %u", d->name, bar,
 	      (unsigned long long)off, size);
@@ -270,8 +297,8 @@ static void model_reg_write32(struct dut *d, uint64_t dword, uint32_t v)
 		/* DEV-REG-006: only N < vectors, and only if there is someone to tell. */
 		if (v < d->m.vectors && (d->m.ops_kind == OPS_FAKE ||
 					 d->m.ops_kind == OPS_FAKE2)) {
-			d->irq.armed = true;
-			d->irq.want = v;
+			d->armed = true;
+			d->want = v;
 		}
 	}
 }
@@ -282,8 +309,8 @@ static void do_write(struct dut *d, int bar, uint64_t off, unsigned int size,
 	bool served = model_served(bar, off, size);
 	bool ok;
 
-	d->irq.armed = false;
-	d->irq.calls = 0;
+	d->armed = false;
+	fx->nirq = 0;
 	if (served && bar == REFDEV_BAR_SRAM) {
 		for (unsigned int i = 0; i < size; i++)
 			d->m.sram[off + i] = (uint8_t)(val >> (8 * i));
@@ -294,13 +321,17 @@ static void do_write(struct dut *d, int bar, uint64_t off, unsigned int size,
 			model_reg_write32(d, off + 4, (uint32_t)(val >> 32));
 	}
 
-	ok = refdev_mmio_write(&d->f, bar, off, size, val);
+	ok = refdev_mmio_write(d->f, bar, off, size, val);
 	FAKE_CHECK(ok == served, "%s write bar %d off 0x%llx size %u", d->name, bar,
 	      (unsigned long long)off, size);
-	FAKE_CHECK(d->irq.calls == (d->irq.armed ? 1u : 0u),
+	FAKE_CHECK(fx->nirq == (d->armed ? 1u : 0u),
 	      "%s write 0x%llx to off 0x%llx size %u: %u raises", d->name,
-	      (unsigned long long)val, (unsigned long long)off, size, d->irq.calls);
-	d->irq.armed = false;
+	      (unsigned long long)val, (unsigned long long)off, size, fx->nirq);
+	FAKE_CHECK(!fx->nirq || (fx->irq[0].id == d->id && fx->irq[0].vec == d->want &&
+				 d->want < d->f->msix_vectors),
+	      "%s raised vector %u of function %d, wanted %u", d->name,
+	      fx->irq[0].vec, fx->irq[0].id, d->want);
+	d->armed = false;
 }
 
 static void check_invariants(struct dut *d)
@@ -314,17 +345,17 @@ static void check_invariants(struct dut *d)
 	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		uint64_t v = ~0ull;
 
-		FAKE_CHECK(refdev_mmio_read(&d->f, REFDEV_BAR_REGS, regs[i], 4, &v),
+		FAKE_CHECK(refdev_mmio_read(d->f, REFDEV_BAR_REGS, regs[i], 4, &v),
 		      "%s reg 0x%llx not readable", d->name, (unsigned long long)regs[i]);
 		FAKE_CHECK(v == model_reg(m, regs[i]), "%s reg 0x%llx = 0x%llx, model 0x%x",
 		      d->name, (unsigned long long)regs[i], (unsigned long long)v,
 		      model_reg(m, regs[i]));
 	}
-	FAKE_CHECK(memcmp(d->f.sram, m->sram, sizeof(m->sram)) == 0,
+	FAKE_CHECK(memcmp(d->f->sram, m->sram, sizeof(m->sram)) == 0,
 	      "%s SRAM differs from the shadow copy", d->name);
-	FAKE_CHECK(d->f.msix_vectors == m->vectors && d->f.is_vf == m->is_vf &&
-	      d->f.vf_index == (m->is_vf ? m->vf_index : 0) &&
-	      d->f.ops == ops_of(m->ops_kind) && d->f.opaque == &d->irq,
+	FAKE_CHECK(d->f->msix_vectors == m->vectors && d->f->is_vf == m->is_vf &&
+	      d->f->vf_index == (m->is_vf ? m->vf_index : 0) &&
+	      d->f->ops == ops_of(m->ops_kind) && d->f->opaque == &fx->fn[d->id],
 	      "%s identity fields changed", d->name);
 }
 
@@ -335,18 +366,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	take_u8(&in, &hdr);
 	take(&in, idx, 2);
+	if (!fx)
+		fx = fake_new_sized(REFDEV_MAX_VFS, 0, 4096, 4096);
 	for (int i = 0; i < 2; i++) {
 		struct dut *d = &duts[i];
 
 		d->name = i ? "VF" : "PF";
 		d->m.is_vf = i;
-		d->m.vf_index = i ? (uint16_t)le(idx, 2) : 0;
+		d->m.vf_index = i ? (uint16_t)(le(idx, 2) % REFDEV_MAX_VFS) : 0;
+		d->id = i ? 1 + d->m.vf_index : 0;
 		d->m.vectors = i ? REFDEV_VF_MSIX_VECTORS : REFDEV_PF_MSIX_VECTORS;
 		d->m.ops_kind = (enum ops_kind)((hdr >> (2 * i)) & 3);
-		d->irq.armed = false;
-		power_on(d);
-		check_invariants(d);
+		d->armed = false;
 	}
+	power_on(&duts[0]);	/* the device, its VF too */
+	check_invariants(&duts[0]);
+	check_invariants(&duts[1]);
 
 	while (take_u8(&in, &op)) {
 		struct dut *d = &duts[op & 1];
@@ -364,7 +399,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* Often aligned, so that most accesses are served. */
 			if ((size_sel & 0xc0) == 0x40 && sz)
 				off &= ~(uint64_t)(sz - 1);
-			if (kind <= 2) {
+			if (engine_reg(bar, off, sz)) {
+				if (kind > 2 && !take(&in, vb, 8))
+					break;
+			} else if (kind <= 2) {
 				do_read(d, bar, off, sz);
 			} else {
 				if (!take(&in, vb, 8))
@@ -372,8 +410,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				do_write(d, bar, off, sz, le(vb, 8));
 			}
 		} else if (kind == 6) {
-			refdev_func_reset(&d->f);	/* FLR / PF reset: DEV-RST-001 */
-			model_reset(&d->m);
+			reset(d);	/* FLR / PF reset: DEV-RST-001 */
 		} else {
 			uint8_t arg;
 
@@ -383,8 +420,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				power_on(d);
 			} else {
 				/* Test hook: jump close to saturation (DEV-REG-007). */
-				d->f.reset_count = 0xffffffffu - ((arg >> 1) & 3);
-				d->m.reset_count = d->f.reset_count;
+				d->f->reset_count = 0xffffffffu - ((arg >> 1) & 3);
+				d->m.reset_count = d->f->reset_count;
 			}
 		}
 		check_invariants(&duts[0]);
