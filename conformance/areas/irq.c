@@ -268,40 +268,38 @@ static void test_intx_count(void **state)
 				     "triggered interrupts"), ii.flags);
 }
 
-static void test_msi_count(void **state)
+/* MSI's or MSI-X's count against the vectors its capability offers (0
+ * without the capability). */
+static void check_msi_count(void **state, uint32_t index, uint8_t cap_id, const char *name,
+			    const char *has)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
-	struct vfio_irq_info ii = irq_info_ok(d, VFIO_PCI_MSI_IRQ_INDEX);
+	struct vfio_irq_info ii = irq_info_ok(d, index);
 	uint8_t cfg[256];
 	unsigned int pos;
-	uint32_t want = 0;
+	uint32_t want = 0, flags;
 
 	cfg_image(d, cfg, sizeof(cfg));
-	pos = pci_find_cap(cfg, sizeof(cfg), PCI_CAP_ID_MSI);
-	if (pos)
-		want = 1u << ((pci_cfg_r16(cfg, sizeof(cfg), pos + PCI_MSI_FLAGS) &
-			       PCI_MSI_FLAGS_QMASK) >> 1);
-	conform_check(ii.count == want, "MSI count %u, the MSI capability %s%u"
-		      VFIO_H("Unimplemented IRQ types return a count of zero"), ii.count,
-		      pos ? "advertises " : "is absent: expected ", want);
+	pos = pci_find_cap(cfg, sizeof(cfg), cap_id);
+	flags = pos ? pci_cfg_r16(cfg, sizeof(cfg), pos + PCI_MSI_FLAGS) : 0; /* = MSIX_FLAGS */
+	if (pos && cap_id == PCI_CAP_ID_MSI)
+		want = 1u << ((flags & PCI_MSI_FLAGS_QMASK) >> 1);
+	else if (pos)
+		want = (flags & PCI_MSIX_FLAGS_QSIZE) + 1;
+	conform_check(ii.count == want, "%s count %u, the %s capability %s%u"
+		      VFIO_H("Unimplemented IRQ types return a count of zero"), name, ii.count,
+		      name, pos ? has : "is absent: expected ", want);
+}
+
+static void test_msi_count(void **state)
+{
+	check_msi_count(state, VFIO_PCI_MSI_IRQ_INDEX, PCI_CAP_ID_MSI, "MSI", "advertises ");
 }
 
 static void test_msix_count(void **state)
 {
-	struct vfio_dev *d = CONFORM_DEV(state);
-	struct vfio_irq_info ii = irq_info_ok(d, VFIO_PCI_MSIX_IRQ_INDEX);
-	uint8_t cfg[256];
-	unsigned int pos;
-	uint32_t want = 0;
-
-	cfg_image(d, cfg, sizeof(cfg));
-	pos = pci_find_cap(cfg, sizeof(cfg), PCI_CAP_ID_MSIX);
-	if (pos)
-		want = (pci_cfg_r16(cfg, sizeof(cfg), pos + PCI_MSIX_FLAGS) &
-			PCI_MSIX_FLAGS_QSIZE) + 1;
-	conform_check(ii.count == want, "MSI-X count %u, the MSI-X capability %s%u"
-		      VFIO_H("Unimplemented IRQ types return a count of zero"), ii.count,
-		      pos ? "has table size " : "is absent: expected ", want);
+	check_msi_count(state, VFIO_PCI_MSIX_IRQ_INDEX, PCI_CAP_ID_MSIX, "MSI-X",
+			"has table size ");
 }
 
 /*

@@ -342,7 +342,9 @@ static void test_stop_copy_eof(void **state)
 	mig_restore(d);
 }
 
-static void test_saving_fd_write(void **state)
+/* A data fd takes one direction only: a write() to a saving fd or a read()
+ * from a resuming one fails. */
+static void check_wrong_direction(void **state, uint32_t to, bool wr, const char *what)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
 	uint8_t b[16] = { 0 };
@@ -351,29 +353,22 @@ static void test_saving_fd_write(void **state)
 
 	need_migration(d);
 	mig_go(d, ST_STOP);
-	fd = mig_go(d, ST_SCOPY);
+	fd = mig_go(d, to);
 	conform_check(fd >= 0, "no data fd");
-	n = write(fd, b, sizeof(b));
-	conform_check(n < 0, "write() to the STOP_COPY (saving) data fd returned %zd", n);
+	n = wr ? write(fd, b, sizeof(b)) : read(fd, b, sizeof(b));
+	conform_check(n < 0, "%s returned %zd", what, n);
 	close(fd);
 	mig_restore(d);
 }
 
+static void test_saving_fd_write(void **state)
+{
+	check_wrong_direction(state, ST_SCOPY, true, "write() to the STOP_COPY (saving) data fd");
+}
+
 static void test_resuming_fd_read(void **state)
 {
-	struct vfio_dev *d = CONFORM_DEV(state);
-	uint8_t b[16];
-	ssize_t n;
-	int fd;
-
-	need_migration(d);
-	mig_go(d, ST_STOP);
-	fd = mig_go(d, ST_RES);
-	conform_check(fd >= 0, "no data fd");
-	n = read(fd, b, sizeof(b));
-	conform_check(n < 0, "read() from the RESUMING data fd returned %zd", n);
-	close(fd);
-	mig_restore(d);
+	check_wrong_direction(state, ST_RES, false, "read() from the RESUMING data fd");
 }
 
 static void test_fd_seek(void **state)

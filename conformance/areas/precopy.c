@@ -25,6 +25,16 @@ static uint64_t need_precopy(struct vfio_dev *d)
 }
 
 /* read once; returns bytes, 0 at EOF, -errno */
+/* RUNNING -> PRE_COPY: its data fd; without one the test SKIPs (REQ-MIG-005). */
+static int precopy_enter(struct vfio_dev *d)
+{
+	int fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
+
+	if (fd < 0)
+		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
+	return fd;
+}
+
 static ssize_t read_some(int fd, uint8_t *buf, size_t len)
 {
 	ssize_t n = read(fd, buf, len);
@@ -64,9 +74,7 @@ static void test_info_in_pre_copy(void **state)
 	struct vfio_precopy_info bad = { .argsz = 8 };
 	int fd, rc;
 
-	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (fd < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
+	fd = precopy_enter(d);
 	rc = __vfio_precopy_info(fd, NULL, NULL);
 	conform_check(!rc, "PRECOPY_INFO in PRE_COPY: %s" MANDATORY_Q, errname(rc));
 	rc = ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &bad) ? -errno : 0;
@@ -88,9 +96,7 @@ static void test_info_states(void **state)
 	int fd, fd2, rc;
 
 	need_precopy(d);
-	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (fd < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
+	fd = precopy_enter(d);
 	rc = __vfio_precopy_info(fd, NULL, NULL);
 	if (rc)
 		conform_skip_prereq("REQ-PRECOPY-001", "PRECOPY_INFO in PRE_COPY: %s", errname(rc));
@@ -123,9 +129,7 @@ static void test_initial_decreases(void **state)
 	int fd, reads = 0;
 
 	need_precopy(d);
-	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (fd < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
+	fd = precopy_enter(d);
 	conform_check_rc(__vfio_precopy_info(fd, &init0, &dirty0), "PRECOPY_INFO");
 	print_message("initial_bytes %llu dirty_bytes %llu\n", (unsigned long long)init0,
 		      (unsigned long long)dirty0);
@@ -159,9 +163,7 @@ static void test_enomsg(void **state)
 	int fd, rc, rounds = 0;
 
 	need_precopy(d);
-	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (fd < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
+	fd = precopy_enter(d);
 	do {
 		rc = drain_precopy(fd, &buf, &len);
 		if (rc != -ENOMSG) {
@@ -192,9 +194,7 @@ static void test_stop_copy_rest(void **state)
 	int fd, rc, fd2;
 
 	need_precopy(d);
-	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (fd < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
+	fd = precopy_enter(d);
 	rc = drain_precopy(fd, &buf, &len);
 	/* 0 instead of ENOMSG is REQ-PRECOPY-003's (a SHOULD), not this test's */
 	conform_check(rc == -ENOMSG || rc == 0, "PRE_COPY read: %s", errname(rc));
@@ -226,9 +226,7 @@ static void test_running_ends_session(void **state)
 	uint64_t flags = need_precopy(d);
 	int fd;
 
-	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (fd < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
+	fd = precopy_enter(d);
 	mig_go(d, VFIO_DEVICE_STATE_RUNNING);
 	mig_check_fd_dead(fd, VFIO_DEVICE_STATE_PRE_COPY, "after PRE_COPY -> RUNNING");
 	close(fd);
@@ -470,9 +468,7 @@ static void test_v2_opt_in(void **state)
 		      V2_SET_Q);
 	precopy_v2_opt_in(d);
 	precopy_v2_opt_in(d);	/* again: still on */
-	rc = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (rc < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
+	rc = precopy_enter(d);
 	conform_check_rc(__vfio_precopy_info(rc, NULL, NULL), "PRECOPY_INFO after the opt-in");
 	close(rc);
 	mig_restore(d);
@@ -486,9 +482,7 @@ static void test_v1_flags(void **state)
 	int fd, i;
 
 	need_precopy(d);
-	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (fd < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
+	fd = precopy_enter(d);
 	for (i = 0; i < 64; i++) {
 		conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO");
 		conform_check(in.flags == 0, "PRECOPY_INFO without the v2 opt-in returned flags "
@@ -509,9 +503,7 @@ static void test_v2_flags_output(void **state)
 
 	need_precopy_v2(d);
 	precopy_v2_opt_in(d);
-	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (fd < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
+	fd = precopy_enter(d);
 	for (i = 0; i < 64; i++) {
 		conform_check_rc(precopy_info_in(fd, 0xffffffffu, &in), "PRECOPY_INFO");
 		conform_check(!(in.flags & ~(uint32_t)VFIO_PRECOPY_INFO_REINIT),
@@ -523,6 +515,19 @@ static void test_v2_flags_output(void **state)
 	}
 	close(fd);
 	mig_restore(d);
+}
+
+/* PRE_COPY read to idle, then the device re-initialises (@p): the data fd,
+ * and PRECOPY_INFO (flags in) after the re-initialisation in @in. */
+static int reinit_in_precopy(struct vfio_dev *d, struct pers_dev *p, uint8_t **buf,
+			     size_t *len, struct vfio_precopy_info *in)
+{
+	int fd = precopy_enter(d);
+
+	drain_to_idle(fd, buf, len);
+	do_reinit(p);
+	conform_check_rc(precopy_info_in(fd, 0, in), "PRECOPY_INFO after the re-initialisation");
+	return fd;
 }
 
 static void test_reinit_reported(void **state)
@@ -538,13 +543,8 @@ static void test_reinit_reported(void **state)
 	need_precopy_v2(d);
 	need_reinit(d, &p);
 	precopy_v2_opt_in(d);
-	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (fd < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
-	drain_to_idle(fd, &buf, &len);
+	fd = reinit_in_precopy(d, &p, &buf, &len, &in);
 	prev = 0;
-	do_reinit(&p);
-	conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO after the re-initialisation");
 	print_message("after %zu bytes and a re-initialisation: flags 0x%x initial_bytes %llu "
 		      "dirty_bytes %llu\n", len, in.flags, (unsigned long long)in.initial_bytes,
 		      (unsigned long long)in.dirty_bytes);
@@ -580,13 +580,8 @@ static void test_reinit_without_opt_in(void **state)
 
 	need_precopy(d);
 	need_reinit(d, &p);
-	fd = mig_go_prereq(d, VFIO_DEVICE_STATE_PRE_COPY);
-	if (fd < 0)
-		conform_skip_prereq("REQ-MIG-005", "RUNNING -> PRE_COPY returned no data fd");
-	drain_to_idle(fd, &buf, &len);
+	fd = reinit_in_precopy(d, &p, &buf, &len, &in);
 	prev = 0;
-	do_reinit(&p);
-	conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO after the re-initialisation");
 	print_message("without the opt-in, after a re-initialisation: flags 0x%x initial_bytes "
 		      "%llu dirty_bytes %llu\n", in.flags, (unsigned long long)in.initial_bytes,
 		      (unsigned long long)in.dirty_bytes);

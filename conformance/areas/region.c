@@ -349,53 +349,45 @@ static bool probe_write_beyond(const struct vfio_dev *d, const struct regions *r
 	return true;
 }
 
-static bool probe_read_straddle(const struct vfio_dev *d, const struct regions *r,
-				uint32_t i, const struct vfio_region_info *ri)
+/* An 8-byte read or write (of what is there: harmless for memory-like
+ * locations) that starts 4 bytes before the end of region @i. */
+static bool probe_straddle(const struct vfio_dev *d, const struct regions *r,
+			   uint32_t i, const struct vfio_region_info *ri, bool wr)
 {
-	uint8_t buf[8];
+	const char *op = wr ? "write" : "read";
+	uint8_t buf[8] = { 0 };
 	size_t len;
 	ssize_t n;
+	off_t at;
 
-	if (!readable(ri) || is_vga(i) || ri->size < 8)
+	if ((wr && !writable(i, ri)) || !readable(ri) || is_vga(i) || ri->size < 8)
 		return false;
 	if (other_region_covers(r, i, ri->offset + ri->size, 4)) {
 		print_message("region %u: another region follows it directly; not probed\n", i);
 		return false;
 	}
 	read_tail_ok(d, i, ri, buf, &len);
-	n = pread(d->fd, buf, 8, (off_t)(ri->offset + ri->size - 4));
-	conform_check(n <= 4, "region %u (size 0x%llx): an 8-byte read at size - 4 "
+	at = (off_t)(ri->offset + ri->size - 4);
+	n = wr ? pwrite(d->fd, buf, 8, at) : pread(d->fd, buf, 8, at);
+	conform_check(n <= 4, "region %u (size 0x%llx): an 8-byte %s at size - 4 "
 		      "returned %zd bytes (at most 4 lie inside)"
 		      VFIO_H("Region size (bytes)"), i,
-		      (unsigned long long)ri->size, n);
-	print_message("region %u: 8-byte read across the end: %s\n", i,
+		      (unsigned long long)ri->size, op, n);
+	print_message("region %u: 8-byte %s across the end: %s\n", i, op,
 		      n < 0 ? strerror(errno) : n == 4 ? "short (4)" : "other");
 	return true;
+}
+
+static bool probe_read_straddle(const struct vfio_dev *d, const struct regions *r,
+				uint32_t i, const struct vfio_region_info *ri)
+{
+	return probe_straddle(d, r, i, ri, false);
 }
 
 static bool probe_write_straddle(const struct vfio_dev *d, const struct regions *r,
 				 uint32_t i, const struct vfio_region_info *ri)
 {
-	uint8_t buf[8] = { 0 };
-	size_t len;
-	ssize_t n;
-
-	if (!writable(i, ri) || !readable(ri) || is_vga(i) || ri->size < 8)
-		return false;
-	if (other_region_covers(r, i, ri->offset + ri->size, 4)) {
-		print_message("region %u: another region follows it directly; not probed\n", i);
-		return false;
-	}
-	/* Write back what is there: harmless for memory-like locations. */
-	read_tail_ok(d, i, ri, buf, &len);
-	n = pwrite(d->fd, buf, 8, (off_t)(ri->offset + ri->size - 4));
-	conform_check(n <= 4, "region %u (size 0x%llx): an 8-byte write at size - 4 "
-		      "returned %zd bytes (at most 4 lie inside)"
-		      VFIO_H("Region size (bytes)"), i,
-		      (unsigned long long)ri->size, n);
-	print_message("region %u: 8-byte write across the end: %s\n", i,
-		      n < 0 ? strerror(errno) : n == 4 ? "short (4)" : "other");
-	return true;
+	return probe_straddle(d, r, i, ri, true);
 }
 
 static void run_probe(void **state, region_probe probe, const char *what)

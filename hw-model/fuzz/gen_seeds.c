@@ -163,6 +163,18 @@ static void op_mem(uint8_t fn, uint32_t off, const void *d)
 	len += 34;
 }
 
+/* A DMA descriptor (SPEC 1.7) written into VF 0's IOVA space at @off. */
+static void op_desc(uint32_t off, uint8_t opcode, uint8_t flags, uint32_t n,
+		    uint64_t src, uint64_t dst)
+{
+	uint8_t d[32] = { opcode, flags };
+
+	refdev_le_put(d + 4, n, 4);
+	refdev_le_put(d + 8, src, 8);
+	refdev_le_put(d + 16, dst, 8);
+	op_mem(1, off, d);
+}
+
 static void op_vfreg(uint8_t vf, uint32_t reg, uint32_t val)
 {
 	seq[len++] = 2;
@@ -221,17 +233,8 @@ static void aq_seeds(void)
 	op_mem(0, 0x30000, d);
 	op_cmd(REFDEV_AQ_VF_DIRTY_START, 0, 1, 4096, 0, 0x30000, 16);
 	op(4);
-	memset(d, 0, sizeof(d));
-	d[0] = REFDEV_DMA_OP_FILL;
-	d[1] = 1;
-	refdev_le_put(d + 4, 0x3000, 4);
-	refdev_le_put(d + 8, 0x1122334455667788ull, 8);
-	refdev_le_put(d + 16, 0x21000, 8);
-	op_mem(1, 0x1000, d);
-	d[0] = REFDEV_DMA_OP_COPY;
-	refdev_le_put(d + 8, 0x21000, 8);
-	refdev_le_put(d + 16, 0x28000, 8);
-	op_mem(1, 0x1020, d);
+	op_desc(0x1000, REFDEV_DMA_OP_FILL, 1, 0x3000, 0x1122334455667788ull, 0x21000);
+	op_desc(0x1020, REFDEV_DMA_OP_COPY, 1, 0x3000, 0x21000, 0x28000);
 	op_vfreg(0, REFDEV_REG_DMA_RING_LO, 0x1000);
 	op_vfreg(0, REFDEV_REG_DMA_RING_SIZE, 4);
 	op_vfreg(0, REFDEV_REG_DMA_CTRL, 3);
@@ -245,13 +248,8 @@ static void aq_seeds(void)
 
 	/* chunked save of a FULL with device memory, loaded in pieces (ADM-014/015) */
 	len = 0;
-	memset(d, 0, sizeof(d));
-	d[0] = REFDEV_DMA_OP_FILL;
-	d[1] = REFDEV_DESC_F_DST_MEM;
-	refdev_le_put(d + 4, 0x800, 4);
-	refdev_le_put(d + 8, 0x0123456789abcdefull, 8);
-	refdev_le_put(d + 16, 0x400, 8);
-	op_mem(1, 0x1000, d);
+	op_desc(0x1000, REFDEV_DMA_OP_FILL, REFDEV_DESC_F_DST_MEM, 0x800,
+		0x0123456789abcdefull, 0x400);
 	op_vfreg(0, REFDEV_REG_DMA_RING_LO, 0x1000);
 	op_vfreg(0, REFDEV_REG_DMA_RING_SIZE, 4);
 	op_vfreg(0, REFDEV_REG_DMA_CTRL, 1);

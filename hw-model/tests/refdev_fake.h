@@ -451,6 +451,21 @@ static inline void afx_free(struct afx *a)
 	test_free(a);
 }
 
+/* An AQ test file's fixture: setup() makes an afx with @nvfs VFs,
+ * teardown() frees it; A declares a and fx at the top of a test. */
+#define AFX_FIXTURE(nvfs)						\
+	static int setup(void **state)					\
+	{								\
+		*state = afx_new(nvfs);					\
+		return 0;						\
+	}								\
+	static int teardown(void **state)				\
+	{								\
+		afx_free(*state);					\
+		return 0;						\
+	}
+#define A	struct afx *a = *state; struct fake *fx = a->fx; (void)fx
+
 static inline uint16_t aq_st(struct afx *a, uint8_t op, uint16_t vf,
 			     uint32_t p0, uint64_t p1, uint64_t p2,
 			     uint64_t addr, uint32_t len)

@@ -11,11 +11,7 @@
 
 #include "refdev_fake.h"
 
-static int setup(void **state)
-{
-	*state = afx_new(4);
-	return 0;
-}
+AFX_FIXTURE(4)
 
 /* The same fixture with DEV-AQ-018 on: every test of the group again. */
 static int setup_sync(void **state)
@@ -27,13 +23,6 @@ static int setup_sync(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	afx_free(*state);
-	return 0;
-}
-
-#define A	struct afx *a = *state; struct fake *fx = a->fx; (void)fx
 #define PF	(&fx->d->pf)
 
 /* DEV-AQ-001, DEV-AQ-014: enable with valid and invalid rings; disable. */

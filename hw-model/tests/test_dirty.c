@@ -14,19 +14,7 @@
 #define KB	4096ull
 #define MB2	0x200000ull
 
-static int setup(void **state)
-{
-	*state = afx_new(2);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	afx_free(*state);
-	return 0;
-}
-
-#define A	struct afx *a = *state; struct fake *fx = a->fx; (void)fx
+AFX_FIXTURE(2)
 
 static uint16_t start(struct afx *a, uint16_t vf, const uint64_t *r,
 		      uint32_t n, uint64_t pg)

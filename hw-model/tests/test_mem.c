@@ -30,8 +30,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-#define A	struct afx *a = *state; struct fake *fx = a->fx; (void)fx
-
 /* One descriptor on a fresh ring; returns the engine's error code. */
 static uint32_t dma1(struct fake *fx, unsigned int vf, uint8_t op,
 		     uint8_t flags, uint32_t len, uint64_t src, uint64_t dst)

@@ -12,19 +12,7 @@
 
 #include "refdev_fake.h"
 
-static int setup(void **state)
-{
-	*state = afx_new(3);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	afx_free(*state);
-	return 0;
-}
-
-#define A	struct afx *a = *state; struct fake *fx = a->fx; (void)fx
+AFX_FIXTURE(3)
 
 /* All migrated state of a VF (STR-003/004) plus what loading sets. */
 struct snap {
@@ -297,6 +285,25 @@ static void str_010_header_rejections(void **state)
 	test_free(s);
 }
 
+/* Section lists a kind does not take (STR-010 SECTION); type 0 ends a list. */
+static const struct {
+	uint16_t kind;
+	struct { uint16_t type; uint32_t len; } sec[3];
+} bad_layouts[] = {
+	/* wrong REGS length; duplicate section; missing section */
+	{ REFDEV_SAVE_FULL, { { REFDEV_SEC_REGS, 56 }, { REFDEV_SEC_SRAM_FULL, 4096 } } },
+	{ REFDEV_SAVE_FULL, { { REFDEV_SEC_REGS, 64 }, { REFDEV_SEC_REGS, 64 },
+			      { REFDEV_SEC_SRAM_FULL, 4096 } } },
+	{ REFDEV_SAVE_FULL, { { REFDEV_SEC_SRAM_FULL, 4096 } } },
+	/* sections not allowed for the kind */
+	{ REFDEV_SAVE_INITIAL, { { REFDEV_SEC_REGS, 64 }, { REFDEV_SEC_SRAM_FULL, 4096 } } },
+	{ REFDEV_SAVE_INITIAL, { { REFDEV_SEC_SRAM_FULL, 4096 }, { REFDEV_SEC_DMA, 0 } } },
+	{ REFDEV_SAVE_DELTA, { { REFDEV_SEC_SRAM_FULL, 4096 } } },
+	/* DMA must be empty */
+	{ REFDEV_SAVE_FULL, { { REFDEV_SEC_REGS, 64 }, { REFDEV_SEC_SRAM_FULL, 4096 },
+			      { REFDEV_SEC_DMA, 8 } } },
+};
+
 /* STR-010 SECTION: every structural fault. */
 static void str_010_section_rejections(void **state)
 {
@@ -344,37 +351,13 @@ static void str_010_section_rejections(void **state)
 	refdev_le_put(s->b + 16, n + 4, 4);
 	sb_recrc(s);
 	expect_reject(fx, s, n + 4, REFDEV_STREAM_E_SECTION);
-	/* wrong REGS length; duplicate section; missing section */
-	sb_init(s);
-	sb_sec(s, REFDEV_SEC_REGS, 56);
-	sb_sec(s, REFDEV_SEC_SRAM_FULL, 4096);
-	expect_reject(fx, s, sb_fin(s, REFDEV_SAVE_FULL), REFDEV_STREAM_E_SECTION);
-	sb_init(s);
-	sb_sec(s, REFDEV_SEC_REGS, 64);
-	sb_sec(s, REFDEV_SEC_REGS, 64);
-	sb_sec(s, REFDEV_SEC_SRAM_FULL, 4096);
-	expect_reject(fx, s, sb_fin(s, REFDEV_SAVE_FULL), REFDEV_STREAM_E_SECTION);
-	sb_init(s);
-	sb_sec(s, REFDEV_SEC_SRAM_FULL, 4096);
-	expect_reject(fx, s, sb_fin(s, REFDEV_SAVE_FULL), REFDEV_STREAM_E_SECTION);
-	/* sections not allowed for the kind */
-	sb_init(s);
-	sb_sec(s, REFDEV_SEC_REGS, 64);
-	sb_sec(s, REFDEV_SEC_SRAM_FULL, 4096);
-	expect_reject(fx, s, sb_fin(s, REFDEV_SAVE_INITIAL), REFDEV_STREAM_E_SECTION);
-	sb_init(s);
-	sb_sec(s, REFDEV_SEC_SRAM_FULL, 4096);
-	sb_sec(s, REFDEV_SEC_DMA, 0);
-	expect_reject(fx, s, sb_fin(s, REFDEV_SAVE_INITIAL), REFDEV_STREAM_E_SECTION);
-	sb_init(s);
-	sb_sec(s, REFDEV_SEC_SRAM_FULL, 4096);
-	expect_reject(fx, s, sb_fin(s, REFDEV_SAVE_DELTA), REFDEV_STREAM_E_SECTION);
-	/* DMA must be empty; empty DMA in FULL is accepted */
-	sb_init(s);
-	sb_sec(s, REFDEV_SEC_REGS, 64);
-	sb_sec(s, REFDEV_SEC_SRAM_FULL, 4096);
-	sb_sec(s, REFDEV_SEC_DMA, 8);
-	expect_reject(fx, s, sb_fin(s, REFDEV_SAVE_FULL), REFDEV_STREAM_E_SECTION);
+	for (size_t i = 0; i < sizeof(bad_layouts) / sizeof(bad_layouts[0]); i++) {
+		sb_init(s);
+		for (unsigned int k = 0; k < 3 && bad_layouts[i].sec[k].type; k++)
+			sb_sec(s, bad_layouts[i].sec[k].type, bad_layouts[i].sec[k].len);
+		expect_reject(fx, s, sb_fin(s, bad_layouts[i].kind), REFDEV_STREAM_E_SECTION);
+	}
+	/* empty DMA in FULL is accepted */
 	sb_init(s);
 	sb_sec(s, REFDEV_SEC_DMA, 0);
 	sb_sec(s, REFDEV_SEC_SRAM_FULL, 4096);
