@@ -271,7 +271,7 @@ static void test_bar_sizes_pow2(void **state)
 /* ---- read/write bounds ---- */
 
 typedef bool (*region_probe)(const struct vfio_dev *d, const struct regions *r,
-			     uint32_t i, const struct vfio_region_info *ri);
+			     uint32_t i, const struct vfio_region_info *ri, bool wr);
 
 static bool readable(const struct vfio_region_info *ri)
 {
@@ -300,50 +300,31 @@ static void read_tail_ok(const struct vfio_dev *d, uint32_t i,
 				    (unsigned long long)pos, n, n < 0 ? strerror(errno) : "short");
 }
 
-static bool probe_read_beyond(const struct vfio_dev *d, const struct regions *r,
-			      uint32_t i, const struct vfio_region_info *ri)
+/* 4-byte reads or writes (of zeros) at and beyond the end of region @i. */
+static bool probe_beyond(const struct vfio_dev *d, const struct regions *r,
+			 uint32_t i, const struct vfio_region_info *ri, bool wr)
 {
 	static const uint64_t gaps[] = { 0, 4, 0x1000 };
-	uint8_t buf[8];
+	const char *op = wr ? "write" : "read";
+	uint8_t buf[8] = { 0 };
 	size_t len, g;
 	ssize_t n;
+	off_t at;
 
-	if (!readable(ri) || is_vga(i))
+	if ((wr ? !writable(i, ri) : !readable(ri)) || is_vga(i))
 		return false;
 	if (other_region_covers(r, i, ri->offset + ri->size, 0x1000 + 8)) {
 		print_message("region %u: another region follows it directly; not probed\n", i);
 		return false;
 	}
-	read_tail_ok(d, i, ri, buf, &len);
+	if (!wr)
+		read_tail_ok(d, i, ri, buf, &len);
 	for (g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
-		n = pread(d->fd, buf, 4, (off_t)(ri->offset + ri->size + gaps[g]));
-		conform_check(n <= 0, "region %u (size 0x%llx): a 4-byte read at size + 0x%llx "
+		at = (off_t)(ri->offset + ri->size + gaps[g]);
+		n = wr ? pwrite(d->fd, buf, 4, at) : pread(d->fd, buf, 4, at);
+		conform_check(n <= 0, "region %u (size 0x%llx): a 4-byte %s at size + 0x%llx "
 			      "returned %zd bytes"
-			      VFIO_H("Region size (bytes)"), i, (unsigned long long)ri->size,
-			      (unsigned long long)gaps[g], n);
-	}
-	return true;
-}
-
-static bool probe_write_beyond(const struct vfio_dev *d, const struct regions *r,
-			       uint32_t i, const struct vfio_region_info *ri)
-{
-	static const uint64_t gaps[] = { 0, 4, 0x1000 };
-	const uint8_t zero[4] = { 0 };
-	size_t g;
-	ssize_t n;
-
-	if (!writable(i, ri) || is_vga(i))
-		return false;
-	if (other_region_covers(r, i, ri->offset + ri->size, 0x1000 + 8)) {
-		print_message("region %u: another region follows it directly; not probed\n", i);
-		return false;
-	}
-	for (g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
-		n = pwrite(d->fd, zero, sizeof(zero), (off_t)(ri->offset + ri->size + gaps[g]));
-		conform_check(n <= 0, "region %u (size 0x%llx): a 4-byte write at size + 0x%llx "
-			      "returned %zd bytes"
-			      VFIO_H("Region size (bytes)"), i, (unsigned long long)ri->size,
+			      VFIO_H("Region size (bytes)"), i, (unsigned long long)ri->size, op,
 			      (unsigned long long)gaps[g], n);
 	}
 	return true;
@@ -378,19 +359,7 @@ static bool probe_straddle(const struct vfio_dev *d, const struct regions *r,
 	return true;
 }
 
-static bool probe_read_straddle(const struct vfio_dev *d, const struct regions *r,
-				uint32_t i, const struct vfio_region_info *ri)
-{
-	return probe_straddle(d, r, i, ri, false);
-}
-
-static bool probe_write_straddle(const struct vfio_dev *d, const struct regions *r,
-				 uint32_t i, const struct vfio_region_info *ri)
-{
-	return probe_straddle(d, r, i, ri, true);
-}
-
-static void run_probe(void **state, region_probe probe, const char *what)
+static void run_probe(void **state, region_probe probe, bool wr, const char *what)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
 	unsigned int probed = 0;
@@ -400,7 +369,7 @@ static void run_probe(void **state, region_probe probe, const char *what)
 	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode");
 	regions_load(d, &r);
 	for (i = 0; i < r.n; i++)
-		if (probe(d, &r, i, region(&r, i)))
+		if (probe(d, &r, i, region(&r, i), wr))
 			probed++;
 	regions_free(&r);
 	if (!probed)
@@ -443,22 +412,22 @@ static void test_read_last_dword(void **state)
 
 static void test_read_beyond_end(void **state)
 {
-	run_probe(state, probe_read_beyond, "reads beyond the end");
+	run_probe(state, probe_beyond, false, "reads beyond the end");
 }
 
 static void test_write_beyond_end(void **state)
 {
-	run_probe(state, probe_write_beyond, "writes beyond the end");
+	run_probe(state, probe_beyond, true, "writes beyond the end");
 }
 
 static void test_read_straddling_end(void **state)
 {
-	run_probe(state, probe_read_straddle, "reads across the end");
+	run_probe(state, probe_straddle, false, "reads across the end");
 }
 
 static void test_write_straddling_end(void **state)
 {
-	run_probe(state, probe_write_straddle, "writes across the end");
+	run_probe(state, probe_straddle, true, "writes across the end");
 }
 
 /* ---- capability chains ---- */
