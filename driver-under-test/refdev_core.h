@@ -131,6 +131,12 @@ int refdev_vf_save_chunk(struct refdev_vf *vf, u32 kind, u32 offset,
 			 struct refdev_xfer_buf *b, u32 len, u32 *written,
 			 u32 *total);
 /*
+ * ADM-008 into @b (its first @len bytes), as refdev_vf_dirty_report() does
+ * into plain memory but with no bounce buffer to allocate, zero and copy.
+ */
+int refdev_vf_dirty_report_xfer(struct refdev_vf *vf, u64 iova, u64 length,
+				u64 pgsize, struct refdev_xfer_buf *b, u32 len);
+/*
  * ADM-015: the next @len bytes of a stream at @offset (0 starts one, the
  * header inside); @commit on the last piece checks and applies it (STR-010);
  * on -EINVAL *@stream_err is the device's enum refdev_stream_err.

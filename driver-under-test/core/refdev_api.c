@@ -447,6 +447,23 @@ int refdev_vf_save_chunk(struct refdev_vf *vf, u32 kind, u32 offset,
 }
 EXPORT_SYMBOL_GPL(refdev_vf_save_chunk);
 
+int refdev_vf_dirty_report_xfer(struct refdev_vf *vf, u64 iova, u64 length,
+				u64 pgsize, struct refdev_xfer_buf *b, u32 len)
+{
+	struct refdev_aq_cmd cmd = {
+		.opcode = REFDEV_AQ_VF_DIRTY_REPORT,
+		.param0 = pgsize,
+		.param1 = iova,
+		.param2 = length,
+	};
+	struct refdev_aq_cpl cpl;
+
+	if (pgsize > U32_MAX || len > b->size)
+		return -EINVAL;
+	return refdev_pf_cmd_mapped(vf->pf, vf->index, &cmd, &cpl, b->dma, len);
+}
+EXPORT_SYMBOL_GPL(refdev_vf_dirty_report_xfer);
+
 int refdev_vf_load_chunk(struct refdev_vf *vf, u32 offset,
 			 struct refdev_xfer_buf *b, u32 len, bool commit,
 			 u32 *stream_err)

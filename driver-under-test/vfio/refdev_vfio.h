@@ -62,6 +62,7 @@ struct refdev_vfio {
 	u64 dirty_pgsize;
 	u32 dirty_nranges;
 	struct refdev_dirty_range dirty_ranges[REFDEV_DIRTY_MAX_RANGES];
+	struct refdev_xfer_buf *dirty_xb;	/* REPORT bitmaps: log_start to stop */
 };
 
 static inline struct refdev_vfio *to_refdev(struct vfio_device *vdev)

@@ -155,6 +155,17 @@ static int refdev_log_start(struct vfio_device *vdev,
 		rdev->dirty_ranges[i].iova = s[i].start;
 		rdev->dirty_ranges[i].length = s[i].last - s[i].start + 1;
 	}
+	if (!rdev->dirty_xb) {
+		struct refdev_xfer_buf *xb;
+
+		/* the device writes REPORT bitmaps here: no bounce, no copy */
+		xb = refdev_vf_xfer_alloc(rdev->vf, REFDEV_REPORT_BYTES);
+		if (IS_ERR(xb)) {
+			ret = PTR_ERR(xb);
+			goto out;
+		}
+		rdev->dirty_xb = xb;
+	}
 	ret = refdev_vf_dirty_start(rdev->vf, rdev->dirty_ranges, n, pgsize);
 	if (ret)
 		goto out;
@@ -177,6 +188,8 @@ void refdev_dirty_forget(struct refdev_vfio *rdev)
 
 void refdev_dirty_stop_locked(struct refdev_vfio *rdev)
 {
+	refdev_xfer_free(rdev->dirty_xb);	/* kept across a reset's forget */
+	rdev->dirty_xb = NULL;
 	if (!rdev->dirty_on)
 		return;
 	/* -EPROTO: the device already stopped (a reset raced with us) */
@@ -204,11 +217,15 @@ static void refdev_mark(struct iova_bitmap *dirty, u64 page, u64 pg, u64 lo,
 		iova_bitmap_set(dirty, s, e - s);
 }
 
-/* REPORT [start, end) (inside one tracked range) in bitmap-sized chunks. */
+/*
+ * REPORT [start, end) (inside one tracked range) in bitmap-sized chunks. The
+ * device writes every byte of the first DIV_ROUND_UP(pages, 8) (ADM-008):
+ * nothing to clear first, and bits past @pages are never looked at.
+ */
 static int refdev_report_span(struct refdev_vfio *rdev, u64 start, u64 end,
-			      u64 lo, u64 hi, unsigned long *bitmap,
-			      struct iova_bitmap *dirty)
+			      u64 lo, u64 hi, struct iova_bitmap *dirty)
 {
+	unsigned long *bitmap = refdev_xfer_cpu(rdev->dirty_xb);
 	u64 pg = rdev->dirty_pgsize;
 	u64 chunk = (u64)REFDEV_REPORT_BYTES * BITS_PER_BYTE * pg;
 	unsigned long bit;
@@ -218,9 +235,9 @@ static int refdev_report_span(struct refdev_vfio *rdev, u64 start, u64 end,
 		u64 len = min(end - start, chunk);
 		unsigned long pages = len / pg;
 
-		memset(bitmap, 0, REFDEV_REPORT_BYTES);
-		ret = refdev_vf_dirty_report(rdev->vf, start, len, pg, bitmap,
-					     DIV_ROUND_UP(pages, BITS_PER_BYTE));
+		ret = refdev_vf_dirty_report_xfer(rdev->vf, start, len, pg,
+						  rdev->dirty_xb,
+						  DIV_ROUND_UP(pages, BITS_PER_BYTE));
 		if (ret)
 			return ret;
 		/* LSB-first bytes read as longs: same bit order on LE hosts */
@@ -237,13 +254,8 @@ static int refdev_log_read_and_clear(struct vfio_device *vdev,
 {
 	struct refdev_vfio *rdev = to_refdev(vdev);
 	u64 lo = iova, hi = (u64)iova + length;
-	unsigned long *bitmap;
 	int ret = 0;
 	u32 i;
-
-	bitmap = kvmalloc(REFDEV_REPORT_BYTES, GFP_KERNEL);
-	if (!bitmap)
-		return -ENOMEM;
 
 	mutex_lock(&rdev->state_mutex);
 	if (!rdev->dirty_on) {
@@ -259,13 +271,12 @@ static int refdev_log_read_and_clear(struct vfio_device *vdev,
 		/* whole tracking pages; the ranges are aligned to them */
 		s = ALIGN_DOWN(s, rdev->dirty_pgsize);
 		e = ALIGN(e, rdev->dirty_pgsize);
-		ret = refdev_report_span(rdev, s, e, lo, hi, bitmap, dirty);
+		ret = refdev_report_span(rdev, s, e, lo, hi, dirty);
 	}
 	if (ret)
 		refdev_enter_error(rdev, ret);
 out:
 	refdev_state_mutex_unlock(rdev);
-	kvfree(bitmap);
 	return ret;
 }
 
