@@ -2,7 +2,7 @@
 #   make            build everything (QEMU with refdev, guest kernels, suite, images)
 #   make certify    certify refdev's VF on the newest Debian guest, 7.3 (CERTIFY_KERNEL=; out/certify/)
 #                   on QEMU 7.2, or 10.0 with QEMU=10.0 (QEMU_VERSION=10.0; out/certify-qemu10.0/)
-#   make unit       host unit tests (device core, suite runner)
+#   make unit       host unit tests (device core, suite runner, the guest runner's panic watch)
 #   make lint       SPEC IDs and test names against the code, mutant patches, shellcheck
 #   make check      lint + unit + fuzz smoke + guest runs on Debian 7.3, 6.12, 6.1, a source-built kernel, QEMU 10.0
 #   make kernel     build the kernel under test (KERNEL_SRC=<tree>, default Debian's linux-source-7.x)
@@ -130,6 +130,7 @@ unit: deps
 	@$(MAKE) --no-print-directory -C libvfio unit O=$(BUILD_DIR)/libvfio
 	@$(MAKE) --no-print-directory -C conformance unit O=$(BUILD_DIR)/conformance
 	@bash ci/expect-selftest.sh
+	@bash ci/run-vm-selftest.sh
 
 fuzz-smoke: deps
 	@$(MAKE) --no-print-directory -C hw-model fuzz-smoke O=$(BUILD_DIR)/hw-model
