@@ -206,14 +206,16 @@ static void refdev_bench_row(struct seq_file *m, const char *name, u64 *ns)
 /*
  * debugfs <pf>/aq_bench (make bench's admin-rtt row): NOP commands
  * (ADM-016) through refdev_aq_exec() against 4-byte reads of the ID
- * register (DEV-REG-001), both from here. Interleaved rounds of a batch
+ * register (DEV-REG-001), both from here; also a doorbell write that
+ * submits nothing (the MMIO write and the device's check, DEV-AQ-018). Interleaved rounds of a batch
  * each, timed per batch so that the clock's own cost drops out; a row's
  * figures are the median and p90 of the per-batch means.
  */
 static int refdev_bench_show(struct seq_file *m, void *unused)
 {
 	struct refdev_pf *pf = m->private;
-	u64 mmio[REFDEV_BENCH_ROUNDS], nop[REFDEV_BENCH_ROUNDS], t0;
+	u64 mmio[REFDEV_BENCH_ROUNDS], bell[REFDEV_BENCH_ROUNDS];
+	u64 nop[REFDEV_BENCH_ROUNDS], t0;
 	unsigned int r, i;
 	int ret;
 
@@ -222,6 +224,13 @@ static int refdev_bench_show(struct seq_file *m, void *unused)
 		for (i = 0; i < REFDEV_BENCH_BATCH; i++)
 			readl(pf->bar0 + REFDEV_REG_ID);
 		mmio[r] = div_u64(ktime_get_ns() - t0, REFDEV_BENCH_BATCH);
+		/* a doorbell that submits nothing: the write and the device's look */
+		spin_lock_irq(&pf->aq.lock);
+		t0 = ktime_get_ns();
+		for (i = 0; i < REFDEV_BENCH_BATCH; i++)
+			writel(pf->aq.sq_tail, pf->bar0 + REFDEV_REG_AQ_SQ_TAIL);
+		bell[r] = div_u64(ktime_get_ns() - t0, REFDEV_BENCH_BATCH);
+		spin_unlock_irq(&pf->aq.lock);
 		t0 = ktime_get_ns();
 		for (i = 0; i < REFDEV_BENCH_BATCH; i++) {
 			ret = refdev_pf_nop(pf);
@@ -232,6 +241,7 @@ static int refdev_bench_show(struct seq_file *m, void *unused)
 		cond_resched();
 	}
 	refdev_bench_row(m, "kernel_mmio_read", mmio);
+	refdev_bench_row(m, "kernel_idle_doorbell", bell);
 	refdev_bench_row(m, "kernel_admin_nop", nop);
 	seq_printf(m, "aq_sync %d irq %d\n", pf->aq.sync, pf->aq.irq);
 	return 0;
