@@ -12,7 +12,7 @@
 # each is counted as ok, a test failure, a freeze or a QEMU crash (ci/run-vm.sh's
 # infra-failure.txt). OUT_DIR/soak-summary.txt ends with the figures line:
 #   soak: N runs (...): N ok, N test failures, N freezes, N QEMU crashes
-# Exit 0 only when every run was ok.
+# Exit 0 only when every run was ok and each left its folder.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,6 +33,8 @@ export REFDEV_QEMU=${SOAK_QEMU:-asan}
 
 one() {
 	local dir=$1 k=$2 s=$3
+	# the run counts even when run-vm.sh dies before making its folder
+	mkdir -p "$dir"
 	bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
 		--scenario "$s" --out "$dir" --timeout "${VM_TIMEOUT:-900}" >"$dir.log" 2>&1
 	echo "$k/$s" >"$dir/label"
@@ -71,6 +73,7 @@ main() {
 	wait
 	declare -A n=([ok]=0 [test-failure]=0 [freeze]=0 [qemu-crash]=0 [infra]=0)
 	local total=0 v
+	shopt -s nullglob	# no run folder at all counts 0, not the pattern
 	{
 		for d in "$out"/r*/*/; do
 			d=${d%/}
@@ -84,6 +87,11 @@ main() {
 			"$([ "${n[infra]}" = 0 ] || echo ", ${n[infra]} other infrastructure failures")"
 	} >"$out/soak-summary.txt"
 	cat "$out/soak-summary.txt"
+	local want=$((rounds * ${#kernels[@]} * ${#SCENARIOS[@]}))
+	if [ "$total" != "$want" ]; then
+		log soak "FAIL: $total run folders, $want runs started" >&2
+		return 1
+	fi
 	[ "${n[ok]}" = "$total" ]
 }
 
