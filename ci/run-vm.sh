@@ -203,7 +203,12 @@ classify_infra() {
 		infra="QEMU crashed (exit $rc)"
 		{
 			echo "$infra"
-			grep -E -A 60 "$QEMU_CRASH_RE" "$out/qemu.log" | head -n 200 || tail -n 40 "$out/qemu.log"
+			# one of the two: head's early exit fails grep (pipefail)
+			if grep -Eq "$QEMU_CRASH_RE" "$out/qemu.log" 2>/dev/null; then
+				grep -E -A 60 "$QEMU_CRASH_RE" "$out/qemu.log" | head -n 200 || true
+			else
+				tail -n 40 "$out/qemu.log"
+			fi
 		} >"$f"
 	elif [ -n "$timer_broken" ]; then
 		infra="guest timer broken (TCG)"
