@@ -66,6 +66,24 @@ check_fragment() {
 	[ -z "$missing" ] || die "kernel config lost:$missing (see $LOGDIR/olddefconfig.log)"
 }
 
+# seed_obj OBJ ID: start a new build directory from the newest earlier one of
+# the same tree (its .tree-id), so that a fragment change rebuilds only what
+# the changed options touch (Kbuild tracks each object's CONFIG_ symbols)
+# instead of every object (~11 min idle; 89 min seen under load).
+seed_obj() {
+	local obj=$1 id=$2 d dirs
+	[ ! -e "$obj" ] || return 0
+	mapfile -t dirs < <(find "$KBCACHE" -maxdepth 1 -name 'obj-*' -printf '%T@ %p\n' | sort -rn | cut -d' ' -f2-)
+	for d in "${dirs[@]}"; do
+		if [ "$(cat "$d/.tree-id" 2>/dev/null)" != "$id" ] || [ ! -f "$d/vmlinux" ]; then
+			continue
+		fi
+		log kernel "starting from ${d##*/} (same tree, another config)"
+		cp -a "$d" "$obj.tmp" && mv "$obj.tmp" "$obj"
+		return 0
+	done
+}
+
 build() {
 	local src=$1 obj=$2 log=$LOGDIR/build.log
 	log kernel "building vmlinux + modules with $(nproc) jobs (log: $log; lean config: see README for the cold time)"
@@ -106,7 +124,9 @@ main() {
 	if [ -f "$kdir/.done" ]; then
 		log kernel "up to date: $(cat "$kdir/kver")"
 	else
+		seed_obj "$obj" "$id"
 		mkdir -p "$obj" "$kdir"
+		echo "$id" >"$obj/.tree-id"
 		if ! { [ -f "$obj/.config" ] && (check_fragment "$src" "$obj/.config") 2>/dev/null; }; then
 			configure "$src" "$obj"
 		fi

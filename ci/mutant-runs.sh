@@ -76,7 +76,7 @@ build_driver() {
 	mapfile -t srcs < <(cd "$REPO_ROOT" && find driver-under-test/Kbuild driver-under-test/Makefile \
 		driver-under-test/refdev_core.h driver-under-test/core driver-under-test/vfio \
 		driver-under-test/compat hw-model/include -type f | LC_ALL=C sort)
-	key=$(hash_inputs "${srcs[@]/#/$REPO_ROOT/}" "$patch" <(echo "$kver"))
+	key=$(hash_inputs "${srcs[@]/#/$REPO_ROOT/}" "$patch" <(echo "$kver $kdir"))
 	dest=$MCACHE/drivers/$kver/$m-$key
 	if [ ! -f "$dest/refdev_vfio_pci.ko" ]; then
 		local tmp=$MDIR/build/$kver/$m
@@ -121,7 +121,10 @@ prepare() {
 		p=$REPO_ROOT/driver-under-test/mutants/$m.patch
 		k=$(header "$p" Kernel)
 		k=${k:-$dk}
-		if [[ " ${kernels[*]} " != *" $k "* ]]; then
+		if [ -z "$k" ]; then
+			echo "matrix-skip $m - no Debian kernel in KERNELS (${kernels[*]})" >>"$PLAN.tmp"
+			continue
+		elif [[ " ${kernels[*]} " != *" $k "* ]]; then
 			echo "matrix-skip $m $k kernel $k is not in KERNELS (${kernels[*]})" >>"$PLAN.tmp"
 			continue
 		fi
@@ -175,6 +178,10 @@ prepare() {
 		p=$REPO_ROOT/hw-model/mutants/$m.patch
 		k=$(header "$p" Kernel)
 		k=${k:-$dk}
+		if [ -z "$k" ] || [[ " ${kernels[*]} " != *" $k "* ]]; then
+			echo "matrix-skip $m ${k:--} no kernel for it in KERNELS (${kernels[*]})" >>"$PLAN.tmp"
+			continue
+		fi
 		local q
 		q=$(build_hw "$m") || die "hw-model mutant $m: no QEMU"
 		[ -f "$BUILD_DIR/guest/initramfs-$k-mutants.cpio.gz" ] || mutant_image "$k" || return 1
