@@ -136,6 +136,9 @@ static uint64_t walk(struct refdev_dirty *t, uint64_t iova, uint64_t end,
 {
 	uint64_t seen = 0;
 
+	/* a wrapped addr + len - 1: no page, or n below would underflow */
+	if (end < iova)
+		return 0;
 	for (unsigned int i = 0; i < t->nranges; i++) {
 		const struct refdev_dirty_range *r = &t->range[i];
 		uint64_t lo = r->iova, hi = span_end(r->iova, r->length), n;
