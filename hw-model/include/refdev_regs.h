@@ -206,7 +206,7 @@ struct refdev_aq_identify {
 	uint32_t model_version;		/* REFDEV_VERSION */
 	uint16_t total_vfs;
 	uint16_t num_vfs;		/* VFs that exist now */
-	uint32_t max_state_size;	/* REFDEV_MAX_STATE_SIZE */
+	uint32_t max_state_size;	/* the largest save, a FINAL with device memory (ADM-001) */
 	uint32_t dirty_max_ranges;	/* REFDEV_DIRTY_MAX_RANGES */
 	uint64_t dirty_pgsizes;		/* REFDEV_DIRTY_PGSIZES */
 	uint32_t features;		/* REFDEV_FEAT_* */
@@ -237,9 +237,6 @@ struct refdev_aq_identify {
 #define REFDEV_STREAM_MAGIC		0x52464453u	/* "RFDS" */
 #define REFDEV_STREAM_VERSION		1
 #define REFDEV_STREAM_MAX_SIZE		(64u * 1024)	/* ADM-005/006, without device memory */
-/* STR-013: the largest stream with device memory (ADM-014/015 move it) */
-#define REFDEV_STREAM_MAX_MEM		(REFDEV_STREAM_MAX_SIZE + REFDEV_MEM_MAX_SIZE + \
-					 REFDEV_MEM_MAX_SIZE / REFDEV_MEM_PAGE / 8 + 16)
 
 struct refdev_stream_hdr {		/* 32 bytes (STR-001) */
 	uint32_t magic;
