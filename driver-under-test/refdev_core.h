@@ -116,9 +116,11 @@ int refdev_vf_reinit_pending(struct refdev_vf *vf, bool *pending);
  * PF that the caller allocates once and reads or fills itself, so a large
  * state is never copied twice. It stays valid after the PF is unbound
  * (commands then fail with -ENODEV); free it with refdev_xfer_free().
+ * @gfp: GFP_KERNEL, | __GFP_NOWARN when a failure is retried smaller.
  */
 struct refdev_xfer_buf;
-struct refdev_xfer_buf *refdev_vf_xfer_alloc(struct refdev_vf *vf, u32 size);
+struct refdev_xfer_buf *refdev_vf_xfer_alloc(struct refdev_vf *vf, u32 size,
+					      gfp_t gfp);
 void refdev_xfer_free(struct refdev_xfer_buf *b);
 void *refdev_xfer_cpu(struct refdev_xfer_buf *b);
 u32 refdev_xfer_size(const struct refdev_xfer_buf *b);

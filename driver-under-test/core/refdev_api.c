@@ -373,7 +373,8 @@ struct refdev_xfer_buf {
 	u32 size;
 };
 
-struct refdev_xfer_buf *refdev_vf_xfer_alloc(struct refdev_vf *vf, u32 size)
+struct refdev_xfer_buf *refdev_vf_xfer_alloc(struct refdev_vf *vf, u32 size,
+					      gfp_t gfp)
 {
 	struct refdev_xfer_buf *b;
 	int ret = -ENODEV;
@@ -384,7 +385,7 @@ struct refdev_xfer_buf *refdev_vf_xfer_alloc(struct refdev_vf *vf, u32 size)
 	down_read(&vf->pf->life);
 	if (!vf->pf->dead) {
 		b->dev = get_device(&vf->pf->pdev->dev);
-		b->cpu = dma_alloc_coherent(b->dev, size, &b->dma, GFP_KERNEL);
+		b->cpu = dma_alloc_coherent(b->dev, size, &b->dma, gfp);
 		ret = b->cpu ? 0 : -ENOMEM;
 	}
 	up_read(&vf->pf->life);

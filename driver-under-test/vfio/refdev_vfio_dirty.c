@@ -159,7 +159,8 @@ static int refdev_log_start(struct vfio_device *vdev,
 		struct refdev_xfer_buf *xb;
 
 		/* the device writes REPORT bitmaps here: no bounce, no copy */
-		xb = refdev_vf_xfer_alloc(rdev->vf, REFDEV_REPORT_BYTES);
+		xb = refdev_vf_xfer_alloc(rdev->vf, REFDEV_REPORT_BYTES,
+					  GFP_KERNEL);
 		if (IS_ERR(xb)) {
 			ret = PTR_ERR(xb);
 			goto out;

@@ -61,14 +61,18 @@ static u32 refdev_stream_limit(struct refdev_vfio *rdev)
 
 static int refdev_xb_get(struct refdev_vfio *rdev, struct refdev_migf *migf)
 {
-	struct refdev_xfer_buf *xb;
-
 	u32 size = REFDEV_CHUNK_MAX;
+	struct refdev_xfer_buf *xb;
+	gfp_t gfp;
 
 	if (migf->xb)
 		return 0;
 	for (;;) {
-		xb = refdev_vf_xfer_alloc(rdev->vf, size);
+		/* a failed try is expected: only the last one may warn */
+		gfp = GFP_KERNEL;
+		if (size != REFDEV_CHUNK_MIN)
+			gfp |= __GFP_NOWARN;
+		xb = refdev_vf_xfer_alloc(rdev->vf, size, gfp);
 		if (!IS_ERR(xb) || PTR_ERR(xb) != -ENOMEM ||
 		    size == REFDEV_CHUNK_MIN)
 			break;
