@@ -64,6 +64,10 @@ matrix() {
 		# checked on the second VF (bench/guest/refdev-migbench.c)
 		add "$k" migbench --endpoint "refdev,vf-mem-size=1M" \
 			--append "refdev.mem=1048576 refdev.migbench=all"
+		# the pre-copy area with that device memory: an idle VF's empty
+		# DELTA is staged too, and must still be dropped (REQ-PRECOPY-003)
+		add "$k" precopy-mem --endpoint "refdev,vf-mem-size=1M" \
+			--append "refdev.mem=1048576"
 		# docs/tutorial.md, every step and its output (ci/tutorial.sh)
 		add "$k" tutorial
 		# The QEMU 10.0 build (make certify QEMU=10.0, with the TCG fix of

@@ -502,6 +502,26 @@ static int refdev_save_base_again(struct refdev_vfio *rdev,
 #endif
 
 #ifdef VFIO_MIG_GET_PRECOPY_INFO
+/*
+ * While the VF runs, STATE_SIZE counts all its device memory, so a DELTA
+ * of a VF with more than the buffer's room is staged (ADM-014) even when
+ * empty. An empty one came whole in its first chunk: forget it, as if it
+ * was never staged, so that dirty_bytes reaches 0 on an idle VF.
+ */
+static bool refdev_staged_drop_empty(struct refdev_vfio *rdev,
+				     struct refdev_migf *migf)
+{
+	if (migf->st_next != migf->st_total ||
+	    !refdev_delta_empty(rdev, refdev_xfer_cpu(migf->xb), migf->st_total))
+		return false;
+	migf->st_fresh = false;
+	migf->xb_len = 0;
+	migf->xb_off = 0;
+	migf->st_total = 0;
+	migf->st_next = 0;
+	return true;
+}
+
 static int refdev_save_delta(struct refdev_vfio *rdev, struct refdev_migf *migf,
 			     bool *reinit)
 {
@@ -514,7 +534,7 @@ static int refdev_save_delta(struct refdev_vfio *rdev, struct refdev_migf *migf,
 	if (ret)
 		return ret;
 	/* an empty DELTA is dropped: the save still restarted the mask */
-	if (migf->st_fresh ||
+	if (migf->st_fresh ? !refdev_staged_drop_empty(rdev, migf) :
 	    !refdev_delta_empty(rdev, migf->buf + migf->len, added))
 		refdev_save_commit(migf, added);
 	return 0;
