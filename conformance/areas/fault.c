@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -71,10 +72,58 @@ struct arc {
 	uint32_t from, to;
 };
 
+#define FAILED_Q VFIO_H("If this function fails then current device_state may be the original " \
+			"operating state or some other state along the combination transition path")
+
+/* Whether `s` is ERROR or on the combination path cur -> target. */
+static bool state_after_failure_ok(uint32_t s, uint32_t cur, uint32_t target, uint64_t flags)
+{
+	uint32_t path[MIG_MAX_PATH];
+	int i, n = mig_path(cur, target, flags, path);
+
+	if (s == VFIO_DEVICE_STATE_ERROR)
+		return true;
+	for (i = 0; i < n; i++)
+		if (path[i] == s)
+			return true;
+	return false;
+}
+
 /*
- * From a fresh RUNNING to `a->from`, the device made to hang on its next
- * operation, then the arc. Returns false when the arc needed no device
- * operation (it succeeded; nothing to check).
+ * A driver that reported a valid state `s` after the failed arc claims the
+ * device works in it: with the fault cleared the arc again from `s` must
+ * either succeed (and read `to`) or fail as any arc may (FAILED_Q).
+ */
+static void retry_from(struct vfio_dev *d, uint64_t flags, uint32_t s, uint32_t to,
+		       const char *what)
+{
+	int fd = -1, rc = __vfio_mig_set_state(d->fd, to, &fd);
+	uint32_t now = mig_state_now(d);
+
+	close_fd(&fd);
+	print_message("%s reported %s; the arc again with the fault cleared: %s, device_state "
+		      "%s\n", what, mig_state_name(s), rc ? errname(rc) : "succeeded",
+		      mig_state_name(now));
+	if (!rc)
+		conform_check(now == to, "after %s the device reported %s; SET %s then succeeded "
+			      "and device_state reads %s" TRANSITION_Q, what, mig_state_name(s),
+			      mig_state_name(to), mig_state_name(now));
+	else
+		conform_check(state_after_failure_ok(now, s, to, flags), "after %s the device "
+			      "reported %s; SET %s then failed (%s) and device_state reads %s"
+			      FAILED_Q, what, mig_state_name(s), mig_state_name(to), errname(rc),
+			      mig_state_name(now));
+}
+
+/*
+ * From a fresh RUNNING to `a->from` (RESUMING with the device's own saved
+ * stream written, so that leaving it asks the device to load), the device
+ * made to hang on its next operation, then the arc. The failed arc may
+ * leave ERROR or any state of its path (FAILED_Q: mlx5, hisi_acc, virtio,
+ * qat and xe keep the last state they reached). ERROR must hold until the
+ * reset; a valid state must be true enough to retry the arc from; and the
+ * reset must return RUNNING either way. Returns false when the arc needed
+ * no device operation (it succeeded; nothing to check).
  */
 static bool stuck_arc(struct vfio_dev *d, struct pers_dev *p, uint64_t flags,
 		      const struct arc *a)
@@ -96,16 +145,20 @@ static bool stuck_arc(struct vfio_dev *d, struct pers_dev *p, uint64_t flags,
 		reset_to_running(d, what);
 		return false;
 	}
-	print_message("%s: %s\n", what, errname(rc));
 	s = mig_state_now(d);
-	conform_check(s == VFIO_DEVICE_STATE_ERROR, "%s failed (%s) and device_state reads %s, "
-		      "not ERROR: a device that hangs has failed, and the driver cannot know "
-		      "it is in any valid state" ERROR_Q, what, errname(rc), mig_state_name(s));
-	rc = __vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_RUNNING, NULL);
-	s = mig_state_now(d);
-	conform_check(rc && s == VFIO_DEVICE_STATE_ERROR, "in ERROR, SET RUNNING %s and "
-		      "device_state reads %s" ERROR_Q, rc ? "failed" : "succeeded",
-		      mig_state_name(s));
+	print_message("%s: %s, device_state %s\n", what, errname(rc), mig_state_name(s));
+	conform_check(state_after_failure_ok(s, a->from, a->to, flags), "%s failed (%s) and "
+		      "device_state reads %s: neither ERROR nor a state of the arc's path"
+		      FAILED_Q, what, errname(rc), mig_state_name(s));
+	if (s == VFIO_DEVICE_STATE_ERROR) {
+		rc = __vfio_mig_set_state(d->fd, VFIO_DEVICE_STATE_RUNNING, NULL);
+		s = mig_state_now(d);
+		conform_check(rc && s == VFIO_DEVICE_STATE_ERROR, "in ERROR, SET RUNNING %s and "
+			      "device_state reads %s" ERROR_Q, rc ? "failed" : "succeeded",
+			      mig_state_name(s));
+	} else if (s != a->to) {
+		retry_from(d, flags, s, a->to, what);
+	}
 	mig_reach_done(&r);
 	reset_to_running(d, what);
 	return true;
@@ -161,10 +214,33 @@ static pid_t stuck_arc_child(struct vfio_dev *d, int *rfd)
 	return pid;
 }
 
+/*
+ * Wait (at most 3 s) until the child sleeps ('S' or 'D' in /proc/<pid>/stat):
+ * it has nothing to wait for but the hung device in its SET_STATE.
+ */
+static void wait_child_sleeps(pid_t pid)
+{
+	char path[32], buf[256], *st;
+	long long end = now_ms() + 3000;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	while (now_ms() < end) {
+		f = fopen(path, "r");
+		st = f && fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		if (f)
+			fclose(f);
+		if (!st || (st[1] == ' ' && st[2] && strchr("SDZ", st[2])))
+			break;
+		usleep(10 * 1000);
+	}
+	usleep(50 * 1000);	/* past the core's entry into the driver */
+}
+
 static void test_reset_during_stuck_arc(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
-	long long t0, t_reset, t_done, t_arc = 0;
+	long long t0, t_reset, t_done, t_arc = 0, waited;
 	struct pers_dev p;
 	int rfd, rc;
 	pid_t pid;
@@ -173,7 +249,7 @@ static void test_reset_during_stuck_arc(void **state)
 	arm(&p, PERS_FAULT_STUCK, 1);
 	t0 = now_ms();
 	pid = stuck_arc_child(d, &rfd);
-	usleep(300 * 1000);		/* the child is in the driver by now */
+	wait_child_sleeps(pid);
 	t_reset = now_ms();
 	rc = ioctl(d->fd, VFIO_DEVICE_RESET) ? -errno : 0;
 	t_done = now_ms();
@@ -191,17 +267,17 @@ static void test_reset_during_stuck_arc(void **state)
 			     "did not wait on the hung device", t_arc - t0);
 	conform_check(!rc, "VFIO_DEVICE_RESET during a stuck arc: %s" RECOVER_Q, errname(rc));
 	/*
-	 * A reset that waits for the arc can only return once the arc has
-	 * given up, a moment before the arc's own return: so not merely
-	 * before t_arc, but in less than half the time the arc still waited.
+	 * The arc's own wait is the driver's command timeout. Only a reset
+	 * that plainly waited for it fails (over 1 s and over half of it):
+	 * no tie of clocks, no scheduling delay on a loaded host.
 	 */
-	conform_check(t_done < t_arc && 2 * (t_done - t_reset) < t_arc - t_reset,
-		      "VFIO_DEVICE_RESET issued while an arc waited on a hung device returned "
-		      "only as that arc gave up (%lld ms after the reset, the arc %lld ms after "
-		      "it): the reset waits for the driver's command timeout, not for the "
-		      "device's reset" RECOVER_Q
+	waited = t_done - t_reset;
+	conform_check(waited <= 1000 || waited <= (t_arc - t0) / 2, "VFIO_DEVICE_RESET issued "
+		      "while an arc waited on a hung device returned after %lld ms, the arc gave "
+		      "up after %lld ms (%lld ms after the reset): the reset waits for the "
+		      "driver's command timeout, not for the device's reset" RECOVER_Q
 		      PCI_REF("PCIe Base 6.0 6.6.2", "a function must complete an FLR within "
-			      "100 ms"), t_done - t_reset, t_arc - t_reset);
+			      "100 ms"), waited, t_arc - t0, t_arc - t_reset);
 	if (mig_state_now(d) != VFIO_DEVICE_STATE_RUNNING)
 		reset_to_running(d, "the stuck arc ended");
 }

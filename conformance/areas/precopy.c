@@ -24,7 +24,6 @@ static uint64_t need_precopy(struct vfio_dev *d)
 	return flags;
 }
 
-/* read once; returns bytes, 0 at EOF, -errno */
 /* RUNNING -> PRE_COPY: its data fd; without one the test SKIPs (REQ-MIG-005). */
 static int precopy_enter(struct vfio_dev *d)
 {
@@ -35,6 +34,7 @@ static int precopy_enter(struct vfio_dev *d)
 	return fd;
 }
 
+/* read once; returns bytes, 0 at EOF, -errno */
 static ssize_t read_some(int fd, uint8_t *buf, size_t len)
 {
 	ssize_t n = read(fd, buf, len);

@@ -500,15 +500,12 @@ static void child_try_reap(struct child *ch)
 	}
 }
 
-/* Wait until the child exits or the deadline passes; true if it exited. */
 /* A SIGTERM/SIGINT handler asked the run to stop. */
 static int interrupted(const struct runner_opts *o)
 {
 	return o->interrupted ? (int)*o->interrupted : 0;
 }
 
-/* Wait until the child exits, the deadline passes or the run is
- * interrupted; true if it exited. */
 /*
  * A pidfd turns "exited but not yet reaped" into a poll event, so the wait
  * ends when the child does instead of up to a slice later (a child's pipes
@@ -530,6 +527,8 @@ static void child_pidfd_close(struct child *ch)
 	ch->pidfd = -1;
 }
 
+/* Wait until the child exits, the deadline passes or the run is
+ * interrupted; true if it exited. */
 static bool child_wait(struct child *ch, uint64_t deadline, const struct runner_opts *o,
 		       struct capture *out, struct status_buf *st)
 {
