@@ -188,16 +188,21 @@ expect_judge() {
 	bash "$REPO_ROOT/ci/expect.sh" "$dir" "$exp" "$dir-expected"
 }
 
-# Durations of the last run (BUILD_DIR/check-vm-times: "name seconds"): the
-# longest guests start first, so that they do not end the run alone.
-times_file=$BUILD_DIR/check-vm-times
+# Durations ("name seconds"): the longest guests start first, so that they
+# do not end the run alone. The last run's figures live in the cache, which
+# outlives a fresh clone; a machine without them starts from the figures
+# committed in fixtures/check-vm-times (one measured whole run).
+times_file=$REFDEV_CACHE/check-vm-times
+seed_times=$REPO_ROOT/fixtures/check-vm-times
 declare -A cost=()
 load_costs() {
-	local name secs
-	[ -f "$times_file" ] || return 0
-	while read -r name secs; do
-		cost[$name]=$secs
-	done <"$times_file"
+	local name secs f
+	for f in "$seed_times" "$times_file"; do
+		[ -f "$f" ] || continue
+		while read -r name secs; do
+			cost[$name]=$secs
+		done <"$f"
+	done
 }
 
 # start order: known-long first, unknown ones (no figure yet) before all
@@ -244,7 +249,7 @@ save_costs() {
 	local name
 	for name in "${!cost[@]}"; do
 		printf '%s %s\n' "$name" "${cost[$name]}"
-	done | sort >"$times_file.tmp" 2>/dev/null && mv "$times_file.tmp" "$times_file"
+	done | sort >"$times_file.$$" 2>/dev/null && mv "$times_file.$$" "$times_file"
 }
 
 main() {
