@@ -138,7 +138,6 @@ unit: deps
 	@$(MAKE) --no-print-directory -C conformance unit O=$(BUILD_DIR)/conformance
 	@bash ci/expect-selftest.sh
 	@bash ci/run-vm-selftest.sh
-	@bash ci/run-vm-crash-selftest.sh
 	@bash ci/soak-selftest.sh
 
 fuzz-smoke: deps

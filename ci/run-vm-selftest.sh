@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# ci/run-vm.sh's panic watch on a made-up QEMU: a script that writes a
-# "Kernel panic" line to the console and then hangs, as a guest whose panic
-# dump stalls does. The watch must stop it REFDEV_PANIC_GRACE s after the
-# line, not at the hard timeout; a panic before /init is booted again (3
-# boots in all), one after /init is not. No kernel, no image: a few seconds.
+# ci/run-vm.sh on a made-up QEMU (no kernel, no image: a few seconds).
+# Panic watch: the fake writes a "Kernel panic" line and hangs, as a guest
+# whose panic dump stalls does; run-vm.sh must stop it REFDEV_PANIC_GRACE s
+# after the line, not at the hard timeout, and boot again a panic before
+# /init (3 boots in all), not one after it. Crash evidence: the fake prints
+# a long sanitizer report and exits 134; infra-failure.txt must hold the
+# kind line and the report's first 200 lines, not the log's tail after them
+# (head's early exit must not count as "no report").
 #   ci/run-vm-selftest.sh        (make unit)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,8 +15,9 @@ trap 'rm -rf "$t"' EXIT
 bad=0
 
 # the fake QEMU: creates its -serial files as QEMU does, the first is the
-# console; FAKE_INIT=1 writes the /init line first
-cat >"$t/qemu" <<'EOF'
+# console; FAKE=panic-after-init writes the /init line before the panic, FAKE=crash
+# prints far more than a pipe holds (grep is still writing when head ends)
+cat >"$t/qemu" <<'EOF2'
 #!/usr/bin/env bash
 console=""
 while [ $# -gt 0 ]; do
@@ -23,38 +27,65 @@ while [ $# -gt 0 ]; do
 	fi
 	shift
 done
+if [ "$FAKE" = crash ]; then
+	for i in $(seq 1 5000); do
+		echo "runtime error: fake report line $i, padded to fill the pipe ........"
+	done
+	echo "the last line of the log"
+	exit 134
+fi
 {
-	[ "${FAKE_INIT:-}" != 1 ] || echo "[init] booted fake at 1.00 s"
+	[ "$FAKE" != panic-after-init ] || echo "[init] booted fake at 1.00 s"
 	echo "Kernel panic - not syncing: fake"
 	echo "panic_print: task dump follows"
 } >>"$console"
 exec sleep 600
-EOF
+EOF2
 chmod +x "$t/qemu"
 mkdir -p "$t/build" "$t/kernel"
 echo "KDIR_0_0=$t/kernel" >"$t/build/kernels.env"
 : >"$t/initramfs"
 
-# check NAME FAKE_INIT BOOTS: run-vm.sh must fail within 30 s with the
-# panic status after BOOTS boots
-check() {
-	local name=$1 init=$2 boots=$3 rc=0 t0=$SECONDS out=$t/out-$1 n
-	FAKE_INIT=$init BUILD_DIR=$t/build REFDEV_QEMU=$t/qemu REFDEV_ACCEL=tcg \
+# run NAME: run-vm.sh on the fake QEMU FAKE=NAME into $t/out-NAME; sets rc,
+# secs (its wall time) and out
+run() {
+	local t0=$SECONDS
+	out=$t/out-$1 rc=0
+	FAKE=$1 BUILD_DIR=$t/build REFDEV_QEMU=$t/qemu REFDEV_ACCEL=tcg \
 		REFDEV_PANIC_GRACE=2 bash "$here/run-vm.sh" --kernel 0.0 \
 		--initramfs "$t/initramfs" --scenario fake --out "$out" \
-		--timeout 120 >"$t/$name.log" 2>&1 || rc=$?
-	n=$(($(find "$out" -maxdepth 1 -name 'attempt-*' | wc -l) + 1))
-	if [ "$rc" = 1 ] && [ $((SECONDS - t0)) -lt 30 ] && [ "$n" = "$boots" ] &&
-		grep -q "panicked and its panic dump did not end within 2s" "$out/status" 2>/dev/null; then
-		echo "ok   run-vm-selftest $name"
-	else
-		echo "FAIL run-vm-selftest $name: exit $rc after $((SECONDS - t0)) s, $n boot(s), status: $(cat "$out/status" 2>/dev/null)" >&2
-		sed 's/^/    /' "$t/$name.log" >&2
-		bad=1
-	fi
+		--timeout 120 >"$t/$1.log" 2>&1 || rc=$?
+	secs=$((SECONDS - t0))
 }
 
-check panic-after-init 1 1
-check panic-before-init 0 3
+# verdict NAME OK WHAT: prints the case's line, the log on a failure
+verdict() {
+	if [ "$2" = 0 ]; then
+		echo "ok   run-vm-selftest $1"
+		return
+	fi
+	echo "FAIL run-vm-selftest $1: exit $rc after $secs s, $3" >&2
+	tail -n 20 "$t/$1.log" | sed 's/^/    /' >&2
+	bad=1
+}
+
+# panic NAME BOOTS: run-vm.sh fails within 30 s with the panic status
+# after BOOTS boots
+panic() {
+	local n ok=1
+	run "$1"
+	n=$(($(find "$out" -maxdepth 1 -name 'attempt-*' | wc -l) + 1))
+	[ "$rc" = 1 ] && [ "$secs" -lt 30 ] && [ "$n" = "$2" ] &&
+		grep -q "panicked and its panic dump did not end within 2s" "$out/status" 2>/dev/null && ok=0
+	verdict "$1" "$ok" "$n boot(s), status: $(cat "$out/status" 2>/dev/null)"
+}
+
+panic panic-after-init 1
+panic panic-before-init 3
+run crash
+f=$out/infra-failure.txt ok=1
+[ "$rc" = 1 ] && [ "$(head -n 1 "$f" 2>/dev/null)" = "QEMU crashed (exit 134)" ] &&
+	[ "$(wc -l <"$f")" = 201 ] && ! grep -q "the last line" "$f" && ok=0
+verdict crash "$ok" "$(wc -l <"$f" 2>/dev/null) lines of evidence, its end: $(tail -n 1 "$f" 2>/dev/null)"
 [ "$bad" = 0 ] && echo "run-vm-selftest: all passed"
 exit "$bad"
