@@ -131,14 +131,16 @@ static void stream_seeds(void)
 static uint8_t seq[4096];
 static size_t len;
 
-static void op_cmd(uint8_t opc, uint16_t vf, uint32_t p0, uint64_t p1,
-		   uint64_t p2, uint64_t addr, uint32_t blen)
+/* An admin command (SPEC 1.8), flags REFDEV_AQ_F_*. */
+static void op_cmd(uint8_t opc, uint8_t flags, uint16_t vf, uint32_t p0,
+		   uint64_t p1, uint64_t p2, uint64_t addr, uint32_t blen)
 {
 	uint8_t *c = seq + len + 1;
 
 	seq[len] = 0;
 	memset(c, 0, 64);
 	c[0] = opc;
+	c[1] = flags;
 	refdev_le_put(c + 2, len & 0xffff, 2);
 	refdev_le_put(c + 4, vf, 2);
 	refdev_le_put(c + 8, addr, 8);
@@ -189,21 +191,21 @@ static void aq_seeds(void)
 	uint8_t d[32] = { 0 };
 
 	len = 0;
-	op_cmd(REFDEV_AQ_IDENTIFY, 0, 0, 0, 0, 0x8000, 64);
+	op_cmd(REFDEV_AQ_IDENTIFY, 0, 0, 0, 0, 0, 0x8000, 64);
 	op(4);
-	op_cmd(REFDEV_AQ_VF_QUERY, 1, 0, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_QUERY, 0, 1, 0, 0, 0, 0, 0);
 	op(4);
 	op(7);
 	put("fuzz_aq", "seed-identify-query", seq, len);
 
 	/* migration: suspend, save, load into VF 1, resume */
 	len = 0;
-	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_STATE_SIZE, 0, 0, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 0, 0, 0x10000, 0x4000);
-	op_cmd(REFDEV_AQ_VF_SUSPEND, 1, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x10000, 0x4000);
-	op_cmd(REFDEV_AQ_VF_RESUME, 1, 0, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 0, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_STATE_SIZE, 0, 0, 0, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 0, 0, 0, 0x10000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 1, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_LOAD, 0, 1, 0, 0, 0, 0x10000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_RESUME, 0, 1, 0, 0, 0, 0, 0);
 	op(4);
 	op(7);
 	op(4);
@@ -211,18 +213,18 @@ static void aq_seeds(void)
 
 	/* pre-copy */
 	len = 0;
-	op_cmd(REFDEV_AQ_VF_SAVE, 0, 1, 0, 0, 0x10000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 1, 0, 0, 0x10000, 0x4000);
 	op_vfreg(0, REFDEV_REG_SCRATCH, 5);
-	op_cmd(REFDEV_AQ_VF_SAVE, 0, 2, 0, 0, 0x14000, 0x4000);
-	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 1, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_SAVE, 0, 3, 0, 0, 0x18000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 2, 0, 0, 0x14000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 0, 1, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 0, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 3, 0, 0, 0x18000, 0x4000);
 	op(4);
 	op(7);
-	op_cmd(REFDEV_AQ_VF_SUSPEND, 1, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x10000, 0x4000);
-	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x14000, 0x4000);
-	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x18000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 1, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_LOAD, 0, 1, 0, 0, 0, 0x10000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_LOAD, 0, 1, 0, 0, 0, 0x14000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_LOAD, 0, 1, 0, 0, 0, 0x18000, 0x4000);
 	op(4);
 	put("fuzz_aq", "seed-precopy", seq, len);
 
@@ -231,7 +233,7 @@ static void aq_seeds(void)
 	refdev_le_put(d, 0x20000, 8);
 	refdev_le_put(d + 8, 0x10000, 8);
 	op_mem(0, 0x30000, d);
-	op_cmd(REFDEV_AQ_VF_DIRTY_START, 0, 1, 4096, 0, 0x30000, 16);
+	op_cmd(REFDEV_AQ_VF_DIRTY_START, 0, 0, 1, 4096, 0, 0x30000, 16);
 	op(4);
 	op_desc(0x1000, REFDEV_DMA_OP_FILL, 1, 0x3000, 0x1122334455667788ull, 0x21000);
 	op_desc(0x1020, REFDEV_DMA_OP_COPY, 1, 0x3000, 0x21000, 0x28000);
@@ -240,8 +242,8 @@ static void aq_seeds(void)
 	op_vfreg(0, REFDEV_REG_DMA_CTRL, 3);
 	op_vfreg(0, REFDEV_REG_DMA_TAIL, 2);
 	op(4);
-	op_cmd(REFDEV_AQ_VF_DIRTY_REPORT, 0, 4096, 0x20000, 0x10000, 0x31000, 16);
-	op_cmd(REFDEV_AQ_VF_DIRTY_STOP, 0, 0, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_DIRTY_REPORT, 0, 0, 4096, 0x20000, 0x10000, 0x31000, 16);
+	op_cmd(REFDEV_AQ_VF_DIRTY_STOP, 0, 0, 0, 0, 0, 0, 0);
 	op(4);
 	op(7);
 	put("fuzz_aq", "seed-dma-dirty", seq, len);
@@ -255,16 +257,16 @@ static void aq_seeds(void)
 	op_vfreg(0, REFDEV_REG_DMA_CTRL, 1);
 	op_vfreg(0, REFDEV_REG_DMA_TAIL, 1);
 	op(4);
-	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0, 0, 0x10000, 0x1000);
-	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0x1000, 0, 0x11000, 0x1000);
-	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0x2000, 0, 0x12000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 0, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0, 0, 0, 0x10000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0, 0x1000, 0, 0x11000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0, 0x2000, 0, 0x12000, 0x1000);
 	op(4);
 	op(7);
-	op_cmd(REFDEV_AQ_VF_SUSPEND, 1, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_LOAD_CHUNK, 1, 0, 0, 0, 0x10000, 0x1000);
-	op_cmd(REFDEV_AQ_VF_LOAD_CHUNK, 1, 0, 0x1000, 0, 0x11000, 0x1000);
-	op_cmd(REFDEV_AQ_VF_LOAD_CHUNK, 1, REFDEV_LOAD_F_COMMIT, 0x2000, 0,
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 1, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_LOAD_CHUNK, 0, 1, 0, 0, 0, 0x10000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_LOAD_CHUNK, 0, 1, 0, 0x1000, 0, 0x11000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_LOAD_CHUNK, 0, 1, REFDEV_LOAD_F_COMMIT, 0x2000, 0,
 	       0x12000, 32 + 72 + 8 + 4096 + 8 + 4096 - 0x2000);
 	op(4);
 	op(7);
@@ -272,16 +274,16 @@ static void aq_seeds(void)
 
 	/* faults: late, fail, no completion, corrupt save, FLR fail */
 	len = 0;
-	op_cmd(REFDEV_AQ_FAULT_INJECT, 0xffff, REFDEV_FAULT_LATE, 1, 100, 0, 0);
-	op_cmd(REFDEV_AQ_VF_QUERY, 0, 0, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_FAULT_INJECT, 0, 0xffff, REFDEV_FAULT_LATE, 1, 100, 0, 0);
+	op_cmd(REFDEV_AQ_VF_QUERY, 0, 0, 0, 0, 0, 0, 0);
 	op(4);
 	seq[len++] = 5;
 	refdev_le_put(seq + len, 200, 2);
 	len += 2;
-	op_cmd(REFDEV_AQ_FAULT_INJECT, 0xffff, REFDEV_FAULT_FAIL_STATUS, 1, 0, 0, 0);
-	op_cmd(REFDEV_AQ_FAULT_INJECT, 0xffff, REFDEV_FAULT_NO_COMPLETION, 1, 0, 0, 0);
-	op_cmd(REFDEV_AQ_FAULT_INJECT, 0, REFDEV_FAULT_FLR_FAIL, 1, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_RESET, 0, 0, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_FAULT_INJECT, 0, 0xffff, REFDEV_FAULT_FAIL_STATUS, 1, 0, 0, 0);
+	op_cmd(REFDEV_AQ_FAULT_INJECT, 0, 0xffff, REFDEV_FAULT_NO_COMPLETION, 1, 0, 0, 0);
+	op_cmd(REFDEV_AQ_FAULT_INJECT, 0, 0, REFDEV_FAULT_FLR_FAIL, 1, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_RESET, 0, 0, 0, 0, 0, 0, 0);
 	op(4);
 	op(7);
 	seq[len++] = 6;
@@ -294,15 +296,14 @@ static void aq_seeds(void)
 	len = 0;
 	op(6);
 	op(0x80);
-	op_cmd(REFDEV_AQ_NOP, 0, 0, 0, 0, 0, 0);
-	seq[len - 63] = REFDEV_AQ_F_POLL;
-	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0, 0, 0x10000, 0x1000);
-	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 0, 0, 0x14000, 0x4000);
-	op_cmd(REFDEV_AQ_VF_SUSPEND, 1, 2, 0, 0, 0, 0);
-	op_cmd(REFDEV_AQ_VF_LOAD, 1, 0, 0, 0, 0x14000, 0x4000);
+	op_cmd(REFDEV_AQ_NOP, REFDEV_AQ_F_POLL, 0, 0, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 0, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_SAVE_CHUNK, 0, 0, 0, 0, 0, 0x10000, 0x1000);
+	op_cmd(REFDEV_AQ_VF_SAVE, 0, 0, 0, 0, 0, 0x14000, 0x4000);
+	op_cmd(REFDEV_AQ_VF_SUSPEND, 0, 1, 2, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_LOAD, 0, 1, 0, 0, 0, 0x14000, 0x4000);
 	op(7);
-	op_cmd(REFDEV_AQ_VF_RESUME, 1, 0, 0, 0, 0, 0);
+	op_cmd(REFDEV_AQ_VF_RESUME, 0, 1, 0, 0, 0, 0, 0);
 	op(4);
 	put("fuzz_aq", "seed-sync", seq, len);
 }
