@@ -52,6 +52,23 @@ BAD_KERNEL_RE='(^|[] ])(Oops|BUG:|WARNING:|Kernel panic|general protection fault
 # ...and those of a guest that froze (an infrastructure failure, SPEC.md 2.6)
 # shellcheck disable=SC2034
 FREEZE_RE='(soft lockup - CPU#|blocked for more than [0-9]+ seconds|rcu: INFO: .*detected stalls|self-detected stall on CPU|Kernel panic - not syncing: (softlockup|hung_task|RCU Stall))'
+# A frame of the code under test in a kernel stack, "fn+0x1c/0x60 [module]":
+# the reference drivers (driver-under-test/), mutated or not.
+DUT_FRAME_RE='[[:alnum:]_.]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[(refdev_core|refdev_vfio_pci)\]'
+
+# freeze_in_dut CONSOLE: the first frame of the code under test in the
+# stacks of CONSOLE's freeze reports (each hung task's, the locked CPU's:
+# from its report line to its "</TASK>"; not the other CPUs' NMI backtraces
+# nor panic_print's task list, where any sleeping task shows), or nothing.
+# A freeze there is a bug of the product, the running test's FAIL, not an
+# infrastructure failure (SPEC.md 2.6).
+freeze_in_dut() {
+	awk -v re="$FREEZE_RE" '
+		/Kernel panic - not syncing/ { exit }
+		$0 ~ re { on = 1; n = 0 }
+		on { print; if (/<\/TASK>/ || ++n > 200) on = 0 }' "$1" 2>/dev/null |
+		grep -Eo -m 1 "$DUT_FRAME_RE" | head -n 1
+}
 
 # qemu_bin: the qemu-system-x86_64 with refdev for $QEMU_VERSION (7.2 if
 # unset; ci/build-qemu.sh builds it). 7.2 keeps its historical path.

@@ -232,9 +232,9 @@ boot() {
 
 # judge_item BOOTDIR TAG: "killed TESTS" | "survived" | "error WHY" |
 # "missing" (never began) | "died [REPORT]" (began, no TAP: the guest died;
-# REPORT: the kernel's report unless it is a freeze)
+# REPORT: the kernel's report unless it is a freeze outside our drivers)
 judge_item() {
-	local d=$1 tag=$2 tap=$1/mutant-$2.tap failed probs seg
+	local d=$1 tag=$2 tap=$1/mutant-$2.tap failed probs seg culprit
 	seg=$(segment "$d/console.log" "$tag")
 	# the report's headline, not the register dump of its backtrace
 	probs=$(grep -E "$BAD_KERNEL_RE" <<<"$seg" | grep -v 'RIP: ' | sed 's/^\[ *[0-9.]*\] //' |
@@ -244,7 +244,9 @@ judge_item() {
 		if ! grep -qF "[mutant] begin $tag" "$d/console.log" 2>/dev/null; then
 			echo "missing"
 		elif grep -Eq "$FREEZE_RE" <<<"$seg"; then
-			echo "died"
+			# a freeze in our drivers is the mutant's doing, a kill
+			culprit=$(freeze_in_dut <(printf '%s\n' "$seg") || true)
+			echo "died${culprit:+ $probs froze in $culprit}"
 		else
 			echo "died $probs"
 		fi

@@ -25,10 +25,14 @@
 # Infrastructure failures (SPEC.md 2.6) are told apart from verdicts on the
 # code under test: a guest that froze (soft lockup, hung task, RCU stall:
 # each panics the guest with every CPU's and task's stack on the console,
-# so the backtrace is kept; or no end before the timeout) and a QEMU that
-# crashed (a signal, or an ASan/UBSan report) write DIR/infra-failure.txt
-# (first line: the kind, then the evidence) besides DIR/status, and the
-# harness reports them as INFRA, not FAIL.
+# so the backtrace is kept in DIR/freeze.txt; or no end before the timeout)
+# and a QEMU that crashed (a signal, or an ASan/UBSan report) write
+# DIR/infra-failure.txt (first line: the kind, then the evidence) besides
+# DIR/status, and the harness reports them as INFRA, not FAIL. A freeze
+# whose own stack (the hung task's, the locked CPU's) is in a frame of the
+# code under test (refdev_core, refdev_vfio_pci: lib.sh freeze_in_dut) is
+# the product's bug: no infra-failure.txt, the status names the frame and
+# the harness fails the test that was running.
 # REFDEV_QEMU=asan runs the ASan/UBSan build (ci/build-qemu.sh --asan),
 # REFDEV_QEMU=PATH any other binary (e.g. a hw-model mutant's).
 set -euo pipefail
@@ -220,11 +224,20 @@ classify_infra() {
 			tail -n 60 "$out/console.log"
 		} >"$f"
 	elif grep -Eq "$FREEZE_RE" "$out/console.log" 2>/dev/null; then
-		infra="guest froze: $(grep -Eo "$FREEZE_RE" "$out/console.log" | head -n 1)"
+		local what culprit
+		what=$(grep -Eo "$FREEZE_RE" "$out/console.log" | head -n 1)
+		culprit=$(freeze_in_dut "$out/console.log" || true)
 		{
-			echo "$infra"
+			echo "guest froze: $what${culprit:+ in $culprit}"
 			grep -E -B 5 -A 400 "$FREEZE_RE" "$out/console.log" | head -n 2000
-		} >"$f"
+		} >"$out/freeze.txt"
+		if [ -n "$culprit" ]; then
+			# the code under test hung: the product's bug, a FAIL
+			status="guest froze in the code under test: $what in $culprit (backtrace: freeze.txt)"
+		else
+			infra="guest froze: $what"
+			cp "$out/freeze.txt" "$f"
+		fi
 	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		infra="guest froze: no end within ${timeout_s}s and no lockup report"
 		{

@@ -10,7 +10,8 @@
 # SOAK_QEMU picks the QEMU (REFDEV_QEMU of ci/run-vm.sh; default asan, the
 # build of ci/build-qemu.sh --asan). Each run is OUT_DIR/rN/<kernel>-<scenario>/;
 # each is counted as ok, a test failure, a freeze or a QEMU crash (ci/run-vm.sh's
-# infra-failure.txt). OUT_DIR/soak-summary.txt ends with the figures line:
+# infra-failure.txt; a freeze in the code under test, freeze.txt without
+# it, is a test's FAIL and counts as a freeze here too). OUT_DIR/soak-summary.txt ends with the figures line:
 #   soak: N runs (...): N ok, N test failures, N freezes, N QEMU crashes
 # Exit 0 only when every run was ok and each left its folder.
 set -uo pipefail
@@ -49,7 +50,9 @@ verdict() {
 	"QEMU crashed"*) echo qemu-crash ;;
 	"guest froze"*) echo freeze ;;
 	?*) echo infra ;;
-	*) if tail -n 1 "$1/harness.txt" 2>/dev/null | grep -q ' 0 failed, '; then echo ok; else echo test-failure; fi ;;
+	*) if [ -f "$1/freeze.txt" ]; then	# froze in the code under test
+		echo freeze
+	elif tail -n 1 "$1/harness.txt" 2>/dev/null | grep -q ' 0 failed, '; then echo ok; else echo test-failure; fi ;;
 	esac
 }
 

@@ -25,6 +25,11 @@
 # "INFRA <run> run: <kind>" with the start of its evidence, not as a FAIL:
 # its missing plan or results become not-run lines. The closing line then
 # adds ", N infrastructure failures".
+# A guest that froze in the code under test (ci/run-vm.sh's status "guest
+# froze in the code under test: ...": the hung task's or locked CPU's stack
+# is in a frame of our drivers) is the product's bug: the test that was
+# running (DIR/tests.txt names it) is a FAIL, the rest not-run, and the run
+# itself one more FAIL with the frame.
 # Exit status: 0 when nothing failed, 1 when a test or check failed, 3 when
 # only infrastructure failed.
 set -uo pipefail
@@ -74,12 +79,23 @@ judge_tap() {
 			if (fail == 0) problem = "Bail out! " bail
 		}
 		else if (n != plan) problem = sprintf("plan says %d tests, %d ran", plan, n)
-		printf "COUNTS %d %d %d %d %s\n", pass, fail, skip, notrun, problem
+		printf "COUNTS %d %d %d %d %d %s\n", pass, fail, skip, notrun, n, problem
 	}' "$2"
 }
 
+# ci/run-vm.sh's status of a guest that froze in the code under test
+DUT_FROZE="guest froze in the code under test"
+
+# running_test DIR N: the test after the stream's N results, by the run's
+# list of its tests in order (DIR/tests.txt, sent by the guest's init)
+running_test() {
+	local name
+	name=$(sed -n "$(($2 + 1))s/ .*//p" "$1/tests.txt" 2>/dev/null)
+	echo "${name:-test $(($2 + 1))}"
+}
+
 judge_run() {
-	local dir=$1 label status pass=0 fail=0 skip=0 notrun=0 problem="" counts infra=""
+	local dir=$1 label status pass=0 fail=0 skip=0 notrun=0 ran=0 problem="" counts infra=""
 	label=$(cat "$dir/label" 2>/dev/null || basename "$dir")
 	status=$(cat "$dir/status" 2>/dev/null || echo "no status (runner did not finish)")
 	[ -f "$dir/infra-failure.txt" ] && infra=$(head -n 1 "$dir/infra-failure.txt")
@@ -87,12 +103,16 @@ judge_run() {
 		judge_tap "$label" "$dir/tap.log" >"$tmp"
 		grep -v '^COUNTS ' "$tmp"
 		counts=$(grep '^COUNTS ' "$tmp")
-		read -r _ pass fail skip notrun problem <<<"$counts"
+		read -r _ pass fail skip notrun ran problem <<<"$counts"
 	else
 		problem="no tap.log"
 	fi
 	if [ -n "$problem" ] && [ -n "$infra" ]; then
 		echo "not-run $label rest of the stream: $problem (infrastructure failure)"
+	elif [ -n "$problem" ] && [[ $status == "$DUT_FROZE"* ]]; then
+		echo "FAIL $label $(running_test "$dir" "$ran") (the guest froze in it: ${status#"$DUT_FROZE": })"
+		echo "not-run $label rest of the stream: $problem (the guest froze)"
+		fail=$((fail + 1))
 	elif [ -n "$problem" ]; then
 		echo "FAIL $label TAP stream: $problem"
 		fail=$((fail + 1))
