@@ -69,6 +69,9 @@ asan) qemu=$BUILD_DIR/qemu-system-x86_64-asan ;;
 *) qemu=$REFDEV_QEMU ;;
 esac
 [ -x "$qemu" ] || die "no $qemu (${QEMU_VERSION:+QEMU_VERSION=$QEMU_VERSION }ci/build-qemu.sh${REFDEV_QEMU:+ --asan})"
+# the soak's point is the sanitizer: never a plain build under its name
+[ "${REFDEV_QEMU:-}" != asan ] || grep -q __asan_init "$qemu" ||
+	die "$qemu has no ASan runtime (ci/build-qemu.sh --asan)"
 # ASan/UBSan builds: stop at the first report with its stack (exit 139
 # stays a crash: abort_on_error), no leak report at exit (QEMU's own).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=0:print_summary=1}
