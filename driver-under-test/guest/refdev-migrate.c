@@ -62,8 +62,6 @@
 #define MIG_MAX		(4u << 20)
 #define RUN_BITS	(REFDEV_DMA_STATUS_BUSY | REFDEV_DMA_STATUS_PAUSED)
 
-static bool verbose;
-
 /* ---- TAP ------------------------------------------------------------------ */
 
 static const char *const tests[] = {
@@ -1035,24 +1033,17 @@ static int run(struct ctx *c)
 int main(int argc, char **argv)
 {
 	struct ctx c = { .a.dev.fd = -1, .b.dev.fd = -1 };
-	int argi = 1;
 
-	if (argi < argc && !strcmp(argv[argi], "-v")) {
-		verbose = true;
-		argi++;
-	}
-	if (argc - argi != 2) {
-		fprintf(stderr, "usage: %s [-v] <bdf-A> <bdf-B>\n", argv[0]);
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s <bdf-A> <bdf-B>\n", argv[0]);
 		return 2;
 	}
-	c.a.bdf = argv[argi];
-	c.b.bdf = argv[argi + 1];
+	c.a.bdf = argv[1];
+	c.b.bdf = argv[2];
 
 	tap_header(stdout, NTESTS);
 	diag("refdev-migrate: A=%s B=%s", c.a.bdf, c.b.bdf);
 	run(&c);
 	tap_finish("not reached");
-	if (verbose)
-		diag("%d failed", failures);
 	return failures ? 1 : 0;
 }
