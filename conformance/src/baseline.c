@@ -244,7 +244,7 @@ size_t baseline_regressions(const struct baseline_diff *d, size_t n)
 	return r;
 }
 
-const char *baseline_change_name(enum baseline_change c)
+static const char *baseline_change_name(enum baseline_change c)
 {
 	switch (c) {
 	case BL_SAME:

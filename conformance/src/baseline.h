@@ -72,7 +72,6 @@ size_t baseline_compare(const struct baseline *b, const struct req_verdict *v, s
 			bool all, struct baseline_diff *out);
 /* Regressions (BL_REGRESSED, BL_REMOVED) among d[0..n). */
 size_t baseline_regressions(const struct baseline_diff *d, size_t n);
-const char *baseline_change_name(enum baseline_change c);
 
 /* The comparison as TAP diagnostics ("# baseline: ..."). */
 void baseline_tap(FILE *f, const struct baseline *b, const struct baseline_diff *d, size_t n);

@@ -29,19 +29,10 @@ static const char *const names[MIG_NSTATES] = {
 	"ERROR", "STOP", "RUNNING", "STOP_COPY", "RESUMING", "RUNNING_P2P",
 	"PRE_COPY", "PRE_COPY_P2P",
 };
-static const char *const slugs[MIG_NSTATES] = {
-	"error", "stop", "running", "stop-copy", "resuming", "running-p2p",
-	"pre-copy", "pre-copy-p2p",
-};
 
 const char *mig_state_name(uint32_t s)
 {
 	return s < MIG_NSTATES ? names[s] : "?";
-}
-
-const char *mig_state_slug(uint32_t s)
-{
-	return s < MIG_NSTATES ? slugs[s] : "bogus";
 }
 
 /* [cur][target] = next step (vfio_from_fsm_table) */

@@ -18,7 +18,6 @@
 #define MIG_MAX_PATH	8
 
 const char *mig_state_name(uint32_t s);	/* "STOP", ...; "?" out of range */
-const char *mig_state_slug(uint32_t s);	/* "stop", "stop-copy", ... */
 
 /* Whether a device with these flags supports state s (ERROR: never settable). */
 bool mig_state_supported(uint32_t s, uint64_t flags);

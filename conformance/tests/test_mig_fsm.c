@@ -116,7 +116,6 @@ static void test_names(void **state)
 {
 	(void)state;
 	assert_string_equal(mig_state_name(SC), "STOP_COPY");
-	assert_string_equal(mig_state_slug(PP), "pre-copy-p2p");
 	assert_string_equal(mig_state_name(99), "?");
 }
 
