@@ -156,6 +156,32 @@ static void as_vfio_dev(struct ifd *f, struct vfio_dev *d)
 			 "REGION_INFO(config) through the cdev");
 }
 
+static void *anon_map(size_t len)
+{
+	void *va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	conform_check(va != MAP_FAILED, "mmap %zu bytes: %s", len, strerror(errno));
+	return va;
+}
+
+/* A 4 KiB copy by the personality's DMA engine through IOAS mappings of its
+ * ring and a buffer; @how names the path in the messages, @why ends the
+ * one of a wrong destination. */
+static void ioas_dma_check(struct ifd *f, struct pers_dev *p, const char *how,
+			   const char *why)
+{
+	struct dma_buf ring = { .va = anon_map(0x1000), .iova = RING_IOVA, .len = 0x1000 };
+	uint8_t *m = anon_map(0x2000);
+
+	conform_check_rc(ioas_map(f, ring.va, RING_IOVA, 0x1000), "IOMMU_IOAS_MAP ring");
+	conform_check_rc(ioas_map(f, m, BUF_IOVA, 0x2000), "IOMMU_IOAS_MAP buffer");
+	memset(m, 0xc3, 0x1000);
+	conform_check(!p->ops->do_dma(p, &ring, BUF_IOVA, BUF_IOVA + 0x1000, 0x1000, 5000),
+		      "DMA copy %s: %s", how, p->why);
+	conform_check(!memcmp(m, m + 0x1000, 0x1000), "DMA destination differs from the source "
+		      "%s%s", how, why);
+}
+
 static void test_bind_attach(void **state)
 {
 	struct vfio_dev d;
@@ -320,32 +346,15 @@ static void test_hot_reset_info_devid(void **state)
 
 static void test_dma(void **state)
 {
-	struct dma_buf ring = { 0 }, buf = { 0 };
 	struct vfio_dev d;
 	struct pers_dev p;
 	struct ifd f;
-	uint8_t *m;
 
 	(void)state;
 	ready(&f);
 	as_vfio_dev(&f, &d);
 	need_dma(&d, &p);
-	ring.va = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	buf.va = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	conform_check(ring.va != MAP_FAILED && buf.va != MAP_FAILED, "mmap");
-	memset(ring.va, 0, 0x1000);
-	ring.iova = RING_IOVA;
-	ring.len = 0x1000;
-	buf.iova = BUF_IOVA;
-	buf.len = 0x2000;
-	conform_check_rc(ioas_map(&f, ring.va, RING_IOVA, 0x1000), "IOMMU_IOAS_MAP ring");
-	conform_check_rc(ioas_map(&f, buf.va, BUF_IOVA, 0x2000), "IOMMU_IOAS_MAP buffer");
-	m = buf.va;
-	memset(m, 0xc3, 0x1000);
-	memset(m + 0x1000, 0, 0x1000);
-	conform_check(!p.ops->do_dma(&p, &ring, BUF_IOVA, BUF_IOVA + 0x1000, 0x1000, 5000),
-		      "DMA copy through an IOAS mapping: %s", p.why);
-	conform_check(!memcmp(m, m + 0x1000, 0x1000), "DMA destination differs from the source");
+	ioas_dma_check(&f, &p, "through an IOAS mapping", "");
 	ifd_close(&f);
 }
 
@@ -458,11 +467,10 @@ static void test_pasid_attach(void **state)
 
 static void test_pasid_detach(void **state)
 {
-	struct dma_buf ring = { 0 }, buf = { 0 };
 	struct vfio_dev d;
 	struct pers_dev p;
 	struct ifd f;
-	uint8_t *m;
+	char how[64];
 	int rc;
 
 	(void)state;
@@ -472,22 +480,9 @@ static void test_pasid_detach(void **state)
 	rc = detach_pasid(&f, 1);
 	print_message("DETACH_PASID of PASID 1 (never attached): %s\n", errname(rc));
 	need_dma(&d, &p);
-	ring.va = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	buf.va = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	conform_check(ring.va != MAP_FAILED && buf.va != MAP_FAILED, "mmap");
-	memset(ring.va, 0, 0x1000);
-	ring = (struct dma_buf){ .va = ring.va, .iova = RING_IOVA, .len = 0x1000 };
-	conform_check_rc(ioas_map(&f, ring.va, RING_IOVA, 0x1000), "IOMMU_IOAS_MAP ring");
-	conform_check_rc(ioas_map(&f, buf.va, BUF_IOVA, 0x2000), "IOMMU_IOAS_MAP buffer");
-	m = buf.va;
-	memset(m, 0x5a, 0x1000);
-	memset(m + 0x1000, 0, 0x1000);
-	conform_check(!p.ops->do_dma(&p, &ring, BUF_IOVA, BUF_IOVA + 0x1000, 0x1000, 5000),
-		      "DMA through the IOAS after DETACH_PASID (%s): %s", errname(rc), p.why);
-	conform_check(!memcmp(m, m + 0x1000, 0x1000), "DMA destination differs from the source "
-		      "after DETACH_PASID (%s): the device's own attachment was removed"
-		      VFIO_H("Remove the association of the device or a pasid of the device"),
-		      errname(rc));
+	snprintf(how, sizeof(how), "through the IOAS after DETACH_PASID (%s)", errname(rc));
+	ioas_dma_check(&f, &p, how, ": the device's own attachment was removed"
+		       VFIO_H("Remove the association of the device or a pasid of the device"));
 	ifd_close(&f);
 }
 
@@ -511,14 +506,6 @@ static void ioas_unmap_expect(struct ifd *f, uint64_t iova, uint64_t len, uint64
 		      "bytes, expected 0x%llx", (unsigned long long)iova,
 		      (unsigned long long)len, (unsigned long long)got,
 		      (unsigned long long)want);
-}
-
-static void *anon_map(size_t len)
-{
-	void *va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	conform_check(va != MAP_FAILED, "mmap %zu bytes: %s", len, strerror(errno));
-	return va;
 }
 
 static void test_ioas_map_unmap(void **state)
