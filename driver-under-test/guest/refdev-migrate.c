@@ -980,59 +980,48 @@ static void stop_logging(struct ctx *c)
 		  rb ? strerror(-rb) : "ok");
 }
 
-static int run(struct ctx *c)
+/* The checks in order; the reason the rest are skipped, or NULL. */
+static const char *run(struct ctx *c)
 {
 	char err[VFIO_ERR_LEN] = "";
 
 	if (__vfio_container_init(&container, err, sizeof(err))) {
 		diag("%s", err);
-		tap_finish("no usable /dev/vfio/vfio container");
-		return 1;
+		return "no usable /dev/vfio/vfio container";
 	}
-	if (open_device(&c->a) || open_device(&c->b) || setup_dma()) {
-		tap_finish("VFIO setup failed (see diagnostics)");
-		return 1;
-	}
+	if (open_device(&c->a) || open_device(&c->b) || setup_dma())
+		return "VFIO setup failed (see diagnostics)";
 	c->data.buf = malloc(MIG_MAX);
 	c->saving_fd = -1;
-	if (!c->data.buf || !check_flags(c)) {
-		tap_finish("no migration support on A");
-		return 1;
-	}
+	if (!c->data.buf || !check_flags(c))
+		return "no migration support on A";
 	start_logging(c);
-	if (!source_workload(c)) {
-		tap_finish("the DMA engine of A does not work");
-		return 1;
-	}
+	if (!source_workload(c))
+		return "the DMA engine of A does not work";
 	report_source(c);
 	dirty_device_state(c);
 	precopy_phase(c);
-	if (!quiesce_source(c)) {
-		tap_finish("could not quiesce A");
-		return 1;
-	}
+	if (!quiesce_source(c))
+		return "could not quiesce A";
 	stop_copy(c);
 	reset_source(c);
-	if (set_state(&c->b, VFIO_DEVICE_STATE_STOP, NULL)) {
-		tap_finish("B does not stop");
-		return 1;
-	}
+	if (set_state(&c->b, VFIO_DEVICE_STATE_STOP, NULL))
+		return "B does not stop";
 	resume_corrupt(c);
-	if (!resume_target(c)) {
-		tap_finish("resume on B failed");
-		return 1;
-	}
+	if (!resume_target(c))
+		return "resume on B failed";
 	compare_target(c);
 	run_target(c);
 	stop_logging(c);
 	wr32(&c->b, REFDEV_REG_DMA_CTRL, 0);
 	__vfio_dev_reset(c->b.dev.fd);
-	return 0;
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
 	struct ctx c = { .a.dev.fd = -1, .b.dev.fd = -1 };
+	const char *why;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s <bdf-A> <bdf-B>\n", argv[0]);
@@ -1043,7 +1032,7 @@ int main(int argc, char **argv)
 
 	tap_header(stdout, NTESTS);
 	diag("refdev-migrate: A=%s B=%s", c.a.bdf, c.b.bdf);
-	run(&c);
-	tap_finish("not reached");
+	why = run(&c);
+	tap_finish(why ? why : "not reached");
 	return failures ? 1 : 0;
 }
