@@ -6,7 +6,10 @@
 # /init (3 boots in all), not one after it. Crash evidence: the fake prints
 # a long sanitizer report and exits 134; infra-failure.txt must hold the
 # kind line and the report's first 200 lines, not the log's tail after them
-# (head's early exit must not count as "no report").
+# (head's early exit must not count as "no report"). NMI at the timeout:
+# the fake boots and then says nothing, as a frozen guest; run-vm.sh must
+# send "info registers -a" and "nmi" on the monitor at --timeout and keep
+# the registers and the panic the NMI causes as the freeze's evidence.
 #   ci/run-vm-selftest.sh        (make unit)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,14 +22,31 @@ bad=0
 # prints far more than a pipe holds (grep is still writing when head ends)
 cat >"$t/qemu" <<'EOF2'
 #!/usr/bin/env bash
-console=""
+console="" monitor=""
 while [ $# -gt 0 ]; do
 	if [ "$1" = -serial ]; then
 		: >"${2#file:}"
 		[ -n "$console" ] || console=${2#file:}
 	fi
+	case "$1" in pipe,id=mon0,path=*) monitor=${1#*path=} ;; esac
 	shift
 done
+if [ "$FAKE" = freeze ]; then
+	echo "[init] booted fake at 1.00 s" >>"$console"
+	while read -r cmd; do
+		case "$cmd" in
+		"info registers -a") printf 'CPU#0\nRIP=ffffffff81234567 RFL=00000246\n' >"$monitor.out" ;;
+		nmi)
+			{
+				echo "Uhhuh. NMI received for unknown reason 00 on CPU 0."
+				echo "Kernel panic - not syncing: NMI: Not continuing"
+				echo " fake_stuck_function+0x10/0x20"
+			} >>"$console"
+			exit 0 ;;
+		esac
+	done <"$monitor.in"
+	exit 1
+fi
 if [ "$FAKE" = crash ]; then
 	for i in $(seq 1 5000); do
 		echo "runtime error: fake report line $i, padded to fill the pipe ........"
@@ -46,15 +66,15 @@ mkdir -p "$t/build" "$t/kernel"
 echo "KDIR_0_0=$t/kernel" >"$t/build/kernels.env"
 : >"$t/initramfs"
 
-# run NAME: run-vm.sh on the fake QEMU FAKE=NAME into $t/out-NAME; sets rc,
-# secs (its wall time) and out
+# run NAME [TIMEOUT]: run-vm.sh on the fake QEMU FAKE=NAME into $t/out-NAME;
+# sets rc, secs (its wall time) and out
 run() {
 	local t0=$SECONDS
 	out=$t/out-$1 rc=0
 	FAKE=$1 BUILD_DIR=$t/build REFDEV_QEMU=$t/qemu REFDEV_ACCEL=tcg \
 		REFDEV_PANIC_GRACE=2 bash "$here/run-vm.sh" --kernel 0.0 \
 		--initramfs "$t/initramfs" --scenario fake --out "$out" \
-		--timeout 120 >"$t/$1.log" 2>&1 || rc=$?
+		--timeout "${2:-120}" >"$t/$1.log" 2>&1 || rc=$?
 	secs=$((SECONDS - t0))
 }
 
@@ -87,5 +107,11 @@ f=$out/infra-failure.txt ok=1
 [ "$rc" = 1 ] && [ "$(head -n 1 "$f" 2>/dev/null)" = "QEMU crashed (exit 134)" ] &&
 	[ "$(wc -l <"$f")" = 201 ] && ! grep -q "the last line" "$f" && ok=0
 verdict crash "$ok" "$(wc -l <"$f" 2>/dev/null) lines of evidence, its end: $(tail -n 1 "$f" 2>/dev/null)"
+run freeze 4
+f=$out/infra-failure.txt ok=1
+[ "$rc" = 1 ] && [ "$secs" -lt 20 ] &&
+	[ "$(head -n 1 "$f" 2>/dev/null)" = "guest froze: no end within 4s and no lockup report (NMI sent)" ] &&
+	grep -q "^RIP=ffffffff81234567" "$f" && grep -q "fake_stuck_function" "$f" && ok=0
+verdict freeze "$ok" "status: $(cat "$out/status" 2>/dev/null), evidence: $(head -c 300 "$f" 2>/dev/null)"
 [ "$bad" = 0 ] && echo "run-vm-selftest: all passed"
 exit "$bad"

@@ -87,9 +87,11 @@ select_accel() {
 # A freeze ends the guest at once with its stacks instead of at the hard
 # timeout with none: soft lockups and hung tasks (Debian: 120 s) panic after
 # a backtrace of every CPU, an RCU stall panics after its own report, and
-# the panic prints every task (panic_print=1); oops=panic, panic=-1 and
-# -no-reboot then end QEMU.
-FREEZE_APPEND="softlockup_panic=1 softlockup_all_cpu_backtrace=1 hung_task_panic=1 sysctl.kernel.hung_task_all_cpu_backtrace=1 sysctl.kernel.panic_on_rcu_stall=1 panic_print=0x1"
+# the panic prints every task and, on lockdep kernels, every held lock
+# (panic_print=0x9); oops=panic, panic=-1 and -no-reboot then end QEMU.
+# A guest that froze without any of these reports gets an NMI at the
+# timeout (send_nmi), and unknown_nmi_panic makes that a panic as well.
+FREEZE_APPEND="unknown_nmi_panic softlockup_panic=1 softlockup_all_cpu_backtrace=1 hung_task_panic=1 sysctl.kernel.hung_task_all_cpu_backtrace=1 sysctl.kernel.panic_on_rcu_stall=1 panic_print=0x9"
 QEMU_CRASH_RE='(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: (Address|Undefined)|Segmentation fault|core dumped)'
 
 # no_timer_check: Linux's boot-time check that the timer interrupt arrives
@@ -107,6 +109,7 @@ qemu_args() {
 		-serial "file:$out/console.log" \
 		-serial "file:$out/tap.log" \
 		-serial "file:$out/files.log" \
+		-chardev "pipe,id=mon0,path=$out/monitor" -mon chardev=mon0 \
 		-device intel-iommu,intremap=on \
 		"${extra_args[@]}" \
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
@@ -156,6 +159,14 @@ TIMER_BROKEN_RE="timer wakeup didn't happen"
 PANIC_RE="Kernel panic - not syncing"
 PANIC_GRACE=${REFDEV_PANIC_GRACE:-60}
 
+# A guest still running at the timeout is sent an NMI through QEMU's
+# monitor (on the FIFOs DIR/monitor.in and .out) and given NMI_GRACE more
+# seconds: unknown_nmi_panic turns it into a panic that prints the stack
+# the CPU was interrupted in, every task's stack and held locks, where the
+# timeout alone left nothing to read. Every vCPU's registers (QEMU's info
+# registers) go into DIR/registers.txt first.
+NMI_GRACE=${REFDEV_NMI_GRACE:-60}
+
 # Under TCG on a loaded host the kernel sometimes stops for good in early
 # boot ("tsc: Unable to calibrate against PIT", then nothing; seen on the
 # source-built 7.3, where no lockup detector runs that early). The slowest
@@ -165,13 +176,30 @@ PANIC_GRACE=${REFDEV_PANIC_GRACE:-60}
 INIT_RE="\[init\] booted "
 BOOT_GRACE=${REFDEV_BOOT_GRACE:-300}
 
+# send_nmi: the registers of every vCPU into $out/registers.txt, then the
+# NMI. The FIFO is opened read-write: QEMU holds it too, so neither open
+# blocks, even if QEMU has just ended.
+send_nmi() {
+	{
+		echo "info registers -a"
+		sleep 2
+		echo nmi
+	} 1<>"$out/monitor.in"
+	timeout 3 cat "$out/monitor.out" >"$out/registers.txt" 2>/dev/null || true
+}
+
 # watch_timer PID: wait for PID; stop it early when the console shows a
 # broken guest timer (sets timer_broken), a panic that does not end
-# (sets panic_stuck) or no /init within BOOT_GRACE s (sets boot_stuck).
+# (sets panic_stuck) or no /init within BOOT_GRACE s (sets boot_stuck); at
+# the timeout, NMI it (sets nmi_sent) unless it panicked already.
 watch_timer() {
 	local pid=$1 panic_at="" t0=$SECONDS init_seen=""
-	timer_broken="" panic_stuck="" boot_stuck=""
+	timer_broken="" panic_stuck="" boot_stuck="" nmi_sent=""
 	while kill -0 "$pid" 2>/dev/null; do
+		if [ -z "$nmi_sent$panic_at" ] && [ $((SECONDS - t0)) -ge "$timeout_s" ]; then
+			nmi_sent=1
+			send_nmi
+		fi
 		if [ -z "$init_seen" ] && grep -q "$INIT_RE" "$out/console.log" 2>/dev/null; then
 			init_seen=1
 		fi
@@ -241,6 +269,18 @@ classify_infra() {
 			infra="guest froze: $what"
 			cp "$out/freeze.txt" "$f"
 		fi
+	elif [ -n "$nmi_sent" ]; then
+		infra="guest froze: no end within ${timeout_s}s and no lockup report (NMI sent)"
+		{
+			echo "$infra"
+			grep -E '^(CPU#|RIP=)' "$out/registers.txt" 2>/dev/null || true
+			if grep -q "$PANIC_RE" "$out/console.log" 2>/dev/null; then
+				grep -E -B 5 -A 2000 "NMI received|$PANIC_RE" "$out/console.log" | head -n 3000
+			else
+				tail -n 60 "$out/console.log"
+			fi
+		} >"$out/freeze.txt"
+		cp "$out/freeze.txt" "$f"
 	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		infra="guest froze: no end within ${timeout_s}s and no lockup report"
 		{
@@ -256,10 +296,11 @@ classify_infra() {
 boot_once() {
 	local accel=$1 rc=0
 	status=ok
-	rm -f "$out"/*.log "$out"/*.txt "$out"/*.xml "$out"/*.json "$out"/*.b64
+	rm -f "$out"/*.log "$out"/*.txt "$out"/*.xml "$out"/*.json "$out"/*.b64 "$out"/monitor.*
+	mkfifo "$out/monitor.in" "$out/monitor.out"
 	mapfile -t args < <(qemu_args "$accel")
 	local t0=$SECONDS
-	timeout --kill-after=10 "$timeout_s" "$qemu" "${args[@]}" >"$out/qemu.log" 2>&1 &
+	timeout --kill-after=10 "$((timeout_s + NMI_GRACE))" "$qemu" "${args[@]}" >"$out/qemu.log" 2>&1 &
 	local pid=$!
 	watch_timer "$pid"
 	wait "$pid" || rc=$?
@@ -282,7 +323,7 @@ boot_once() {
 		status="guest did not reach /init within ${BOOT_GRACE}s: stopped"
 	elif [ -n "$panic_stuck" ]; then
 		status="guest kernel panicked and its panic dump did not end within ${PANIC_GRACE}s: stopped after ${took}s"
-	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	elif [ -n "$nmi_sent" ] || [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		status="timeout after ${timeout_s}s"
 	elif [ "$rc" != 0 ]; then
 		status="qemu exited $rc: $(tail -n 3 "$out/qemu.log" | tr '\n' ' ')"

@@ -563,6 +563,48 @@ static bool child_wait(struct child *ch, uint64_t deadline, const struct runner_
 	}
 }
 
+/*
+ * Where in the kernel a child that did not return in time waits: its
+ * /proc/PID/stack (root, CONFIG_STACKTRACE), read before it is killed, is
+ * the evidence a wedged device leaves. NULL when it cannot be read.
+ */
+static char *kernel_stack(pid_t pid, const char *who)
+{
+	char path[32], line[256];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f, *m;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	m = open_memstream(&buf, &len);
+	if (!m) {
+		fclose(f);
+		return NULL;
+	}
+	fprintf(m, "kernel stack of the %s (pid %d):", who, (int)pid);
+	while (fgets(line, sizeof(line), f))
+		fprintf(m, "\n  %.*s", (int)strcspn(line, "\n"), line);
+	fclose(f);
+	fclose(m);
+	if (!strchr(buf, '\n')) {	/* empty: running in user space */
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The stack (if any) into the TAP as diagnostics; frees it. */
+static void tap_stack(FILE *tap, char *stack)
+{
+	if (!stack)
+		return;
+	tap_diag(tap, stack);
+	free(stack);
+}
+
 static bool child_kill_and_reap(struct child *ch, const struct runner_opts *o,
 				struct capture *out, struct status_buf *st)
 {
@@ -744,6 +786,7 @@ static enum outcome run_one(const struct conform_test *t, const struct runner_op
 	unsigned int timeout = runner_test_timeout(t, o->timeout_s);
 	unsigned int grace = o->reap_grace_s ? o->reap_grace_s : DEFAULT_REAP_GRACE_S;
 	enum outcome res = OUT_DONE;
+	char *stack = NULL, *stuck = NULL;
 	bool reaped = true;
 	uint64_t start;
 	int sig = 0;
@@ -758,12 +801,18 @@ static enum outcome run_one(const struct conform_test *t, const struct runner_op
 	if (!child_wait(&ch, start + timeout * 1000ull, o, &out, &st)) {
 		sig = interrupted(o);
 		r->timed_out = !sig;
+		if (r->timed_out)
+			stack = kernel_stack(ch.pid, "test process at its timeout");
 		reaped = child_kill_and_reap(&ch, o, &out, &st);
+		if (!reaped)
+			stuck = kernel_stack(ch.pid, "test process after SIGKILL");
 	} else {
 		/* Stray members of the child's process group hold no verdict. */
 		kill(-ch.pid, SIGKILL);
 	}
 	capture_flush(&out);
+	tap_stack(o->tap, stack);
+	tap_stack(o->tap, stuck);
 	close(ch.out_fd);
 	close(ch.st_fd);
 	r->output = out.buf ? out.buf : strdup("");
@@ -835,6 +884,7 @@ static int probe_device(const struct runner_opts *o, char *why, size_t len)
 	ch.st_open = true;
 	fcntl(ch.st_fd, F_SETFL, O_NONBLOCK);
 	if (!child_wait(&ch, now_ms() + limit * 1000ull, NULL, NULL, &st)) {
+		tap_stack(o->tap, kernel_stack(ch.pid, "probe"));
 		child_kill_and_reap(&ch, o, NULL, &st);
 		close(ch.st_fd);
 		free(st.buf);
