@@ -5,8 +5,9 @@
 #     bug (SPEC.md 2.6), the running test (3rd of tests.txt) is a FAIL, the
 #     run fails (exit 1), no infra-failure.txt, the backtrace in freeze.txt;
 #   elsewhere: the stack is in vfio-pci-core and the kernel only (a refdev
-#     frame only in another CPU's NMI backtrace and in panic_print's task
-#     list): an infrastructure failure (INFRA, exit 3), not a FAIL.
+#     frame only in another CPU's NMI backtrace, in panic_print's task list
+#     and as an unreliable "? " address): an infrastructure failure (INFRA,
+#     exit 3), not a FAIL.
 # No kernel, no image: a few seconds.
 #   ci/freeze-selftest.sh        (make unit)
 set -uo pipefail
@@ -38,6 +39,7 @@ printf '=== BEGIN FILE tests.txt ===\nreset/flr REQ-RESET-001\nmigration/arc-run
 	echo "[  200.00]  <TASK>"
 	echo "[  200.00]  __schedule+0x3a1/0xb40"
 	echo "[  200.00]  mutex_lock+0x1d/0x30"
+	echo "[  200.00]  ? refdev_vfio_ioctl+0x40/0x90 [refdev_vfio_pci]"
 	echo "[  200.00]  $FAKE_STACK"
 	echo "[  200.00]  vfio_pci_core_ioctl+0x12c/0x9a0 [vfio_pci_core]"
 	echo "[  200.00]  </TASK>"
