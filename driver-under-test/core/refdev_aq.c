@@ -40,9 +40,11 @@ MODULE_PARM_DESC(aq_poll_us,
 #define REFDEV_AQ_ENABLE_TIMEOUT_US	100000
 
 /*
- * Per-command timeouts: saves and loads move up to 64 KiB by DMA; a chunked
- * save or load may stage or check a whole device memory (ADM-014/015,
- * up to 256 MiB) in one command.
+ * Per-command timeouts: a chunked save or load may stage or check a whole
+ * device memory (ADM-014/015, up to 256 MiB) in one command; every other
+ * command moves at most 4 MiB (a dirty bitmap; saves and loads 64 KiB) and
+ * gets the short timeout, which still leaves a blocking reset plainly
+ * longer than a device's (REQ-FAULT-002 tells them apart at 1 s).
  */
 static unsigned int refdev_aq_timeout_ms(u8 opcode)
 {
@@ -53,10 +55,6 @@ static unsigned int refdev_aq_timeout_ms(u8 opcode)
 	case REFDEV_AQ_VF_SAVE_CHUNK:
 	case REFDEV_AQ_VF_LOAD_CHUNK:
 		return 30000;
-	case REFDEV_AQ_VF_SAVE:
-	case REFDEV_AQ_VF_LOAD:
-	case REFDEV_AQ_VF_DIRTY_REPORT:
-		return 5000;
 	case REFDEV_AQ_VF_RESET:
 		return 3000;
 	default:
@@ -196,8 +194,13 @@ static bool refdev_aq_cid_match(struct refdev_aq *aq, u16 cid)
 	return s->posted && s->gen == (cid >> 8);
 }
 
-/* Consume new completions; caller holds aq->lock. */
-static void refdev_aq_process_cq_locked(struct refdev_pf *pf)
+/*
+ * Consume new completions; caller holds aq->lock. @self: the caller's own
+ * slot, which nobody waits on (its completion is taken at the doorbell,
+ * DEV-AQ-018), or NULL.
+ */
+static void refdev_aq_process_cq_locked(struct refdev_pf *pf,
+					struct refdev_aq_slot *self)
 {
 	struct refdev_aq *aq = &pf->aq;
 	bool consumed = false;
@@ -227,7 +230,8 @@ static void refdev_aq_process_cq_locked(struct refdev_pf *pf)
 		s->cpl = cpl;
 		s->err = 0;
 		s->posted = false;
-		complete(&s->done);
+		if (s != self)
+			complete(&s->done);
 	}
 
 	/* let the device reuse the consumed entries (DEV-AQ-004) */
@@ -240,7 +244,7 @@ static void refdev_aq_poll(struct refdev_pf *pf)
 	unsigned long flags;
 
 	spin_lock_irqsave(&pf->aq.lock, flags);
-	refdev_aq_process_cq_locked(pf);
+	refdev_aq_process_cq_locked(pf, NULL);
 	spin_unlock_irqrestore(&pf->aq.lock, flags);
 }
 
@@ -250,8 +254,28 @@ irqreturn_t refdev_aq_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* Claim a slot and ring the doorbell; returns the slot index or -errno. */
-static int refdev_aq_post(struct refdev_pf *pf, struct refdev_aq_cmd *cmd)
+/* The result of slot @s, which then is free again; caller holds aq->lock. */
+static int refdev_aq_collect_locked(struct refdev_aq_slot *s,
+				    struct refdev_aq_cpl *cpl)
+{
+	int ret = s->err;
+
+	if (!ret) {
+		*cpl = s->cpl;
+		ret = refdev_aq_status_errno(cpl->status);
+	}
+	s->busy = false;
+	return ret;
+}
+
+/*
+ * Claim a slot and ring the doorbell. Returns the slot index to wait on,
+ * or REFDEV_AQ_DONE with the command's result in *@res when its completion
+ * was taken at the doorbell (DEV-AQ-018), or -errno.
+ */
+#define REFDEV_AQ_DONE	REFDEV_AQ_MAX_ENTRIES
+static int refdev_aq_post(struct refdev_pf *pf, struct refdev_aq_cmd *cmd,
+			  struct refdev_aq_cpl *cpl, int *res)
 {
 	struct refdev_aq *aq = &pf->aq;
 	struct refdev_aq_slot *s = NULL;
@@ -294,7 +318,12 @@ static int refdev_aq_post(struct refdev_pf *pf, struct refdev_aq_cmd *cmd)
 		 * interrupt: take it now. A long one interrupts later.
 		 */
 		readl(pf->bar0 + REFDEV_REG_AQ_SQ_HEAD);
-		refdev_aq_process_cq_locked(pf);
+		refdev_aq_process_cq_locked(pf, s);
+		if (!s->posted) {
+			*res = refdev_aq_collect_locked(s, cpl);
+			ret = REFDEV_AQ_DONE;
+			goto out;
+		}
 	}
 	ret = i;
 out:
@@ -308,8 +337,6 @@ static bool refdev_aq_spin(struct refdev_pf *pf, struct refdev_aq_slot *s)
 {
 	u64 end;
 
-	if (completion_done(&s->done))	/* DEV-AQ-018: taken at the doorbell */
-		return true;
 	end = ktime_get_ns() + (u64)READ_ONCE(aq_poll_us) * NSEC_PER_USEC;
 	do {
 		cpu_relax();
@@ -370,30 +397,29 @@ static void refdev_aq_recover(struct refdev_pf *pf, unsigned int i)
 int refdev_aq_exec(struct refdev_pf *pf, struct refdev_aq_cmd *cmd,
 		   struct refdev_aq_cpl *cpl)
 {
-	unsigned long timeout =
-		msecs_to_jiffies(refdev_aq_timeout_ms(cmd->opcode));
 	struct refdev_aq *aq = &pf->aq;
 	struct refdev_aq_slot *s;
+	unsigned long timeout;
 	int i, ret;
 
 	down(&aq->free);
-	i = refdev_aq_post(pf, cmd);
+	i = refdev_aq_post(pf, cmd, cpl, &ret);
 	if (i < 0) {
 		up(&aq->free);
 		return i;
 	}
+	if (i == REFDEV_AQ_DONE) {	/* DEV-AQ-018: no wait, no wake-up */
+		up(&aq->free);
+		return ret;
+	}
 	s = &aq->slot[i];
 
+	timeout = msecs_to_jiffies(refdev_aq_timeout_ms(cmd->opcode));
 	if (!refdev_aq_wait(pf, i, timeout))
 		refdev_aq_recover(pf, i);
 
 	spin_lock_irq(&aq->lock);
-	ret = s->err;
-	if (!ret) {
-		*cpl = s->cpl;
-		ret = refdev_aq_status_errno(cpl->status);
-	}
-	s->busy = false;
+	ret = refdev_aq_collect_locked(s, cpl);
 	spin_unlock_irq(&aq->lock);
 	up(&aq->free);
 	return ret;
@@ -438,4 +464,60 @@ void refdev_aq_fini(struct refdev_pf *pf)
 				  aq->cq_dma);
 	aq->sq = NULL;
 	aq->cq = NULL;
+}
+
+/*
+ * debugfs aq_bench: @n NOPs (ADM-016) on the wire only, under the queue
+ * lock: no slot, no semaphore, no completion to wait on, so that the
+ * driver's bookkeeping and the protocol's cost can be told apart.
+ * @flush: the register read after the doorbell (DEV-AQ-018); @cq_every: the
+ * CQ_HEAD write after every completion (else once per half ring). Returns
+ * the ns taken, or -errno when the queue is busy or not synchronous.
+ */
+s64 refdev_aq_bench_wire(struct refdev_pf *pf, unsigned int n, bool flush,
+			 bool cq_every)
+{
+	struct refdev_aq_cmd cmd = {
+		.opcode = REFDEV_AQ_NOP,
+		.flags = REFDEV_AQ_F_POLL,
+		.cid = 0xffff,	/* matches no slot */
+	};
+	struct refdev_aq *aq = &pf->aq;
+	unsigned int i, half = max_t(unsigned int, aq->depth / 2, 1);
+	s64 ret = -EBUSY;
+	u64 t0;
+
+	spin_lock_irq(&aq->lock);
+	if (!aq->ready || !aq->sync)
+		goto out;
+	for (i = 0; i < aq->depth; i++)
+		if (aq->slot[i].posted)
+			goto out;
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		struct refdev_aq_cpl *e;
+
+		aq->sq[aq->sq_tail] = cmd;
+		aq->sq_tail = (aq->sq_tail + 1) & (aq->depth - 1);
+		writel(aq->sq_tail, pf->bar0 + REFDEV_REG_AQ_SQ_TAIL);
+		if (flush)
+			readl(pf->bar0 + REFDEV_REG_AQ_SQ_HEAD);
+		e = &aq->cq[aq->cq_head];
+		if ((le16_to_cpu(READ_ONCE(e->phase)) & 1) != aq->phase) {
+			ret = -EAGAIN;	/* not in the CQ at once */
+			goto out;
+		}
+		if (++aq->cq_head == aq->depth) {
+			aq->cq_head = 0;
+			aq->phase ^= 1;
+		}
+		if (cq_every || !(aq->cq_head % half))
+			writel(aq->cq_head, pf->bar0 + REFDEV_REG_AQ_CQ_HEAD);
+	}
+	ret = ktime_get_ns() - t0;
+out:
+	/* leave the device with every consumed entry free */
+	writel(aq->cq_head, pf->bar0 + REFDEV_REG_AQ_CQ_HEAD);
+	spin_unlock_irq(&aq->lock);
+	return ret;
 }

@@ -11,6 +11,7 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/seq_file.h>
 #include <linux/sort.h>
@@ -203,46 +204,113 @@ static void refdev_bench_row(struct seq_file *m, const char *name, u64 *ns)
 		   ns[(REFDEV_BENCH_ROUNDS - 1) * 9 / 10]);
 }
 
+/* The rows of aq_bench, in the order they are timed in each round. */
+enum {
+	BENCH_MMIO,		/* readl() of the ID register */
+	BENCH_BELL,		/* an SQ_TAIL write that submits nothing */
+	BENCH_WIRE_HALF,	/* NOPs on the wire, CQ_HEAD once per half ring */
+	BENCH_WIRE_NOFLUSH,	/* + CQ_HEAD per command */
+	BENCH_WIRE,		/* + the flushing read: refdev_aq_post's accesses */
+	BENCH_EXEC,		/* refdev_aq_exec(): + slot, semaphores, completion */
+	BENCH_NOP,		/* refdev_pf_nop(): + the life rwsem */
+	BENCH_ROWS
+};
+
+static const char *const refdev_bench_names[BENCH_ROWS] = {
+	[BENCH_MMIO] = "kernel_mmio_read",
+	[BENCH_BELL] = "kernel_idle_doorbell",
+	[BENCH_WIRE_HALF] = "kernel_wire_nop_batched_cq_head",
+	[BENCH_WIRE_NOFLUSH] = "kernel_wire_nop_no_flush",
+	[BENCH_WIRE] = "kernel_wire_nop",
+	[BENCH_EXEC] = "kernel_aq_exec_nop",
+	[BENCH_NOP] = "kernel_admin_nop",
+};
+
+/* One batch of row @row; its mean in ns, or -errno. */
+static s64 refdev_bench_batch(struct refdev_pf *pf, unsigned int row)
+{
+	const unsigned int n = REFDEV_BENCH_BATCH;
+	struct refdev_aq_cmd cmd;
+	struct refdev_aq_cpl cpl;
+	unsigned int i;
+	s64 ns = 0;
+	u64 t0;
+	int ret;
+
+	switch (row) {
+	case BENCH_WIRE_HALF:
+	case BENCH_WIRE_NOFLUSH:
+	case BENCH_WIRE:
+		ns = refdev_aq_bench_wire(pf, n, row == BENCH_WIRE,
+					  row != BENCH_WIRE_HALF);
+		return ns < 0 ? ns : div_u64(ns, n);
+	case BENCH_BELL:
+		spin_lock_irq(&pf->aq.lock);
+		t0 = ktime_get_ns();
+		for (i = 0; i < n; i++)
+			writel(pf->aq.sq_tail, pf->bar0 + REFDEV_REG_AQ_SQ_TAIL);
+		ns = ktime_get_ns() - t0;
+		spin_unlock_irq(&pf->aq.lock);
+		return div_u64(ns, n);
+	}
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		switch (row) {
+		case BENCH_MMIO:
+			readl(pf->bar0 + REFDEV_REG_ID);
+			continue;
+		case BENCH_EXEC:
+			cmd = (struct refdev_aq_cmd){ .opcode = REFDEV_AQ_NOP };
+			ret = refdev_aq_exec(pf, &cmd, &cpl);
+			break;
+		default:
+			ret = refdev_pf_nop(pf);
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	return div_u64(ktime_get_ns() - t0, n);
+}
+
 /*
  * debugfs <pf>/aq_bench (make bench's admin-rtt row): NOP commands
- * (ADM-016) through refdev_aq_exec() against 4-byte reads of the ID
- * register (DEV-REG-001), both from here; also a doorbell write that
- * submits nothing (the MMIO write and the device's check, DEV-AQ-018). Interleaved rounds of a batch
+ * (ADM-016) through refdev_pf_nop() against 4-byte reads of the ID
+ * register (DEV-REG-001), both from here, and the layers between them
+ * (refdev_bench_names): a doorbell that submits nothing, NOPs on the wire
+ * alone (DEV-AQ-018), refdev_aq_exec(). Interleaved rounds of a batch
  * each, timed per batch so that the clock's own cost drops out; a row's
- * figures are the median and p90 of the per-batch means.
+ * figures are the median and p90 of the per-batch means. A wire row the
+ * queue cannot run (busy, or AQ_SYNC off) is left out.
  */
 static int refdev_bench_show(struct seq_file *m, void *unused)
 {
+	static u64 ns[BENCH_ROWS][REFDEV_BENCH_ROUNDS];
+	static DEFINE_MUTEX(lock);
 	struct refdev_pf *pf = m->private;
-	u64 mmio[REFDEV_BENCH_ROUNDS], bell[REFDEV_BENCH_ROUNDS];
-	u64 nop[REFDEV_BENCH_ROUNDS], t0;
-	unsigned int r, i;
-	int ret;
+	bool skip[BENCH_ROWS] = { };
+	unsigned int r, row;
+	s64 v;
 
+	mutex_lock(&lock);
 	for (r = 0; r < REFDEV_BENCH_ROUNDS; r++) {
-		t0 = ktime_get_ns();
-		for (i = 0; i < REFDEV_BENCH_BATCH; i++)
-			readl(pf->bar0 + REFDEV_REG_ID);
-		mmio[r] = div_u64(ktime_get_ns() - t0, REFDEV_BENCH_BATCH);
-		/* a doorbell that submits nothing: the write and the device's look */
-		spin_lock_irq(&pf->aq.lock);
-		t0 = ktime_get_ns();
-		for (i = 0; i < REFDEV_BENCH_BATCH; i++)
-			writel(pf->aq.sq_tail, pf->bar0 + REFDEV_REG_AQ_SQ_TAIL);
-		bell[r] = div_u64(ktime_get_ns() - t0, REFDEV_BENCH_BATCH);
-		spin_unlock_irq(&pf->aq.lock);
-		t0 = ktime_get_ns();
-		for (i = 0; i < REFDEV_BENCH_BATCH; i++) {
-			ret = refdev_pf_nop(pf);
-			if (ret)
-				return ret;
+		for (row = 0; row < BENCH_ROWS; row++) {
+			if (skip[row])
+				continue;
+			v = refdev_bench_batch(pf, row);
+			if (v < 0 && row >= BENCH_EXEC) {
+				mutex_unlock(&lock);
+				return v;
+			}
+			skip[row] = v < 0;
+			ns[row][r] = v;
 		}
-		nop[r] = div_u64(ktime_get_ns() - t0, REFDEV_BENCH_BATCH);
 		cond_resched();
 	}
-	refdev_bench_row(m, "kernel_mmio_read", mmio);
-	refdev_bench_row(m, "kernel_idle_doorbell", bell);
-	refdev_bench_row(m, "kernel_admin_nop", nop);
+	for (row = 0; row < BENCH_ROWS; row++)
+		if (!skip[row])
+			refdev_bench_row(m, refdev_bench_names[row], ns[row]);
+	mutex_unlock(&lock);
 	seq_printf(m, "aq_sync %d irq %d\n", pf->aq.sync, pf->aq.irq);
 	return 0;
 }

@@ -76,6 +76,8 @@ irqreturn_t refdev_aq_irq(int irq, void *data);
 int refdev_aq_exec(struct refdev_pf *pf, struct refdev_aq_cmd *cmd,
 		   struct refdev_aq_cpl *cpl);
 int refdev_aq_status_errno(u16 status);
+s64 refdev_aq_bench_wire(struct refdev_pf *pf, unsigned int n, bool flush,
+			 bool cq_every);
 
 /* refdev_api.c */
 int refdev_pf_identify(struct refdev_pf *pf, struct refdev_identify *id);

@@ -189,6 +189,15 @@ static void cfg_wr(struct qts *s, int devfn, int reg, uint32_t v, int size)
 	qtest_write(s, ECAM + ((uint64_t)devfn << 12) + reg, v, size);
 }
 
+/* The offset of (standard) capability @id, or 0. */
+static int std_cap(struct qts *s, int devfn, int id)
+{
+	for (int at = cfg_rd(s, devfn, 0x34, 1); at; at = cfg_rd(s, devfn, at + 1, 1))
+		if ((int)cfg_rd(s, devfn, at, 1) == id)
+			return at;
+	return 0;
+}
+
 /* The offset of extended capability @id, or 0. */
 static int ext_cap(struct qts *s, int devfn, int id)
 {
@@ -337,6 +346,9 @@ static void check_sriov_dma_migration(struct qts *s, struct aq *d)
 	ok(cfg_rd(s, vf0, 0x2C, 4) == 0x10F11B36, "VF 0 subsystem IDs (DEV-ID-005)");
 	ok((cfg_rd(s, PF_DEVFN, 0x06, 2) & 1) && (cfg_rd(s, vf0, 0x06, 2) & 1),
 	   "Immediate Readiness on PF and VF (DEV-CAP-005)");
+	ok(std_cap(s, PF_DEVFN, 0x01) == 0x40 && !std_cap(s, vf0, 0x01) &&
+	   std_cap(s, vf0, 0x10) == PCIE,
+	   "PM capability on the PF only, the VF's list starts at PCIe (DEV-CAP-006)");
 	ok(rd(s, VF_BAR0 + 8) == 0x80000000 && rd(s, VF_BAR0 + 0x4000 + 8) == 0x80000001,
 	   "VF 0/1 FUNC via their BARs");
 	aq_do(d, (struct cmd){ .op = 0x01, .addr = BUF, .len = 64 });
@@ -424,7 +436,7 @@ static void check_faults_resets(struct qts *s, struct aq *d)
 	   cfg_rd(s, PF_DEVFN, SRIOV + 0x08, 2) == 0, "PF FLR clears the AQ and SR-IOV");
 }
 
-/* The device's properties: imm-ready, aq-sync, fault (DEV-FI-008). */
+/* The device's properties: imm-ready, vf-pm, aq-sync, fault (DEV-FI-008). */
 static void check_properties(void)
 {
 	struct qts s;
@@ -436,6 +448,13 @@ static void check_properties(void)
 	qtest_init(&s, ",imm-ready=off");
 	ecam_on(&s);
 	ok(!(cfg_rd(&s, PF_DEVFN, 0x06, 2) & 1), "imm-ready=off: no Immediate Readiness");
+	qtest_quit(&s);
+
+	qtest_init(&s, ",vf-pm=on");
+	ecam_on(&s);
+	cfg_wr(&s, PF_DEVFN, SRIOV + 0x10, 1, 2);
+	cfg_wr(&s, PF_DEVFN, SRIOV + 0x08, 0x9, 2);
+	ok(std_cap(&s, PF_DEVFN + 1, 0x01) == 0x40, "vf-pm=on: the VF has the PM capability (DEV-CAP-006)");
 	qtest_quit(&s);
 
 	qtest_init(&s, ",aq-sync=off");

@@ -68,6 +68,7 @@ struct RefdevState {
     uint16_t total_vfs;
     char *fault;
     bool imm_ready;             /* DEV-CAP-005; VFs copy their PF's */
+    bool vf_pm;                 /* DEV-CAP-006; VFs copy their PF's */
     bool aq_sync;               /* DEV-AQ-018 */
     uint64_t vf_mem_size;       /* DEV-MEM-001 */
     bool attached;              /* VF: the core's slot is in use (QEMU 10) */
@@ -341,9 +342,15 @@ static bool refdev_init_common(RefdevState *s, Error **errp)
         pci_word_test_and_set_mask(pdev->config + PCI_STATUS,
                                    PCI_STATUS_IMM_READY);
     }
-    refdev_init_pm(pdev, errp);
-    if (*errp) {
-        return false;
+    /*
+     * DEV-CAP-006: a VF without the PM capability stays in D0, so Linux
+     * never puts it into D3hot around a vfio-pci open (10 ms each way).
+     */
+    if (!pci_is_vf(pdev) || s->vf_pm) {
+        refdev_init_pm(pdev, errp);
+        if (*errp) {
+            return false;
+        }
     }
     if (pcie_endpoint_cap_init(pdev, REFDEV_CAP_EXP_OFFSET) < 0) {
         error_setg(errp, "refdev: cannot add the PCIe capability");
@@ -437,6 +444,7 @@ static void refdev_vf_realize(PCIDevice *pdev, Error **errp)
     s->dev = pf->dev;
     s->vf_index = pcie_sriov_vf_number(pdev);
     s->imm_ready = pf->imm_ready;
+    s->vf_pm = pf->vf_pm;
     s->func = refdev_dev_vf_attach(s->dev, s->vf_index, s);
     if (!s->func) {
         error_setg(errp, "refdev-vf: VF %u has no slot", s->vf_index);
@@ -590,6 +598,8 @@ static REFDEV_PROPERTY refdev_pf_properties[] = {
                        REFDEV_DEFAULT_TOTAL_VFS),
     DEFINE_PROP_STRING("fault", RefdevState, fault),
     DEFINE_PROP_BOOL("imm-ready", RefdevState, imm_ready, true),
+    /* DEV-CAP-006: on gives the VFs the PF's PM capability */
+    DEFINE_PROP_BOOL("vf-pm", RefdevState, vf_pm, false),
     /* DEV-AQ-018: off emulates a device that completes only later */
     DEFINE_PROP_BOOL("aq-sync", RefdevState, aq_sync, true),
     DEFINE_PROP_SIZE("vf-mem-size", RefdevState, vf_mem_size, 0),

@@ -359,10 +359,11 @@ static int refdev_reinit(struct pers_dev *p)
 #define REFDEV_FI_DIR		"/sys/kernel/debug/refdev_core"
 #define REFDEV_FI_TIMEOUT	"/sys/module/refdev_core/parameters/aq_timeout_ms"
 /*
- * refdev_core's timeout of SAVE/LOAD/DIRTY_REPORT (refdev_aq_timeout_ms();
- * SAVE_CHUNK/LOAD_CHUNK have 30000 ms), ms: a LATE completion comes after
- * it. The LATE test arms it for RUNNING -> STOP, whose SUSPEND times out
- * after 2000 ms; a LATE fault on a chunk command would need 30000.
+ * At least refdev_core's timeout of any command but the chunked ones
+ * (refdev_aq_timeout_ms(): 2000 ms, VF_RESET 3000; SAVE_CHUNK/LOAD_CHUNK
+ * 30000), ms: a LATE completion comes after it. The LATE test arms it for
+ * RUNNING -> STOP, whose SUSPEND times out after 2000 ms; a LATE fault on
+ * a chunk command would need 30000.
  */
 #define REFDEV_FI_MAX_TIMEOUT_MS	5000u
 
