@@ -243,7 +243,9 @@ static s64 refdev_bench_batch(struct refdev_pf *pf, unsigned int row)
 	case BENCH_WIRE:
 		ns = refdev_aq_bench_wire(pf, n, row == BENCH_WIRE,
 					  row != BENCH_WIRE_HALF);
-		return ns < 0 ? ns : div_u64(ns, n);
+		if (ns < 0)
+			return ns;
+		return div_u64(ns, n);
 	case BENCH_BELL:
 		spin_lock_irq(&pf->aq.lock);
 		t0 = ktime_get_ns();
