@@ -29,7 +29,9 @@
 # froze in the code under test: ...": the hung task's or locked CPU's stack
 # is in a frame of our drivers) is the product's bug: the test that was
 # running (DIR/tests.txt names it) is a FAIL, the rest not-run, and the run
-# itself one more FAIL with the frame.
+# itself one more FAIL with the frame; when the hung task is an earlier
+# test's process that could not be reaped after SIGKILL (the runner's
+# diagnostic names its pid), that test's own FAIL stands for it instead.
 # Exit status: 0 when nothing failed, 1 when a test or check failed, 3 when
 # only infrastructure failed.
 set -uo pipefail
@@ -86,12 +88,23 @@ judge_tap() {
 # ci/run-vm.sh's status of a guest that froze in the code under test
 DUT_FROZE="guest froze in the code under test"
 
-# running_test DIR N: the test after the stream's N results, by the run's
-# list of its tests in order (DIR/tests.txt, sent by the guest's init)
-running_test() {
-	local name
+# frozen_test DIR N: "stuck NAME" when the hung task (its pid in
+# DIR/freeze.txt) is the process of an earlier test that the runner could
+# not reap after SIGKILL (that test already FAILed: its timeout), else
+# "running NAME": the test after the stream's N results, by the run's list
+# of its tests in order (DIR/tests.txt, sent by the guest's init)
+frozen_test() {
+	local pid name
+	pid=$(sed -n 's/.*INFO: task [^ ]*:\([0-9]*\) blocked for more than.*/\1/p' \
+		"$1/freeze.txt" 2>/dev/null | head -n 1)
+	if [ -n "$pid" ]; then
+		name=$(tr -d '\r' <"$1/tap.log" | awk -v p="test process $pid did not exit" '
+			index($0, p) { s = 1; next }
+			s && /^(not )?ok [0-9]+/ { sub(/^(not )?ok [0-9]+ -? ?/, ""); sub(/ # .*/, ""); print; exit }')
+		[ -z "$name" ] || { echo "stuck $name"; return; }
+	fi
 	name=$(sed -n "$(($2 + 1))s/ .*//p" "$1/tests.txt" 2>/dev/null)
-	echo "${name:-test $(($2 + 1))}"
+	echo "running ${name:-test $(($2 + 1))}"
 }
 
 judge_run() {
@@ -110,9 +123,16 @@ judge_run() {
 	if [ -n "$problem" ] && [ -n "$infra" ]; then
 		echo "not-run $label rest of the stream: $problem (infrastructure failure)"
 	elif [ -n "$problem" ] && [[ $status == "$DUT_FROZE"* ]]; then
-		echo "FAIL $label $(running_test "$dir" "$ran") (the guest froze in it: ${status#"$DUT_FROZE": })"
-		echo "not-run $label rest of the stream: $problem (the guest froze)"
-		fail=$((fail + 1))
+		local how name
+		read -r how name <<<"$(frozen_test "$dir" "$ran")"
+		if [ "$how" = running ]; then
+			echo "FAIL $label $name (the guest froze in it: ${status#"$DUT_FROZE": })"
+			fail=$((fail + 1))
+			echo "not-run $label rest of the stream: $problem (the guest froze)"
+		else
+			# not the running test's doing: no FAIL of it (a false FAIL)
+			echo "not-run $label rest of the stream: $problem (the guest froze in the task of $name, which did not exit after SIGKILL)"
+		fi
 	elif [ -n "$problem" ]; then
 		echo "FAIL $label TAP stream: $problem"
 		fail=$((fail + 1))
