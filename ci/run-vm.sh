@@ -2,8 +2,7 @@
 # Boot a test guest with refdev and collect what it reports.
 #
 #   ci/run-vm.sh --kernel SERIES --initramfs FILE --scenario NAME --out DIR
-#                [--timeout SEC] [--total-vfs N]
-#                [--endpoint 'QEMU -device ARGS'] [--append 'KERNEL ARGS']
+#                [--timeout SEC] [--endpoint 'QEMU -device ARGS'] [--append 'KERNEL ARGS']
 #                [--qemu-arg ARG]... [--qemu-version 7.2|10.0]
 #
 # --endpoint replaces the refdev device behind the root port (e.g. a stock
@@ -38,7 +37,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series="" initramfs="" scenario="" out="" timeout_s=600 total_vfs=8 endpoint="" append=""
+series="" initramfs="" scenario="" out="" timeout_s=600 endpoint="" append=""
 extra_args=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -47,7 +46,6 @@ while [ $# -gt 0 ]; do
 	--scenario) scenario=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
-	--total-vfs) total_vfs=$2; shift 2 ;;
 	--endpoint) endpoint=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--qemu-arg) extra_args+=("$2"); shift 2 ;;
@@ -113,7 +111,7 @@ qemu_args() {
 		-device intel-iommu,intremap=on \
 		"${extra_args[@]}" \
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
-		-device "${endpoint:-refdev,total-vfs=$total_vfs},bus=rp1" \
+		-device "${endpoint:-refdev,total-vfs=8},bus=rp1" \
 		-kernel "$vmlinux" -initrd "$initramfs" \
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 no_timer_check $FREEZE_APPEND refdev.scenario=$scenario $append"
 }
