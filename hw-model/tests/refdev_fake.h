@@ -451,12 +451,15 @@ static inline void afx_free(struct afx *a)
 	test_free(a);
 }
 
-/* An AQ test file's fixture: setup() makes an afx with @nvfs VFs,
- * teardown() frees it; A declares a and fx at the top of a test. */
-#define AFX_FIXTURE(nvfs)						\
+/* An AQ test file's fixture: setup() makes an afx a with @nvfs VFs and
+ * runs @init on it, teardown() frees it; A declares a and fx in a test. */
+#define AFX_FIXTURE(nvfs)	AFX_FIXTURE_INIT(nvfs, (void)a)
+#define AFX_FIXTURE_INIT(nvfs, init)					\
 	static int setup(void **state)					\
 	{								\
-		*state = afx_new(nvfs);					\
+		struct afx *a = afx_new(nvfs);				\
+		init;							\
+		*state = a;						\
 		return 0;						\
 	}								\
 	static int teardown(void **state)				\

@@ -15,20 +15,7 @@
 #define PG	REFDEV_MEM_PAGE
 #define CHUNK	1000u			/* not a divisor of anything */
 
-static int setup(void **state)
-{
-	struct afx *a = afx_new(3);
-
-	assert_true(refdev_dev_set_mem_size(a->fx->d, MEM));
-	*state = a;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	afx_free(*state);
-	return 0;
-}
+AFX_FIXTURE_INIT(3, assert_true(refdev_dev_set_mem_size(a->fx->d, MEM)))
 
 /* One descriptor on a fresh ring; returns the engine's error code. */
 static uint32_t dma1(struct fake *fx, unsigned int vf, uint8_t op,
