@@ -263,9 +263,17 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Run the named tests; returns the TAP text (malloc'ed). */
-static char *run_named(const char *const *names, size_t n, struct runner_opts *o,
-		       struct conform_result *res, struct conform_totals *tot)
+/* One run of named tests: results, totals, exit status, TAP text. */
+struct run {
+	struct conform_result res[REG_N];
+	struct conform_totals tot;
+	size_t n;
+	int rc;
+	char *tap;
+};
+
+static void run_named(struct run *r, const char *const *names, size_t n,
+		      struct runner_opts *o)
 {
 	const struct conform_test *sel[REG_N];
 	struct memout m;
@@ -275,8 +283,15 @@ static char *run_named(const char *const *names, size_t n, struct runner_opts *o
 		sel[i] = find(names[i]);
 	mem_open(&m);
 	o->tap = m.f;
-	runner_run(sel, n, o, res, tot);
-	return mem_close(&m);
+	r->n = n;
+	r->rc = runner_run(sel, n, o, r->res, &r->tot);
+	r->tap = mem_close(&m);
+}
+
+static void run_free(struct run *r)
+{
+	runner_results_free(r->res, r->n);
+	free(r->tap);
 }
 
 /* ---------------- TAP formatting ---------------- */
@@ -373,58 +388,55 @@ static void test_run_statuses(void **state)
 	};
 	const size_t n = sizeof(names) / sizeof(names[0]);
 	struct runner_opts o = { .timeout_s = 20 };
-	struct conform_result res[sizeof(names) / sizeof(names[0])];
-	struct conform_totals tot;
-	char *tap;
+	struct run r;
 
 	(void)state;
-	tap = run_named(names, n, &o, res, &tot);
+	run_named(&r, names, n, &o);
 
-	assert_int_equal(res[0].status, CONFORM_PASS);
-	assert_null(res[0].reason);
-	assert_contains(res[0].output, "hello from pass\n");
-	assert_contains(res[0].output, "and from stderr\n");
-	assert_not_contains(res[0].output, "[ RUN      ]");
+	assert_int_equal(r.res[0].status, CONFORM_PASS);
+	assert_null(r.res[0].reason);
+	assert_contains(r.res[0].output, "hello from pass\n");
+	assert_contains(r.res[0].output, "and from stderr\n");
+	assert_not_contains(r.res[0].output, "[ RUN      ]");
 
-	assert_int_equal(res[1].status, CONFORM_FAIL);
-	assert_contains(res[1].reason, "0x1 != 0x2 (tests/test_runner.c:");
-	assert_int_equal(res[2].status, CONFORM_FAIL);
-	assert_contains(res[2].reason, "custom failure 7 (tests/test_runner.c:");
+	assert_int_equal(r.res[1].status, CONFORM_FAIL);
+	assert_contains(r.res[1].reason, "0x1 != 0x2 (tests/test_runner.c:");
+	assert_int_equal(r.res[2].status, CONFORM_FAIL);
+	assert_contains(r.res[2].reason, "custom failure 7 (tests/test_runner.c:");
 
-	assert_int_equal(res[3].status, CONFORM_SKIP);
-	assert_string_equal(res[3].reason, "no widget (test)");
+	assert_int_equal(r.res[3].status, CONFORM_SKIP);
+	assert_string_equal(r.res[3].reason, "no widget (test)");
 
 	/* skip without a reason: a suite bug, never a pass */
-	assert_int_equal(res[4].status, CONFORM_FAIL);
-	assert_contains(res[4].reason, "skipped without a reason");
-	assert_int_equal(res[5].status, CONFORM_FAIL);
-	assert_contains(res[5].reason, "skipped without a reason");
+	assert_int_equal(r.res[4].status, CONFORM_FAIL);
+	assert_contains(r.res[4].reason, "skipped without a reason");
+	assert_int_equal(r.res[5].status, CONFORM_FAIL);
+	assert_contains(r.res[5].reason, "skipped without a reason");
 
-	assert_int_equal(res[6].status, CONFORM_FAIL);
-	assert_contains(res[6].reason, "killed by signal 6");
-	assert_int_equal(res[7].status, CONFORM_FAIL);
-	assert_contains(res[7].reason, "killed by signal 11");
-	assert_int_equal(res[8].status, CONFORM_FAIL);
-	assert_contains(res[8].reason, "exited with status 0 before the test finished");
-	assert_int_equal(res[9].status, CONFORM_PASS);
-	assert_contains(res[9].output, "no newline at the end\n");
+	assert_int_equal(r.res[6].status, CONFORM_FAIL);
+	assert_contains(r.res[6].reason, "killed by signal 6");
+	assert_int_equal(r.res[7].status, CONFORM_FAIL);
+	assert_contains(r.res[7].reason, "killed by signal 11");
+	assert_int_equal(r.res[8].status, CONFORM_FAIL);
+	assert_contains(r.res[8].reason, "exited with status 0 before the test finished");
+	assert_int_equal(r.res[9].status, CONFORM_PASS);
+	assert_contains(r.res[9].output, "no newline at the end\n");
 
-	assert_int_equal(tot.pass, 2);
-	assert_int_equal(tot.skip, 1);
-	assert_int_equal(tot.fail, 7);
+	assert_int_equal(r.tot.pass, 2);
+	assert_int_equal(r.tot.skip, 1);
+	assert_int_equal(r.tot.fail, 7);
 
-	assert_contains(tap, "TAP version 13\n1..10\n");
-	assert_contains(tap, "# REQ-T-001 REQ-T-002\n# hello from pass\n# and from stderr\nok 1 t/pass\n");
-	assert_contains(tap, "# 0x1 != 0x2 (tests/test_runner.c:");
-	assert_contains(tap, "not ok 2 t/fail\n");
-	assert_contains(tap, "ok 4 t/skip-reason # SKIP no widget (test)\n");
-	assert_contains(tap, "# test skipped without a reason (suite bug: use conform_skip())\n"
+	assert_contains(r.tap, "TAP version 13\n1..10\n");
+	assert_contains(r.tap, "# REQ-T-001 REQ-T-002\n# hello from pass\n# and from stderr\nok 1 t/pass\n");
+	assert_contains(r.tap, "# 0x1 != 0x2 (tests/test_runner.c:");
+	assert_contains(r.tap, "not ok 2 t/fail\n");
+	assert_contains(r.tap, "ok 4 t/skip-reason # SKIP no widget (test)\n");
+	assert_contains(r.tap, "# test skipped without a reason (suite bug: use conform_skip())\n"
 			"not ok 5 t/skip-bare\n");
-	assert_contains(tap, "not ok 7 t/abort\n");
-	assert_contains(tap, "# Totals: pass:2 fail:7 xfail:0 xpass:0 skip:1 error:0\n");
-	assert_not_contains(tap, "Bail out!");
-	runner_results_free(res, n);
-	free(tap);
+	assert_contains(r.tap, "not ok 7 t/abort\n");
+	assert_contains(r.tap, "# Totals: pass:2 fail:7 xfail:0 xpass:0 skip:1 error:0\n");
+	assert_not_contains(r.tap, "Bail out!");
+	run_free(&r);
 }
 
 /* Can this process read kernel stacks (root with CAP_SYS_ADMIN, STACKTRACE)? */
@@ -443,52 +455,46 @@ static void test_run_timeout(void **state)
 {
 	static const char *const names[] = { "t/hang", "t/pass" };
 	struct runner_opts o = { .timeout_s = 1 };
-	struct conform_result res[2];
-	struct conform_totals tot;
+	struct run r;
 	uint64_t t0 = mono_ms();
-	char *tap;
 
 	(void)state;
-	tap = run_named(names, 2, &o, res, &tot);
-	assert_int_equal(res[0].status, CONFORM_FAIL);
-	assert_true(res[0].timed_out);
-	assert_string_equal(res[0].reason, "timed out after 1 s");
-	assert_contains(res[0].output, "about to hang\n");
-	assert_true(res[0].duration_ms >= 1000);
-	assert_int_equal(res[1].status, CONFORM_PASS);	/* the run went on */
+	run_named(&r, names, 2, &o);
+	assert_int_equal(r.res[0].status, CONFORM_FAIL);
+	assert_true(r.res[0].timed_out);
+	assert_string_equal(r.res[0].reason, "timed out after 1 s");
+	assert_contains(r.res[0].output, "about to hang\n");
+	assert_true(r.res[0].duration_ms >= 1000);
+	assert_int_equal(r.res[1].status, CONFORM_PASS);	/* the run went on */
 	if (can_read_stacks()) {
 		/* where it waits in the kernel, read before the SIGKILL */
-		assert_contains(tap, "# about to hang\n# kernel stack of the test process at "
+		assert_contains(r.tap, "# about to hang\n# kernel stack of the test process at "
 				"its timeout (pid ");
-		assert_contains(tap, "pause+");
-		assert_contains(tap, "\n# timed out after 1 s\nnot ok 1 t/hang\n");
+		assert_contains(r.tap, "pause+");
+		assert_contains(r.tap, "\n# timed out after 1 s\nnot ok 1 t/hang\n");
 	} else {
-		assert_contains(tap, "# about to hang\n# timed out after 1 s\nnot ok 1 t/hang\n");
+		assert_contains(r.tap, "# about to hang\n# timed out after 1 s\nnot ok 1 t/hang\n");
 	}
-	assert_contains(tap, "ok 2 t/pass\n");
+	assert_contains(r.tap, "ok 2 t/pass\n");
 	assert_true(mono_ms() - t0 < 10000);
-	runner_results_free(res, 2);
-	free(tap);
+	run_free(&r);
 }
 
 static void test_run_flood_timeout(void **state)
 {
 	static const char *const names[] = { "t/flood" };
 	struct runner_opts o = { .timeout_s = 3 };	/* 1 MiB of output even on a loaded host */
-	struct conform_result res[1];
-	struct conform_totals tot;
+	struct run r;
 	uint64_t t0 = mono_ms();
-	char *tap;
 
 	(void)state;
-	tap = run_named(names, 1, &o, res, &tot);
-	assert_true(res[0].timed_out);
+	run_named(&r, names, 1, &o);
+	assert_true(r.res[0].timed_out);
 	assert_true(mono_ms() - t0 < 10000);
-	assert_contains(tap, "# [output truncated]\n");
-	assert_contains(tap, "# timed out after 3 s\nnot ok 1 t/flood\n");
-	assert_true(strlen(res[0].output) <= 1024 * 1024);
-	runner_results_free(res, 1);
-	free(tap);
+	assert_contains(r.tap, "# [output truncated]\n");
+	assert_contains(r.tap, "# timed out after 3 s\nnot ok 1 t/flood\n");
+	assert_true(strlen(r.res[0].output) <= 1024 * 1024);
+	run_free(&r);
 }
 
 static void test_run_per_test_timeout(void **state)
@@ -526,39 +532,33 @@ static void test_run_unreapable(void **state)
 {
 	static const char *const names[] = { "t/hang", "t/pass" };
 	struct runner_opts o = { .timeout_s = 1, .reap_grace_s = 1, .kill_fn = fake_kill };
-	struct conform_result res[2];
-	struct conform_totals tot;
-	char *tap;
+	struct run r;
 
 	(void)state;
 	g_unkilled = 0;
-	tap = run_named(names, 2, &o, res, &tot);
+	run_named(&r, names, 2, &o);
 	assert_true(g_unkilled > 0);
-	assert_int_equal(res[0].status, CONFORM_FAIL);
-	assert_contains(tap, "did not exit within 1 s after SIGKILL");
-	assert_contains(tap, "not ok 1 t/hang\n");
-	assert_contains(tap, "ok 2 t/pass\n");
+	assert_int_equal(r.res[0].status, CONFORM_FAIL);
+	assert_contains(r.tap, "did not exit within 1 s after SIGKILL");
+	assert_contains(r.tap, "not ok 1 t/hang\n");
+	assert_contains(r.tap, "ok 2 t/pass\n");
 	kill(-g_unkilled, SIGKILL);
 	kill(g_unkilled, SIGKILL);
 	waitpid(g_unkilled, NULL, 0);
-	runner_results_free(res, 2);
-	free(tap);
+	run_free(&r);
 }
 
 static void test_run_stray_grandchild(void **state)
 {
 	static const char *const names[] = { "t/stray-grandchild" };
 	struct runner_opts o = { .timeout_s = 20 };
-	struct conform_result res[1];
-	struct conform_totals tot;
-	char *tap;
+	struct run r;
 
 	(void)state;
-	tap = run_named(names, 1, &o, res, &tot);
-	assert_int_equal(res[0].status, CONFORM_PASS);
-	assert_true(res[0].duration_ms < 5000);	/* not held up by the pipe */
-	runner_results_free(res, 1);
-	free(tap);
+	run_named(&r, names, 1, &o);
+	assert_int_equal(r.res[0].status, CONFORM_PASS);
+	assert_true(r.res[0].duration_ms < 5000);	/* not held up by the pipe */
+	run_free(&r);
 }
 
 /*
@@ -570,17 +570,14 @@ static void test_run_exit_wakes_wait(void **state)
 {
 	static const char *const names[] = { "t/close-then-exit" };
 	struct runner_opts o = { .timeout_s = 20 };
-	struct conform_result res[1];
-	struct conform_totals tot;
+	struct run r;
 	unsigned int fast = 0;
-	char *tap;
 
 	(void)state;
 	for (int i = 0; i < 8; i++) {
-		tap = run_named(names, 1, &o, res, &tot);
-		fast += res[0].duration_ms < 45;
-		runner_results_free(res, 1);
-		free(tap);
+		run_named(&r, names, 1, &o);
+		fast += r.res[0].duration_ms < 45;
+		run_free(&r);
 	}
 	assert_true(fast >= 4);
 }
@@ -589,42 +586,35 @@ static void test_run_fixture(void **state)
 {
 	static const char *const names[] = { "t/uses-fixture", "t/no-fixture" };
 	struct runner_opts o = { .timeout_s = 20, .setup = fx_setup, .teardown = fx_teardown };
-	struct conform_result res[2];
-	struct conform_totals tot;
-	char *tap;
+	struct run r;
 
 	(void)state;
 	g_setup_ran = 0;
-	tap = run_named(names, 2, &o, res, &tot);
-	assert_int_equal(res[0].status, CONFORM_PASS);
-	assert_int_equal(res[1].status, CONFORM_PASS);
+	run_named(&r, names, 2, &o);
+	assert_int_equal(r.res[0].status, CONFORM_PASS);
+	assert_int_equal(r.res[1].status, CONFORM_PASS);
 	assert_int_equal(g_setup_ran, 0);	/* it ran in the children only */
-	runner_results_free(res, 2);
-	free(tap);
+	run_free(&r);
 
 	o.setup = fx_setup_fails;
-	tap = run_named(names, 2, &o, res, &tot);
-	assert_int_equal(res[0].status, CONFORM_FAIL);
-	assert_string_equal(res[0].reason, "setup: no device here");
-	assert_contains(tap, "# setup: no device here\n");
-	assert_int_equal(res[1].status, CONFORM_PASS);	/* no fixture, no setup */
-	runner_results_free(res, 2);
-	free(tap);
+	run_named(&r, names, 2, &o);
+	assert_int_equal(r.res[0].status, CONFORM_FAIL);
+	assert_string_equal(r.res[0].reason, "setup: no device here");
+	assert_contains(r.tap, "# setup: no device here\n");
+	assert_int_equal(r.res[1].status, CONFORM_PASS);	/* no fixture, no setup */
+	run_free(&r);
 }
 
 static void test_run_preamble(void **state)
 {
 	static const char *const names[] = { "t/pass" };
 	struct runner_opts o = { .timeout_s = 20, .preamble = "suite x\ndevice y" };
-	struct conform_result res[1];
-	struct conform_totals tot;
-	char *tap;
+	struct run r;
 
 	(void)state;
-	tap = run_named(names, 1, &o, res, &tot);
-	assert_contains(tap, "TAP version 13\n1..1\n# suite x\n# device y\n# REQ-T-001");
-	runner_results_free(res, 1);
-	free(tap);
+	run_named(&r, names, 1, &o);
+	assert_contains(r.tap, "TAP version 13\n1..1\n# suite x\n# device y\n# REQ-T-001");
+	run_free(&r);
 }
 
 /* ---------------- levels and a device that cannot be trusted ---------------- */
@@ -656,81 +646,62 @@ static void test_run_levels(void **state)
 	static const char *const names[] = { "t/should-fail", "t/mixed-fail", "t/pass" };
 	struct runner_opts o = { .timeout_s = 20, .reqs = levels,
 				 .nreqs = sizeof(levels) / sizeof(levels[0]) };
-	struct conform_result res[3];
-	struct conform_totals tot;
-	char *tap;
+	struct run r;
 
 	(void)state;
-	tap = run_named(names, 3, &o, res, &tot);
-	assert_contains(tap, "# REQ-T-010 (SHOULD)\n");
-	assert_contains(tap, "# warn: SHOULD REQ-T-010 (a warning: not held against "
+	run_named(&r, names, 3, &o);
+	assert_contains(r.tap, "# REQ-T-010 (SHOULD)\n");
+	assert_contains(r.tap, "# warn: SHOULD REQ-T-010 (a warning: not held against "
 			"conformance)\nnot ok 1 t/should-fail\n");
-	assert_contains(tap, "# fail: SHOULD REQ-T-010 MUST REQ-T-001\nnot ok 2 t/mixed-fail\n");
-	assert_contains(tap, "# REQ-T-001 (MUST) REQ-T-002 (INFO)\n");
-	assert_int_equal(tot.fail, 2);
-	runner_results_free(res, 3);
-	free(tap);
+	assert_contains(r.tap, "# fail: SHOULD REQ-T-010 MUST REQ-T-001\nnot ok 2 t/mixed-fail\n");
+	assert_contains(r.tap, "# REQ-T-001 (MUST) REQ-T-002 (INFO)\n");
+	assert_int_equal(r.tot.fail, 2);
+	run_free(&r);
 }
 
 static void test_run_wedged_by_hang(void **state)
 {
 	static const char *const names[] = { "t/pass", "t/hang", "t/pass", "t/skip-reason" };
 	struct runner_opts o = { .timeout_s = 1, .probe = probe_bad };
-	struct conform_result res[4];
-	struct conform_totals tot;
-	char *tap;
-	int rc;
+	struct run r;
 
 	(void)state;
-	{
-		struct memout m;
-		const struct conform_test *sel[4];
-		size_t i;
-
-		for (i = 0; i < 4; i++)
-			sel[i] = find(names[i]);
-		mem_open(&m);
-		o.tap = m.f;
-		rc = runner_run(sel, 4, &o, res, &tot);
-		tap = mem_close(&m);
-	}
-	assert_int_equal(rc, 1);
-	assert_int_equal(res[0].status, CONFORM_PASS);
-	assert_int_equal(res[1].status, CONFORM_FAIL);
-	assert_true(res[1].wedged);
-	assert_true(res[1].timed_out);
-	assert_string_equal(res[1].reason, "timed out after 1 s; device no longer usable: "
+	run_named(&r, names, 4, &o);
+	assert_int_equal(r.rc, 1);
+	assert_int_equal(r.res[0].status, CONFORM_PASS);
+	assert_int_equal(r.res[1].status, CONFORM_FAIL);
+	assert_true(r.res[1].wedged);
+	assert_true(r.res[1].timed_out);
+	assert_string_equal(r.res[1].reason, "timed out after 1 s; device no longer usable: "
 			    "VFIO_GROUP_GET_DEVICE_FD: Device or resource busy");
-	assert_int_equal(res[2].status, CONFORM_NOT_RUN);
-	assert_int_equal(res[3].status, CONFORM_NOT_RUN);
-	assert_contains(res[3].reason, "device wedged by t/hang: device no longer usable");
-	assert_int_equal(tot.pass, 1);
-	assert_int_equal(tot.fail, 1);
-	assert_int_equal(tot.skip, 0);
-	assert_int_equal(tot.not_run, 2);
-	assert_ptr_equal(tot.culprit, find("t/hang"));
-	assert_contains(tot.end_reason, "device wedged by t/hang");
+	assert_int_equal(r.res[2].status, CONFORM_NOT_RUN);
+	assert_int_equal(r.res[3].status, CONFORM_NOT_RUN);
+	assert_contains(r.res[3].reason, "device wedged by t/hang: device no longer usable");
+	assert_int_equal(r.tot.pass, 1);
+	assert_int_equal(r.tot.fail, 1);
+	assert_int_equal(r.tot.skip, 0);
+	assert_int_equal(r.tot.not_run, 2);
+	assert_ptr_equal(r.tot.culprit, find("t/hang"));
+	assert_contains(r.tot.end_reason, "device wedged by t/hang");
 	/* no cascade: one FAIL, the rest never printed as results */
-	assert_contains(tap, "not ok 2 t/hang\n# 2 tests not run: device wedged by t/hang: "
+	assert_contains(r.tap, "not ok 2 t/hang\n# 2 tests not run: device wedged by t/hang: "
 			"device no longer usable: VFIO_GROUP_GET_DEVICE_FD");
-	assert_contains(tap, "\nBail out! device wedged by t/hang: ");
-	assert_not_contains(tap, "ok 3 ");
-	assert_contains(tap, "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0\n");
-	runner_results_free(res, 4);
-	free(tap);
+	assert_contains(r.tap, "\nBail out! device wedged by t/hang: ");
+	assert_not_contains(r.tap, "ok 3 ");
+	assert_contains(r.tap, "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0\n");
+	run_free(&r);
 
 	/* the same hang on a device that is still usable: the run goes on */
 	o.probe = probe_ok;
-	tap = run_named(names, 4, &o, res, &tot);
-	assert_int_equal(res[1].status, CONFORM_FAIL);
-	assert_false(res[1].wedged);
-	assert_int_equal(res[2].status, CONFORM_PASS);
-	assert_int_equal(res[3].status, CONFORM_SKIP);
-	assert_null(tot.culprit);
-	assert_string_equal(tot.end_reason, "");
-	assert_not_contains(tap, "Bail out!");
-	runner_results_free(res, 4);
-	free(tap);
+	run_named(&r, names, 4, &o);
+	assert_int_equal(r.res[1].status, CONFORM_FAIL);
+	assert_false(r.res[1].wedged);
+	assert_int_equal(r.res[2].status, CONFORM_PASS);
+	assert_int_equal(r.res[3].status, CONFORM_SKIP);
+	assert_null(r.tot.culprit);
+	assert_string_equal(r.tot.end_reason, "");
+	assert_not_contains(r.tap, "Bail out!");
+	run_free(&r);
 }
 
 static void test_run_wedged_unreapable(void **state)
@@ -738,44 +709,38 @@ static void test_run_wedged_unreapable(void **state)
 	static const char *const names[] = { "t/hang", "t/pass" };
 	struct runner_opts o = { .timeout_s = 1, .reap_grace_s = 1, .kill_fn = fake_kill,
 				 .probe = probe_bad };
-	struct conform_result res[2];
-	struct conform_totals tot;
-	char *tap;
+	struct run r;
 
 	(void)state;
 	g_unkilled = 0;
-	tap = run_named(names, 2, &o, res, &tot);
-	assert_int_equal(res[0].status, CONFORM_FAIL);
-	assert_true(res[0].wedged);
-	assert_int_equal(res[1].status, CONFORM_NOT_RUN);
-	assert_contains(tap, "did not exit within 1 s after SIGKILL");
-	assert_contains(tap, "Bail out! device wedged by t/hang");
+	run_named(&r, names, 2, &o);
+	assert_int_equal(r.res[0].status, CONFORM_FAIL);
+	assert_true(r.res[0].wedged);
+	assert_int_equal(r.res[1].status, CONFORM_NOT_RUN);
+	assert_contains(r.tap, "did not exit within 1 s after SIGKILL");
+	assert_contains(r.tap, "Bail out! device wedged by t/hang");
 	kill(-g_unkilled, SIGKILL);
 	kill(g_unkilled, SIGKILL);
 	waitpid(g_unkilled, NULL, 0);
-	runner_results_free(res, 2);
-	free(tap);
+	run_free(&r);
 }
 
 static void test_run_probe_hangs(void **state)
 {
 	static const char *const names[] = { "t/hang", "t/pass" };
 	struct runner_opts o = { .timeout_s = 1, .probe = probe_hangs, .probe_timeout_s = 1 };
-	struct conform_result res[2];
-	struct conform_totals tot;
+	struct run r;
 	uint64_t t0 = mono_ms();
-	char *tap;
 
 	(void)state;
-	tap = run_named(names, 2, &o, res, &tot);
-	assert_true(res[0].wedged);
-	assert_contains(res[0].reason, "did not return within 1 s");
+	run_named(&r, names, 2, &o);
+	assert_true(r.res[0].wedged);
+	assert_contains(r.res[0].reason, "did not return within 1 s");
 	if (can_read_stacks())
-		assert_contains(tap, "# kernel stack of the probe (pid ");
-	assert_int_equal(res[1].status, CONFORM_NOT_RUN);
+		assert_contains(r.tap, "# kernel stack of the probe (pid ");
+	assert_int_equal(r.res[1].status, CONFORM_NOT_RUN);
 	assert_true(mono_ms() - t0 < 10000);
-	runner_results_free(res, 2);
-	free(tap);
+	run_free(&r);
 }
 
 static char g_fx_path[64];
@@ -812,9 +777,7 @@ static void test_run_fixture_wedge(void **state)
 	};
 	struct runner_opts o = { .timeout_s = 20, .setup = fx_setup_wedges,
 				 .teardown = fx_teardown, .probe = probe_ok };
-	struct conform_result res[4];
-	struct conform_totals tot;
-	char *tap;
+	struct run r;
 	int fd;
 
 	(void)state;
@@ -822,30 +785,29 @@ static void test_run_fixture_wedge(void **state)
 	fd = mkstemp(g_fx_path);
 	assert_true(fd >= 0);
 	close(fd);
-	tap = run_named(names, 4, &o, res, &tot);
+	run_named(&r, names, 4, &o);
 	unlink(g_fx_path);
 	/* the test before the one that found the device stuck is the culprit */
-	assert_int_equal(res[0].status, CONFORM_FAIL);
-	assert_true(res[0].wedged);
-	assert_contains(res[0].reason, "migration state RESUMING at open");
-	assert_int_equal(res[1].status, CONFORM_PASS);
-	assert_int_equal(res[2].status, CONFORM_NOT_RUN);
-	assert_int_equal(res[3].status, CONFORM_NOT_RUN);
-	assert_string_equal(res[3].reason, "device wedged by t/uses-fixture: migration state "
+	assert_int_equal(r.res[0].status, CONFORM_FAIL);
+	assert_true(r.res[0].wedged);
+	assert_contains(r.res[0].reason, "migration state RESUMING at open");
+	assert_int_equal(r.res[1].status, CONFORM_PASS);
+	assert_int_equal(r.res[2].status, CONFORM_NOT_RUN);
+	assert_int_equal(r.res[3].status, CONFORM_NOT_RUN);
+	assert_string_equal(r.res[3].reason, "device wedged by t/uses-fixture: migration state "
 			    "RESUMING at open, not RUNNING, and no VFIO_DEVICE_FLAGS_RESET to "
 			    "bring it back");
-	assert_int_equal(tot.pass, 1);
-	assert_int_equal(tot.fail, 1);
-	assert_int_equal(tot.not_run, 2);
-	assert_ptr_equal(tot.culprit, find("t/uses-fixture"));
-	assert_contains(tap, "ok 1 t/uses-fixture\n");
-	assert_contains(tap, "# t/uses-fixture (test 1) is counted as a failure: the device did "
+	assert_int_equal(r.tot.pass, 1);
+	assert_int_equal(r.tot.fail, 1);
+	assert_int_equal(r.tot.not_run, 2);
+	assert_ptr_equal(r.tot.culprit, find("t/uses-fixture"));
+	assert_contains(r.tap, "ok 1 t/uses-fixture\n");
+	assert_contains(r.tap, "# t/uses-fixture (test 1) is counted as a failure: the device did "
 			"not come back after it\n");
-	assert_contains(tap, "# 2 tests not run: device wedged by t/uses-fixture");
-	assert_contains(tap, "# Totals: pass:1 fail:1 ");
-	assert_contains(tap, "Bail out! device wedged by t/uses-fixture: migration state");
-	runner_results_free(res, 4);
-	free(tap);
+	assert_contains(r.tap, "# 2 tests not run: device wedged by t/uses-fixture");
+	assert_contains(r.tap, "# Totals: pass:1 fail:1 ");
+	assert_contains(r.tap, "Bail out! device wedged by t/uses-fixture: migration state");
+	run_free(&r);
 }
 
 static void test_run_setup_fail_probe(void **state)
@@ -853,20 +815,17 @@ static void test_run_setup_fail_probe(void **state)
 	static const char *const names[] = { "t/uses-fixture", "t/pass", "t/uses-fixture" };
 	struct runner_opts o = { .timeout_s = 20, .setup = fx_setup_fails_quietly,
 				 .teardown = fx_teardown, .probe = probe_bad };
-	struct conform_result res[3];
-	struct conform_totals tot;
-	char *tap;
+	struct run r;
 
 	(void)state;
 	/* the first fixture use fails, the device is unusable: it is named */
-	tap = run_named(names, 3, &o, res, &tot);
-	assert_int_equal(res[0].status, CONFORM_FAIL);
-	assert_true(res[0].wedged);
-	assert_contains(res[0].reason, "fixture setup failed");
-	assert_int_equal(res[1].status, CONFORM_NOT_RUN);
-	assert_int_equal(res[2].status, CONFORM_NOT_RUN);
-	runner_results_free(res, 3);
-	free(tap);
+	run_named(&r, names, 3, &o);
+	assert_int_equal(r.res[0].status, CONFORM_FAIL);
+	assert_true(r.res[0].wedged);
+	assert_contains(r.res[0].reason, "fixture setup failed");
+	assert_int_equal(r.res[1].status, CONFORM_NOT_RUN);
+	assert_int_equal(r.res[2].status, CONFORM_NOT_RUN);
+	run_free(&r);
 }
 
 static volatile sig_atomic_t g_stop;
@@ -881,27 +840,24 @@ static void test_run_interrupted(void **state)
 {
 	static const char *const names[] = { "t/pass", "t/hang", "t/pass" };
 	struct runner_opts o = { .timeout_s = 30, .interrupted = &g_stop };
-	struct conform_result res[3];
-	struct conform_totals tot;
+	struct run r;
 	uint64_t t0 = mono_ms();
-	char *tap;
 
 	(void)state;
 	g_stop = 0;
 	signal(SIGALRM, on_alarm);
 	alarm(1);
-	tap = run_named(names, 3, &o, res, &tot);
+	run_named(&r, names, 3, &o);
 	signal(SIGALRM, SIG_DFL);
 	assert_true(mono_ms() - t0 < 10000);
-	assert_int_equal(res[0].status, CONFORM_PASS);
-	assert_int_equal(res[1].status, CONFORM_NOT_RUN);
-	assert_string_equal(res[1].reason, "run interrupted by SIGTERM");
-	assert_int_equal(res[2].status, CONFORM_NOT_RUN);
-	assert_int_equal(tot.signal, SIGTERM);
-	assert_null(tot.culprit);
-	assert_contains(tap, "Bail out! run interrupted by SIGTERM\n");
-	runner_results_free(res, 3);
-	free(tap);
+	assert_int_equal(r.res[0].status, CONFORM_PASS);
+	assert_int_equal(r.res[1].status, CONFORM_NOT_RUN);
+	assert_string_equal(r.res[1].reason, "run interrupted by SIGTERM");
+	assert_int_equal(r.res[2].status, CONFORM_NOT_RUN);
+	assert_int_equal(r.tot.signal, SIGTERM);
+	assert_null(r.tot.culprit);
+	assert_contains(r.tap, "Bail out! run interrupted by SIGTERM\n");
+	run_free(&r);
 	g_stop = 0;
 }
 
