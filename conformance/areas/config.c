@@ -24,12 +24,6 @@ static uint32_t cfg_rd(const struct vfio_dev *d, uint32_t off, unsigned int size
 	return v;
 }
 
-/* Writes may be refused (read-only fields); what counts is what reads back. */
-static int cfg_wr(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t v)
-{
-	return __vfio_cfg_write(d, off, size, v);
-}
-
 static uint32_t sysfs_u32(const char *bdf, const char *attr)
 {
 	uint32_t v = 0;
@@ -153,11 +147,11 @@ static void bar_probe(const struct vfio_dev *d, unsigned int idx, bool is64,
 		__vfio_cfg_read(d, bar_off(idx + h), 4, &p->orig[h]);
 	p->is_io = pci_bar_is_io(p->orig[0]);
 	for (h = 0; h < halves; h++)
-		cfg_wr(d, bar_off(idx + h), 4, 0xffffffffu);
+		__vfio_cfg_write(d, bar_off(idx + h), 4, 0xffffffffu);
 	for (h = 0; h < halves; h++)
 		__vfio_cfg_read(d, bar_off(idx + h), 4, &p->mask[h]);
 	for (h = 0; h < halves; h++)
-		cfg_wr(d, bar_off(idx + h), 4, p->orig[h]);
+		__vfio_cfg_write(d, bar_off(idx + h), 4, p->orig[h]);
 	for (h = 0; h < halves; h++)
 		__vfio_cfg_read(d, bar_off(idx + h), 4, &p->after[h]);
 	p->size = pci_bar_size(p->mask[0], p->mask[1], is64, p->is_io);
@@ -178,7 +172,7 @@ static void bar_scan(const struct vfio_dev *d, bool want32, bool want64, struct 
 
 	memset(s, 0, sizeof(*s));
 	s->cmd_before = cfg_rd(d, PCI_COMMAND, 2);
-	cfg_wr(d, PCI_COMMAND, 2, s->cmd_before & ~DECODE_BITS);
+	__vfio_cfg_write(d, PCI_COMMAND, 2, s->cmd_before & ~DECODE_BITS);
 	for (i = 0; i < PCI_BAR_COUNT; i++) {
 		lo = 0;
 		__vfio_cfg_read(d, bar_off(i), 4, &lo);
@@ -188,7 +182,7 @@ static void bar_scan(const struct vfio_dev *d, bool want32, bool want64, struct 
 		if (is64)
 			i++;
 	}
-	cfg_wr(d, PCI_COMMAND, 2, s->cmd_before);
+	__vfio_cfg_write(d, PCI_COMMAND, 2, s->cmd_before);
 	s->cmd_after = cfg_rd(d, PCI_COMMAND, 2);
 }
 
@@ -274,9 +268,9 @@ static void test_bar_restore(void **state)
 	before[PCI_BAR_COUNT] = cfg_rd(d, PCI_ROM_ADDRESS, 4);
 	bar_scan(d, true, true, &s);
 	/* the expansion ROM BAR too: all address bits, enable bit clear */
-	cfg_wr(d, PCI_ROM_ADDRESS, 4, PCI_ROM_ADDRESS_MASK);
+	__vfio_cfg_write(d, PCI_ROM_ADDRESS, 4, PCI_ROM_ADDRESS_MASK);
 	__vfio_cfg_read(d, PCI_ROM_ADDRESS, 4, &rom_mask);
-	cfg_wr(d, PCI_ROM_ADDRESS, 4, before[PCI_BAR_COUNT]);
+	__vfio_cfg_write(d, PCI_ROM_ADDRESS, 4, before[PCI_BAR_COUNT]);
 	for (i = 0; i < PCI_BAR_COUNT; i++)
 		after[i] = cfg_rd(d, bar_off(i), 4);
 	after[PCI_BAR_COUNT] = cfg_rd(d, PCI_ROM_ADDRESS, 4);
@@ -330,10 +324,10 @@ static void test_readonly_ids(void **state)
 			continue;
 		mask = f->size == 1 ? 0xff : 0xffff;
 		before = cfg_rd(d, f->off, f->size);
-		cfg_wr(d, f->off, f->size, ~before & mask);
+		__vfio_cfg_write(d, f->off, f->size, ~before & mask);
 		after = cfg_rd(d, f->off, f->size);
 		if (after != before && !bad) {
-			cfg_wr(d, f->off, f->size, before);	/* best effort */
+			__vfio_cfg_write(d, f->off, f->size, before);	/* best effort */
 			bad = f->name;
 			bad_before = before;
 			bad_after = after;

@@ -21,12 +21,6 @@
 
 #define irq_names area_irq_names
 
-/* The index's info; its failure is REQ-IRQ-001's (the test SKIPs behind it). */
-static struct vfio_irq_info irq_info_ok(struct vfio_dev *d, uint32_t index)
-{
-	return irq_info_prereq(d, index);
-}
-
 static bool is_pcie(struct vfio_dev *d)
 {
 	uint8_t cfg[256];
@@ -38,7 +32,7 @@ static bool is_pcie(struct vfio_dev *d)
 /* Vector count of an index (capped at MAXV) or SKIP when it has none */
 static uint32_t need_vectors(struct vfio_dev *d, uint32_t index)
 {
-	struct vfio_irq_info ii = irq_info_ok(d, index);
+	struct vfio_irq_info ii = irq_info_prereq(d, index);
 
 	if (!ii.count)
 		conform_skip("device has no %s (IRQ_INFO count 0)", irq_names[index]);
@@ -249,7 +243,7 @@ static void test_info_argsz(void **state)
 static void test_intx_count(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
-	struct vfio_irq_info ii = irq_info_ok(d, VFIO_PCI_INTX_IRQ_INDEX);
+	struct vfio_irq_info ii = irq_info_prereq(d, VFIO_PCI_INTX_IRQ_INDEX);
 	uint32_t pin = 0;
 
 	conform_check_rc(__vfio_cfg_read(d, PCI_INTERRUPT_PIN, 1, &pin), "reading Interrupt Pin");
@@ -274,7 +268,7 @@ static void check_msi_count(void **state, uint32_t index, uint8_t cap_id, const 
 			    const char *has)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
-	struct vfio_irq_info ii = irq_info_ok(d, index);
+	struct vfio_irq_info ii = irq_info_prereq(d, index);
 	uint8_t cfg[256];
 	unsigned int pos;
 	uint32_t want = 0, flags;
@@ -324,7 +318,7 @@ static void test_err_req_count(void **state)
 		conform_check(rc == -EINVAL || (!rc && ii.count <= 1), "ERR IRQ on a conventional "
 			      "PCI function: %s, count %u (vfio-pci: EINVAL or 0 before 7.x, 1 "
 			      "in 7.3)", errname(rc), rc ? 0 : ii.count);
-	ii = irq_info_ok(d, VFIO_PCI_REQ_IRQ_INDEX);
+	ii = irq_info_prereq(d, VFIO_PCI_REQ_IRQ_INDEX);
 	conform_check(ii.count == 1, "REQ IRQ count %u (vfio-pci: 1)", ii.count);
 }
 
@@ -671,7 +665,7 @@ static void test_msix_device_irq_torn_down(void **state)
 static void test_msix_mask(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
-	struct vfio_irq_info ii = irq_info_ok(d, VFIO_PCI_MSIX_IRQ_INDEX);
+	struct vfio_irq_info ii = irq_info_prereq(d, VFIO_PCI_MSIX_IRQ_INDEX);
 	uint64_t want[MAXV] = { 0 };
 	struct pers_dev p;
 	struct efds e;
@@ -703,7 +697,7 @@ static void test_msix_mask(void **state)
 static void test_intx_mask(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
-	struct vfio_irq_info ii = irq_info_ok(d, VFIO_PCI_INTX_IRQ_INDEX);
+	struct vfio_irq_info ii = irq_info_prereq(d, VFIO_PCI_INTX_IRQ_INDEX);
 	int32_t fd;
 	int e, rc;
 

@@ -35,7 +35,6 @@
  * One deviation, one failure: SKIP a test whose first step is another
  * requirement's check when that step failed; the test of `req` reports it.
  */
-#ifndef conform_skip_prereq	/* conform.h may bring the runner's own */
 static inline void __attribute__((format(printf, 2, 3), noreturn))
 conform_skip_prereq(const char *req, const char *fmt, ...)
 {
@@ -47,7 +46,6 @@ conform_skip_prereq(const char *req, const char *fmt, ...)
 	va_end(ap);
 	conform_skip("prerequisite %s failed: %s", req, what);
 }
-#endif
 
 /* The device's personality, or SKIP "no personality for vvvv:dddd". */
 static inline void need_pers(struct vfio_dev *d, struct pers_dev *p)

@@ -166,12 +166,6 @@ static void test_classify(void **state)
 
 #define V(i, s) { .id = i, .level = CONFORM_MUST, .status = s, .tests = 1 }
 
-static size_t compare(const struct baseline *b, const struct req_verdict *v, size_t n,
-		      bool all, struct baseline_diff *d)
-{
-	return baseline_compare(b, v, n, all, d);
-}
-
 static void test_identical(void **state)
 {
 	const struct req_verdict v[] = { V("REQ-A-001", REQ_PASS), V("REQ-A-002", REQ_PASS),
@@ -181,8 +175,8 @@ static void test_identical(void **state)
 
 	(void)state;
 	base4(&b);
-	assert_int_equal(compare(&b, v, 4, false, d), 0);
-	assert_int_equal(compare(&b, v, 4, true, d), 4);
+	assert_int_equal(baseline_compare(&b, v, 4, false, d), 0);
+	assert_int_equal(baseline_compare(&b, v, 4, true, d), 4);
 	assert_int_equal(baseline_regressions(d, 4), 0);
 	baseline_free(&b);
 }
@@ -195,7 +189,7 @@ static void check_one(const struct req_verdict *v, size_t n, const char *id,
 	size_t k;
 
 	base4(&b);
-	k = compare(&b, v, n, false, d);
+	k = baseline_compare(&b, v, n, false, d);
 	assert_int_equal(k, 1);
 	assert_string_equal(d[0].id, id);
 	assert_int_equal(d[0].change, c);
@@ -292,7 +286,7 @@ static void test_outputs(void **state)
 
 	(void)state;
 	base4(&b);
-	n = compare(&b, v, 3, false, d);
+	n = baseline_compare(&b, v, 3, false, d);
 	assert_int_equal(n, 3);
 	s = written(&b, d, n, false);
 	assert_non_null(strstr(s, "# baseline: old.json (suite 1.2, revision abc, kernel 7.3, "

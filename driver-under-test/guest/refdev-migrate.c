@@ -472,11 +472,6 @@ static ssize_t drain(int fd, struct blob *b, bool precopy, bool *enomsg)
 	return (ssize_t)(b->len - start);
 }
 
-static int precopy_info(int fd, struct vfio_precopy_info *info)
-{
-	return __vfio_precopy_info_get(fd, info);
-}
-
 /* Write @b in odd-sized pieces: the driver must reassemble its streams. */
 static int feed(int fd, const struct blob *b)
 {
@@ -650,7 +645,7 @@ static void precopy_reinit(struct ctx *c)
 	v2 = !feature(&c->a, VFIO_DEVICE_FEATURE_SET |
 			     VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, NULL, 0);
 	wr32(&c->a, REFDEV_REG_VF_REINIT, 1);
-	ret = precopy_info(c->saving_fd, &info);
+	ret = __vfio_precopy_info_get(c->saving_fd, &info);
 	n = drain(c->saving_fd, &c->data, true, &enomsg);
 	if (v2)
 		ok = (info.flags & VFIO_PRECOPY_INFO_REINIT) && !info.dirty_bytes &&
@@ -692,7 +687,7 @@ static void precopy_phase(struct ctx *c)
 			  "REQ: ADM-005", "RUNNING -> PRE_COPY failed");
 		return;
 	}
-	ret = precopy_info(c->saving_fd, &info);
+	ret = __vfio_precopy_info_get(c->saving_fd, &info);
 	n = drain(c->saving_fd, &c->data, true, &enomsg);
 	tap_check("migration-data/precopy-initial",
 		  !ret && info.initial_bytes > 0 && enomsg &&
@@ -707,11 +702,11 @@ static void precopy_phase(struct ctx *c)
 	memset(chunk, 0x3c, sizeof(chunk));
 	sram_io(&c->a, chunk, sizeof(chunk), 128, true);
 	sram_io(&c->a, chunk, sizeof(chunk), 1024, true);
-	ret = precopy_info(c->saving_fd, &info);
+	ret = __vfio_precopy_info_get(c->saving_fd, &info);
 	n = drain(c->saving_fd, &c->data, true, &enomsg);
 	{
 		struct vfio_precopy_info idle;
-		int ret2 = precopy_info(c->saving_fd, &idle);
+		int ret2 = __vfio_precopy_info_get(c->saving_fd, &idle);
 
 		tap_check("migration-data/precopy-dirty-bytes",
 			  !ret && info.dirty_bytes > 0 && enomsg &&
