@@ -8,8 +8,9 @@
 # kind line and the report's first 200 lines, not the log's tail after them
 # (head's early exit must not count as "no report"). NMI at the timeout:
 # the fake boots and then says nothing, as a frozen guest; run-vm.sh must
-# send "info registers -a" and "nmi" on the monitor at --timeout and keep
-# the registers and the panic the NMI causes as the freeze's evidence.
+# ask the monitor for each vCPU's registers and local APIC and send "nmi"
+# at --timeout, and keep them, the symbols of the kernel addresses among
+# them (nm of a made-up vmlinux) and the panic the NMI causes as evidence.
 #   ci/run-vm-selftest.sh        (make unit)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,11 +36,14 @@ if [ "$FAKE" = freeze ]; then
 	echo "[init] booted fake at 1.00 s" >>"$console"
 	while read -r cmd; do
 		case "$cmd" in
-		"info registers -a") printf 'CPU#0\nRIP=ffffffff81234567 RFL=00000246\n' >"$monitor.out" ;;
+		"info registers") printf 'RIP=ffffffff81000003 RFL=00000246\n' >"$monitor.out" ;;
+		x/48gx*) printf 'ffff888000001000: 0xffffffff8100000b 0x0000000000000001\n' >"$monitor.out" ;;
+		"info lapic") printf 'Timer\t DCR=0x3 (divide by 16) initial_count = 100 current_count = 0\n' >"$monitor.out" ;;
 		nmi)
 			{
 				echo "Uhhuh. NMI received for unknown reason 00 on CPU 0."
 				echo "Kernel panic - not syncing: NMI: Not continuing"
+				echo "Kernel Offset: disabled"
 				echo " fake_stuck_function+0x10/0x20"
 			} >>"$console"
 			exit 0 ;;
@@ -63,6 +67,9 @@ exec sleep 600
 EOF2
 chmod +x "$t/qemu"
 mkdir -p "$t/build" "$t/kernel"
+# a vmlinux whose nm(1) has two functions where the kernel's text starts
+printf 'void fake_stuck_function(void) { for (;;) ; }\nvoid fake_caller(void) { fake_stuck_function(); }\n' >"$t/fake.c"
+cc -O0 -nostdlib -static -Wl,-Ttext=0xffffffff81000000 -Wl,-e,fake_caller -o "$t/kernel/vmlinux" "$t/fake.c"
 echo "KDIR_0_0=$t/kernel" >"$t/build/kernels.env"
 : >"$t/initramfs"
 
@@ -111,7 +118,8 @@ run freeze 4
 f=$out/infra-failure.txt ok=1
 [ "$rc" = 1 ] && [ "$secs" -lt 20 ] &&
 	[ "$(head -n 1 "$f" 2>/dev/null)" = "guest froze: no end within 4s and no lockup report (NMI sent)" ] &&
-	grep -q "^RIP=ffffffff81234567" "$f" && grep -q "fake_stuck_function" "$f" && ok=0
+	grep -q "^RIP=ffffffff81000003" "$f" && grep -q "^Timer.*current_count = 0" "$f" &&
+	grep -q "^  fake_stuck_function+0x3$" "$f" && grep -q "^  fake_caller+0x5$" "$f" && ok=0
 verdict freeze "$ok" "status: $(cat "$out/status" 2>/dev/null), evidence: $(head -c 300 "$f" 2>/dev/null)"
 [ "$bad" = 0 ] && echo "run-vm-selftest: all passed"
 exit "$bad"

@@ -92,6 +92,8 @@ select_accel() {
 FREEZE_APPEND="unknown_nmi_panic softlockup_panic=1 softlockup_all_cpu_backtrace=1 hung_task_panic=1 sysctl.kernel.hung_task_all_cpu_backtrace=1 sysctl.kernel.panic_on_rcu_stall=1 panic_print=0x9"
 QEMU_CRASH_RE='(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: (Address|Undefined)|Segmentation fault|core dumped)'
 
+VCPUS=2
+
 # no_timer_check: Linux's boot-time check that the timer interrupt arrives
 # through the IO-APIC counts ticks in a busy loop; a TCG vCPU starved by a
 # loaded host fails it ("timer doesn't work through Interrupt-remapped
@@ -102,7 +104,7 @@ qemu_args() {
 	[ "$accel" = kvm ] && cpu=host
 	printf '%s\n' \
 		-machine q35,kernel-irqchip=split -accel "$accel" -cpu "$cpu" \
-		-smp 2 -m "$(scenario_mem)" -nodefaults -display none -no-reboot \
+		-smp "$VCPUS" -m "$(scenario_mem)" -nodefaults -display none -no-reboot \
 		-L /usr/share/seabios -L /usr/share/qemu \
 		-serial "file:$out/console.log" \
 		-serial "file:$out/tap.log" \
@@ -161,8 +163,9 @@ PANIC_GRACE=${REFDEV_PANIC_GRACE:-60}
 # monitor (on the FIFOs DIR/monitor.in and .out) and given NMI_GRACE more
 # seconds: unknown_nmi_panic turns it into a panic that prints the stack
 # the CPU was interrupted in, every task's stack and held locks, where the
-# timeout alone left nothing to read. Every vCPU's registers (QEMU's info
-# registers) go into DIR/registers.txt first.
+# timeout alone left nothing to read. Every vCPU's registers, local APIC
+# (its timer: a TCG vCPU whose timer stopped firing leaves its sleepers
+# asleep for good) and top of stack go into DIR/registers.txt first.
 NMI_GRACE=${REFDEV_NMI_GRACE:-60}
 
 # Under TCG on a loaded host the kernel sometimes stops for good in early
@@ -174,16 +177,62 @@ NMI_GRACE=${REFDEV_NMI_GRACE:-60}
 INIT_RE="\[init\] booted "
 BOOT_GRACE=${REFDEV_BOOT_GRACE:-300}
 
-# send_nmi: the registers of every vCPU into $out/registers.txt, then the
-# NMI. The FIFO is opened read-write: QEMU holds it too, so neither open
-# blocks, even if QEMU has just ended.
+# send_nmi: the state of every vCPU into $out/registers.txt, then the NMI.
+# The FIFO is opened read-write: QEMU holds it too, so neither open blocks,
+# even if QEMU has just ended.
 send_nmi() {
+	local i
 	{
-		echo "info registers -a"
+		for ((i = 0; i < VCPUS; i++)); do
+			# shellcheck disable=SC2016 # $rsp is the monitor's, not ours
+			printf 'cpu %d\ninfo registers\ninfo lapic\nx/48gx $sp\n' "$i"
+		done
 		sleep 2
 		echo nmi
 	} 1<>"$out/monitor.in"
 	timeout 3 cat "$out/monitor.out" >"$out/registers.txt" 2>/dev/null || true
+}
+
+# symbolize: the kernel-text addresses of $out/registers.txt (each vCPU's
+# RIP and the words on top of its stack), in their order under "cpu N",
+# each as the symbol of $vmlinux it falls in (nm -n; its 16-digit hex sorts
+# as the numbers do), moved back by the KASLR offset the panic printed.
+# Nothing when that offset is unknown (no panic line) or there is no nm.
+symbolize() {
+	local clean off a
+	off=$(sed -n 's/.*Kernel Offset: \(0x[0-9a-f]*\|disabled\).*/\1/p' "$out/console.log" 2>/dev/null | head -n 1)
+	[ "$off" != disabled ] || off=0
+	{ [ -n "$off" ] && [ -f "$vmlinux" ] && command -v nm >/dev/null; } || return 0
+	clean=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/\r//g; s/^(qemu) .*\(cpu [0-9]*\)$/\1/' "$out/registers.txt")
+	{
+		nm -n "$vmlinux" 2>/dev/null | awk '$2 ~ /^[tTwW]$/ { print $1, $3 }'
+		grep -Eo 'ffffffff[0-9a-f]{8}' <<<"$clean" | sort -u | while read -r a; do
+			printf '%016x ~ %s\n' "$((0x$a - off))" "$a"
+		done
+	} | LC_ALL=C sort | awk '
+	function num(h,   i, n) {
+		n = 0
+		for (i = 1; i <= length(h); i++)
+			n = n * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+		return n
+	}
+	$2 == "~" {
+		d = num(substr($1, 9)) - num(substr(at, 9))
+		if (sym != "" && d >= 0 && d < 65536)
+			printf "%s %s+0x%x\n", $3, sym, d
+		next
+	}
+	{ at = $1; sym = $2 }' | awk 'NR == FNR { map[$1] = $2; next }
+	/^cpu [0-9]+$/ { print; next }
+	{
+		s = $0
+		while (match(s, /ffffffff[0-9a-f]+/)) {
+			a = substr(s, RSTART, RLENGTH)
+			if (a in map)
+				print "  " map[a]
+			s = substr(s, RSTART + RLENGTH)
+		}
+	}' - <(printf '%s\n' "$clean")
 }
 
 # watch_timer PID: wait for PID; stop it early when the console shows a
@@ -271,7 +320,9 @@ classify_infra() {
 		infra="guest froze: no end within ${timeout_s}s and no lockup report (NMI sent)"
 		{
 			echo "$infra"
-			grep -E '^(CPU#|RIP=)' "$out/registers.txt" 2>/dev/null || true
+			grep -E '^(dumping local APIC|LVTT|Timer|RIP=)' "$out/registers.txt" 2>/dev/null || true
+			echo "kernel addresses in each vCPU's registers, then on top of its stack (QEMU's monitor, nm of vmlinux):"
+			symbolize
 			if grep -q "$PANIC_RE" "$out/console.log" 2>/dev/null; then
 				grep -E -B 5 -A 2000 "NMI received|$PANIC_RE" "$out/console.log" | head -n 3000
 			else
