@@ -119,7 +119,8 @@ f=$out/infra-failure.txt ok=1
 [ "$rc" = 1 ] && [ "$secs" -lt 20 ] &&
 	[ "$(head -n 1 "$f" 2>/dev/null)" = "guest froze: no end within 4s and no lockup report (NMI sent)" ] &&
 	grep -q "^RIP=ffffffff81000003" "$f" && grep -q "^Timer.*current_count = 0" "$f" &&
-	grep -q "^  fake_stuck_function+0x3$" "$f" && grep -q "^  fake_caller+0x5$" "$f" && ok=0
+	grep -q "^  fake_stuck_function+0x3$" "$f" && grep -q "^  fake_caller+0x5$" "$f" &&
+	[ ! -e "$out/monitor.in" ] && ok=0
 verdict freeze "$ok" "status: $(cat "$out/status" 2>/dev/null), evidence: $(head -c 300 "$f" 2>/dev/null)"
 [ "$bad" = 0 ] && echo "run-vm-selftest: all passed"
 exit "$bad"

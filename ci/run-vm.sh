@@ -353,6 +353,8 @@ boot_once() {
 	local pid=$!
 	watch_timer "$pid"
 	wait "$pid" || rc=$?
+	# no FIFO left behind: a reader of the run's files would wait on it
+	rm -f "$out/monitor.in" "$out/monitor.out"
 	took=$((SECONDS - t0))
 	# a timer that broke as the guest ended (its RCU report may panic it
 	# before watch_timer looks)
