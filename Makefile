@@ -139,6 +139,7 @@ unit: deps
 	@bash ci/expect-selftest.sh
 	@bash ci/run-vm-selftest.sh
 	@bash ci/soak-selftest.sh
+	@bash ci/check-vm-selftest.sh
 	@bash ci/freeze-selftest.sh
 
 fuzz-smoke: deps
