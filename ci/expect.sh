@@ -36,10 +36,6 @@ fi
 run=$1 exp=$2 outdir=${3:-}
 [ -f "$exp" ] || [ "$write" = 1 ] || die "expect: no expected file $exp"
 
-# Same patterns as ci/run-vm.sh (a kernel that went wrong: ci/lib.sh).
-BAD_KERNEL_RE=$(sed -n "s/^BAD_KERNEL_RE='\(.*\)'$/\1/p" "$REPO_ROOT/ci/lib.sh")
-[ -n "$BAD_KERNEL_RE" ] || die "expect: cannot read BAD_KERNEL_RE from ci/lib.sh"
-
 # req_verdicts TAP: "REQ-ID verdict" for every requirement the stream cites;
 # "TEST <name> <reqs,...> <fail|quoted-fail|timeout>" for every failing test.
 req_verdicts() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A guest freeze judged by ci/run-vm.sh and ci/tap-harness.sh, on a made-up
-# QEMU whose guest ran 2 of its 3 tests and then reported a hung task:
+# QEMU (ci/fake-qemu.sh) whose guest ran 2 of its 3 tests and then reported
+# a hung task:
 #   in-driver: the hung task's own stack is in refdev_vfio_pci: the product's
 #     bug (SPEC.md 2.6), the running test (3rd of tests.txt) is a FAIL, the
 #     run fails (exit 1), no infra-failure.txt, the backtrace in freeze.txt;
@@ -19,42 +20,6 @@ t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 bad=0
 
-# the fake QEMU: its three -serial files (console, TAP, framed files), the
-# hung task's stack from $FAKE_STACK, then the panic, as the guest's
-# hung_task_panic=1 and -no-reboot end a real one
-cat >"$t/qemu" <<'EOF'
-#!/usr/bin/env bash
-ser=()
-while [ $# -gt 0 ]; do
-	if [ "$1" = -serial ]; then
-		ser+=("${2#file:}")
-		: >"${2#file:}"
-	fi
-	shift
-done
-printf 'TAP version 13\n1..3\nok 1 reset/flr\n%bmigration/arc-running-to-stop\n' "${FAKE_T2:-ok 2 }" >"${ser[1]}"
-printf '=== BEGIN FILE tests.txt ===\nreset/flr REQ-RESET-001\nmigration/arc-running-to-stop REQ-MIG-001\nmigration/arc-stop-to-resuming REQ-MIG-001\n=== END FILE tests.txt ===\n' >"${ser[2]}"
-{
-	echo "[    1.00] [init] booted fake at 1.00 s"
-	echo "[  200.00] INFO: task vfio-conform:321 blocked for more than 120 seconds."
-	echo "[  200.00] task:vfio-conform    state:D stack:0     pid:321   ppid:300"
-	echo "[  200.00] Call Trace:"
-	echo "[  200.00]  <TASK>"
-	echo "[  200.00]  __schedule+0x3a1/0xb40"
-	echo "[  200.00]  mutex_lock+0x1d/0x30"
-	echo "[  200.00]  ? refdev_vfio_ioctl+0x40/0x90 [refdev_vfio_pci]"
-	echo "[  200.00]  $FAKE_STACK"
-	echo "[  200.00]  vfio_pci_core_ioctl+0x12c/0x9a0 [vfio_pci_core]"
-	echo "[  200.00]  </TASK>"
-	echo "[  200.00] NMI backtrace for cpu 1"
-	echo "[  200.00]  refdev_aq_poll+0x10/0x80 [refdev_core]"
-	echo "[  200.00] Kernel panic - not syncing: hung_task: blocked tasks"
-	echo "[  200.00] task:kworker/0:1 state:I"
-	echo "[  200.00]  refdev_vfio_work+0x22/0x60 [refdev_vfio_pci]"
-} >>"${ser[0]}"
-exit 0
-EOF
-chmod +x "$t/qemu"
 mkdir -p "$t/build" "$t/kernel"
 echo "KDIR_0_0=$t/kernel" >"$t/build/kernels.env"
 : >"$t/initramfs"
@@ -63,7 +28,7 @@ echo "KDIR_0_0=$t/kernel" >"$t/build/kernels.env"
 # exit RC_RUN and RC_HARNESS, and the harness print PATTERN (grep -E)
 check() {
 	local name=$1 out=$t/out-$1 rc=0 hrc=0 why=""
-	FAKE_STACK=$2 FAKE_T2=${T2:-} BUILD_DIR=$t/build REFDEV_QEMU=$t/qemu REFDEV_ACCEL=tcg \
+	FAKE=hung-task FAKE_STACK=$2 FAKE_T2=${T2:-} BUILD_DIR=$t/build REFDEV_QEMU=$here/fake-qemu.sh REFDEV_ACCEL=tcg \
 		bash "$here/run-vm.sh" --kernel 0.0 --initramfs "$t/initramfs" \
 		--scenario fake --out "$out" --timeout 60 >"$t/$name.log" 2>&1 || rc=$?
 	echo "$name" >"$out/label"

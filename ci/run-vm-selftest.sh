@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ci/run-vm.sh on a made-up QEMU (no kernel, no image: a few seconds).
+# ci/run-vm.sh on a made-up QEMU (ci/fake-qemu.sh; no kernel, no image:
+# a few seconds).
 # Panic watch: the fake writes a "Kernel panic" line and hangs, as a guest
 # whose panic dump stalls does; run-vm.sh must stop it REFDEV_PANIC_GRACE s
 # after the line, not at the hard timeout, and boot again a panic before
@@ -18,54 +19,6 @@ t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 bad=0
 
-# the fake QEMU: creates its -serial files as QEMU does, the first is the
-# console; FAKE=panic-after-init writes the /init line before the panic, FAKE=crash
-# prints far more than a pipe holds (grep is still writing when head ends)
-cat >"$t/qemu" <<'EOF2'
-#!/usr/bin/env bash
-console="" monitor=""
-while [ $# -gt 0 ]; do
-	if [ "$1" = -serial ]; then
-		: >"${2#file:}"
-		[ -n "$console" ] || console=${2#file:}
-	fi
-	case "$1" in pipe,id=mon0,path=*) monitor=${1#*path=} ;; esac
-	shift
-done
-if [ "$FAKE" = freeze ]; then
-	echo "[init] booted fake at 1.00 s" >>"$console"
-	while read -r cmd; do
-		case "$cmd" in
-		"info registers") printf 'RIP=ffffffff81000003 RFL=00000246\n' >"$monitor.out" ;;
-		x/48gx*) printf 'ffff888000001000: 0xffffffff8100000b 0x0000000000000001\n' >"$monitor.out" ;;
-		"info lapic") printf 'Timer\t DCR=0x3 (divide by 16) initial_count = 100 current_count = 0\n' >"$monitor.out" ;;
-		nmi)
-			{
-				echo "Uhhuh. NMI received for unknown reason 00 on CPU 0."
-				echo "Kernel panic - not syncing: NMI: Not continuing"
-				echo "Kernel Offset: disabled"
-				echo " fake_stuck_function+0x10/0x20"
-			} >>"$console"
-			exit 0 ;;
-		esac
-	done <"$monitor.in"
-	exit 1
-fi
-if [ "$FAKE" = crash ]; then
-	for i in $(seq 1 5000); do
-		echo "runtime error: fake report line $i, padded to fill the pipe ........"
-	done
-	echo "the last line of the log"
-	exit 134
-fi
-{
-	[ "$FAKE" != panic-after-init ] || echo "[init] booted fake at 1.00 s"
-	echo "Kernel panic - not syncing: fake"
-	echo "panic_print: task dump follows"
-} >>"$console"
-exec sleep 600
-EOF2
-chmod +x "$t/qemu"
 mkdir -p "$t/build" "$t/kernel"
 # a vmlinux whose nm(1) has two functions where the kernel's text starts
 printf 'void fake_stuck_function(void) { for (;;) ; }\nvoid fake_caller(void) { fake_stuck_function(); }\n' >"$t/fake.c"
@@ -78,7 +31,7 @@ echo "KDIR_0_0=$t/kernel" >"$t/build/kernels.env"
 run() {
 	local t0=$SECONDS
 	out=$t/out-$1 rc=0
-	FAKE=$1 BUILD_DIR=$t/build REFDEV_QEMU=$t/qemu REFDEV_ACCEL=tcg \
+	FAKE=$1 BUILD_DIR=$t/build REFDEV_QEMU=$here/fake-qemu.sh REFDEV_ACCEL=tcg \
 		REFDEV_PANIC_GRACE=2 bash "$here/run-vm.sh" --kernel 0.0 \
 		--initramfs "$t/initramfs" --scenario fake --out "$out" \
 		--timeout "${2:-120}" >"$t/$1.log" 2>&1 || rc=$?

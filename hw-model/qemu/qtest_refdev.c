@@ -70,44 +70,6 @@ static void ok(bool cond, const char *fmt, ...)
 		exit(1);
 }
 
-/* qtest_init: QEMU with -qtest stdio and one refdev PF with @props. */
-static void qtest_init(struct qts *s, const char *props)
-{
-	char dev[256];
-	int in[2], out[2];
-
-	snprintf(dev, sizeof(dev), "refdev,bus=pcie.0,addr=4,total-vfs=4%s", props);
-	if (pipe(in) || pipe(out))
-		bail("pipe");
-	s->pid = fork();
-	if (s->pid < 0)
-		bail("fork");
-	if (!s->pid) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(127);
-		close(in[1]);
-		close(out[0]);
-		execl(qemu, qemu, "-machine", "q35", "-accel", "qtest", "-qtest", "stdio",
-		      "-nodefaults", "-display", "none", "-m", "64", "-L", "/usr/share/seabios",
-		      "-L", "/usr/share/qemu", "-device", dev, (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	s->to = fdopen(in[1], "w");
-	s->from = fdopen(out[0], "r");
-}
-
-static void qtest_quit(struct qts *s)
-{
-	kill(s->pid, SIGKILL);	/* qtest QEMU does not exit on EOF */
-	waitpid(s->pid, NULL, 0);
-	fclose(s->to);
-	fclose(s->from);
-}
-
 /* One command; returns the word after OK (static buffer) or fails. */
 static const char *qtest_cmd(struct qts *s, const char *fmt, ...)
 {
@@ -177,6 +139,45 @@ static void ecam_on(struct qts *s)
 {
 	qtest_cmd(s, "outl 0xcf8 0x80000060");
 	qtest_cmd(s, "outl 0xcfc 0x%x", ECAM | 1);
+}
+
+/* qtest_init: QEMU with -qtest stdio and one refdev PF with @props, ECAM on. */
+static void qtest_init(struct qts *s, const char *props)
+{
+	char dev[256];
+	int in[2], out[2];
+
+	snprintf(dev, sizeof(dev), "refdev,bus=pcie.0,addr=4,total-vfs=4%s", props);
+	if (pipe(in) || pipe(out))
+		bail("pipe");
+	s->pid = fork();
+	if (s->pid < 0)
+		bail("fork");
+	if (!s->pid) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(127);
+		close(in[1]);
+		close(out[0]);
+		execl(qemu, qemu, "-machine", "q35", "-accel", "qtest", "-qtest", "stdio",
+		      "-nodefaults", "-display", "none", "-m", "64", "-L", "/usr/share/seabios",
+		      "-L", "/usr/share/qemu", "-device", dev, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	s->to = fdopen(in[1], "w");
+	s->from = fdopen(out[0], "r");
+	ecam_on(s);
+}
+
+static void qtest_quit(struct qts *s)
+{
+	kill(s->pid, SIGKILL);	/* qtest QEMU does not exit on EOF */
+	waitpid(s->pid, NULL, 0);
+	fclose(s->to);
+	fclose(s->from);
 }
 
 static uint32_t cfg_rd(struct qts *s, int devfn, int reg, int size)
@@ -446,19 +447,16 @@ static void check_properties(void)
 	int rc;
 
 	qtest_init(&s, ",imm-ready=off");
-	ecam_on(&s);
 	ok(!(cfg_rd(&s, PF_DEVFN, 0x06, 2) & 1), "imm-ready=off: no Immediate Readiness");
 	qtest_quit(&s);
 
 	qtest_init(&s, ",vf-pm=on");
-	ecam_on(&s);
 	cfg_wr(&s, PF_DEVFN, SRIOV + 0x10, 1, 2);
 	cfg_wr(&s, PF_DEVFN, SRIOV + 0x08, 0x9, 2);
 	ok(std_cap(&s, PF_DEVFN + 1, 0x01) == 0x40, "vf-pm=on: the VF has the PM capability (DEV-CAP-006)");
 	qtest_quit(&s);
 
 	qtest_init(&s, ",aq-sync=off");
-	ecam_on(&s);
 	pf_bars(&s, false);
 	aq_enable(&d);
 	ok(aq_do(&d, (struct cmd){ .op = 0x01, .addr = BUF, .len = 64 }).status == 0 &&
@@ -468,7 +466,6 @@ static void check_properties(void)
 	qtest_quit(&s);
 
 	qtest_init(&s, ",fault=fail_status:1:7");
-	ecam_on(&s);
 	pf_bars(&s, false);
 	aq_enable(&d);
 	ok(aq_do(&d, (struct cmd){ .op = 0x0C }).status == 7 &&
@@ -498,7 +495,6 @@ int main(int argc, char **argv)
 	qemu = argv[1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	qtest_init(&s, "");
-	ecam_on(&s);
 	check_config(&s);
 	pf_bars(&s, true);
 	ok(rd(&s, PF_BAR0) == 0x52464456, "PF BAR0 ID");

@@ -3,25 +3,12 @@
  * Unit tests of the PF admin queue (SPEC 1.8, DEV-AQ-*, ADM-*) and fault
  * injection (1.11, DEV-FI-*), against the fake host of refdev_fake.h.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include "refdev_fake.h"
+#include "refdev_unit.h"
 
 AFX_FIXTURE(4)
 
 /* The same fixture with DEV-AQ-018 on: every test of the group again. */
-static int setup_sync(void **state)
-{
-	struct afx *a = afx_new(4);
-
-	refdev_dev_set_aq_sync(a->fx->d, true);
-	*state = a;
-	return 0;
-}
+AFX_SETUP(setup_sync, 4, refdev_dev_set_aq_sync(a->fx->d, true))
 
 #define PF	(&fx->d->pf)
 
@@ -560,9 +547,7 @@ static void fi_003_late_dropped(void **state)
 	fx->now = ~0ull;
 	refdev_dev_timer(fx->d);
 	assert_int_equal(fx->d->vf[0].state, REFDEV_VF_RUNNING);
-	aq_enable(fx, 8, false);
-	a->drv.head = 0;
-	a->drv.phase = 1;
+	afx_enable(a, 8, false);
 	memset(fake_mem(fx, 0) + PF_CQ, 0, 8 * 16);
 	aq_post(fx, &c);
 	fake_run(fx);
@@ -621,9 +606,7 @@ static void aq_003_phase_wrap(void **state)
 {
 	A;
 
-	aq_enable(fx, 2, false);
-	a->drv.head = 0;
-	a->drv.phase = 1;
+	afx_enable(a, 2, false);
 	for (int i = 0; i < 9; i++) {
 		struct refdev_aq_cmd c = aq_cmd(REFDEV_AQ_VF_QUERY, 0);
 		struct aq_res r;
@@ -645,9 +628,7 @@ static void aq_004_cq_full_order_irq(void **state)
 	struct refdev_aq_cmd c[7];
 	struct aq_res r;
 
-	aq_enable(fx, 8, true);
-	a->drv.head = 0;
-	a->drv.phase = 1;
+	afx_enable(a, 8, true);
 	for (int i = 0; i < 7; i++) {
 		c[i] = aq_cmd(REFDEV_AQ_VF_QUERY, 0);
 		aq_post(fx, &c[i]);
@@ -697,9 +678,7 @@ static void aq_007_fatal(void **state)
 	fake_run(fx);
 	assert_int_equal(rd32(PF, REFDEV_REG_AQ_STATUS), REFDEV_AQ_STATUS_FATAL);
 	fx->fn[0].bad_hi = 0;
-	aq_enable(fx, 8, false);
-	a->drv.head = 0;
-	a->drv.phase = 1;
+	afx_enable(a, 8, false);
 	r = aq_do(fx, &a->drv, REFDEV_AQ_VF_QUERY, 0, 0, 0, 0, 0, 0);
 	assert_int_equal(r.status, 0);
 }
@@ -743,9 +722,7 @@ static void aq_018_sync_doorbell(void **state)
 	struct refdev_aq_cmd c = aq_cmd(REFDEV_AQ_VF_QUERY, 0);
 	struct aq_res r;
 
-	aq_enable(fx, 8, true);
-	a->drv.head = 0;
-	a->drv.phase = 1;
+	afx_enable(a, 8, true);
 	aq_post(fx, &c);
 	assert_int_equal(fx->scheduled, 0);
 	assert_true(aq_poll(fx, &a->drv, &r));
@@ -793,9 +770,7 @@ static void aq_018_sync_bounds(void **state)
 	struct refdev_aq_cmd c[20];
 	struct aq_res r;
 
-	aq_enable(fx, 32, true);
-	a->drv.head = 0;
-	a->drv.phase = 1;
+	afx_enable(a, 32, true);
 	for (int i = 0; i < 20; i++)
 		c[i] = aq_cmd(REFDEV_AQ_NOP, 0);
 	aq_post_many(fx, c, 20);
@@ -875,9 +850,7 @@ static void aq_006_pf_reset(void **state)
 	}
 	/* VFs come back (Linux re-enables SR-IOV) at power-on state; faults gone */
 	assert_non_null(refdev_dev_vf_attach(fx->d, 1, &fx->fn[2]));
-	aq_enable(fx, 8, false);
-	a->drv.head = 0;
-	a->drv.phase = 1;
+	afx_enable(a, 8, false);
 	struct aq_res r = aq_do(fx, &a->drv, REFDEV_AQ_VF_QUERY, 1, 0, 0, 0, 0, 0);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(r.result0, 0);

@@ -11,15 +11,10 @@
  * in order: the teardown fails a test with an unannounced raise or an
  * announced one that did not happen.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
 #include <limits.h>
 #include <string.h>
-#include <cmocka.h>
 
-#include "refdev_fake.h"
+#include "refdev_unit.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define V1_FIRST	0x100	/* the engines' registers: DMA (VF), AQ (PF) */
@@ -27,9 +22,7 @@
 
 static const unsigned int valid_sizes[] = { 1, 2, 4, 8 };
 
-/* ------------------------------------------------------------------ */
-/* Fixtures                                                            */
-/* ------------------------------------------------------------------ */
+/* ---- Fixtures ---- */
 
 struct fixture {
 	struct fake *fake;
@@ -117,9 +110,7 @@ static void power_on(struct fixture *fx)
 	refdev_dev_init(d, &fake_dev_ops, &fx->fake->fn[0], REFDEV_MAX_VFS);
 }
 
-/* ------------------------------------------------------------------ */
-/* Helpers                                                             */
-/* ------------------------------------------------------------------ */
+/* ---- Helpers ---- */
 
 static uint64_t rd(struct refdev_func *f, int bar, uint64_t off, unsigned int size)
 {
@@ -133,11 +124,6 @@ static void wr(struct refdev_func *f, int bar, uint64_t off, unsigned int size,
 	       uint64_t val)
 {
 	assert_true(refdev_mmio_write(f, bar, off, size, val));
-}
-
-static uint32_t reg(struct refdev_func *f, uint64_t off)
-{
-	return (uint32_t)rd(f, REFDEV_BAR_REGS, off, 4);
 }
 
 static uint64_t size_mask(unsigned int size)
@@ -194,24 +180,22 @@ static void assert_rejected(struct refdev_func *f, int bar, uint64_t off,
 	assert_memory_equal(&before, f, sizeof(before));
 }
 
-/* ------------------------------------------------------------------ */
-/* Identity registers                                                  */
-/* ------------------------------------------------------------------ */
+/* ---- Identity registers ---- */
 
 /* Writes of every accepted width and pattern to a RO register change nothing. */
 static void assert_ro(struct fixture *fx, uint64_t off)
 {
-	uint32_t v = reg(fx->f, off);
+	uint32_t v = rd32(fx->f, off);
 	const uint64_t patterns[] = { 0, ~0ull, 0x5a5a5a5a5a5a5a5aull, v ^ 0xffffffffu };
 
 	for (size_t p = 0; p < ARRAY_SIZE(patterns); p++) {
 		wr(fx->f, REFDEV_BAR_REGS, off, 4, patterns[p]);
-		assert_int_equal(reg(fx->f, off), v);
+		assert_int_equal(rd32(fx->f, off), v);
 		for (unsigned int b = 0; b < 4; b++)
 			wr(fx->f, REFDEV_BAR_REGS, off + b, 1, patterns[p]);
 		wr(fx->f, REFDEV_BAR_REGS, off, 2, patterns[p]);
 		wr(fx->f, REFDEV_BAR_REGS, off + 2, 2, patterns[p]);
-		assert_int_equal(reg(fx->f, off), v);
+		assert_int_equal(rd32(fx->f, off), v);
 	}
 }
 
@@ -220,7 +204,7 @@ static void dev_reg_001_id(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(reg(fx->f, REFDEV_REG_ID), 0x52464456u);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_ID), 0x52464456u);
 	assert_int_equal(REFDEV_ID_MAGIC, 0x52464456u);
 	/* "RFDV", most significant byte first: byte 3 is 'R' in little endian. */
 	assert_int_equal(rd(fx->f, REFDEV_BAR_REGS, 3, 1), 'R');
@@ -235,14 +219,14 @@ static void dev_reg_002_version(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(reg(fx->f, REFDEV_REG_VERSION), 0x00000001u);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_VERSION), 0x00000001u);
 	assert_int_equal(REFDEV_VERSION,
 			 (REFDEV_VERSION_MAJOR << 16) | REFDEV_VERSION_MINOR);
 	assert_ro(fx, REFDEV_REG_VERSION);
 	/* Other registers' writes do not reach it either. */
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 4, 0xffffffff);
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 8, ~0ull);
-	assert_int_equal(reg(fx->f, REFDEV_REG_VERSION), 0x00000001u);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_VERSION), 0x00000001u);
 }
 
 /* DEV-REG-003: FUNC is 0 on the PF, read-only. */
@@ -250,7 +234,7 @@ static void dev_reg_003_func_pf(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(reg(fx->f, REFDEV_REG_FUNC), 0);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_FUNC), 0);
 	assert_ro(fx, REFDEV_REG_FUNC);
 }
 
@@ -260,7 +244,7 @@ static void dev_reg_003_func_pf_ignores_vf_index(void **state)
 	struct fake *h = fake_new_sized(REFDEV_MAX_VFS, 8, 4096, 4096);
 
 	(void)state;
-	assert_int_equal(reg(&h->d->pf, REFDEV_REG_FUNC), 0);
+	assert_int_equal(rd32(&h->d->pf, REFDEV_REG_FUNC), 0);
 	fake_free(h);
 }
 
@@ -270,10 +254,10 @@ static void dev_reg_003_func_vf(void **state)
 	struct fixture *fx = *state;
 	uint32_t want = REFDEV_FUNC_IS_VF | fx->f->vf_index;
 
-	assert_int_equal(reg(fx->f, REFDEV_REG_FUNC), want);
-	assert_int_equal(reg(fx->f, REFDEV_REG_FUNC) & REFDEV_FUNC_VF_INDEX_MASK,
+	assert_int_equal(rd32(fx->f, REFDEV_REG_FUNC), want);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_FUNC) & REFDEV_FUNC_VF_INDEX_MASK,
 			 fx->f->vf_index);
-	assert_true(reg(fx->f, REFDEV_REG_FUNC) & (1u << 31));
+	assert_true(rd32(fx->f, REFDEV_REG_FUNC) & (1u << 31));
 	assert_ro(fx, REFDEV_REG_FUNC);
 }
 
@@ -284,7 +268,7 @@ static void dev_reg_003_func_vf_indices(void **state)
 
 	(void)state;
 	for (unsigned int i = 0; i < REFDEV_MAX_VFS; i++)
-		assert_int_equal(reg(fake_vf(h, i), REFDEV_REG_FUNC), (1u << 31) | i);
+		assert_int_equal(rd32(fake_vf(h, i), REFDEV_REG_FUNC), (1u << 31) | i);
 	fake_free(h);
 }
 
@@ -293,14 +277,12 @@ static void dev_reg_004_caps(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(reg(fx->f, REFDEV_REG_CAPS), 0x3u);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_CAPS), 0x3u);
 	assert_int_equal(REFDEV_CAP_SRAM | REFDEV_CAP_IRQ_RAISE, 0x3u);
 	assert_ro(fx, REFDEV_REG_CAPS);
 }
 
-/* ------------------------------------------------------------------ */
-/* SCRATCH, IRQ_RAISE, RESET_COUNT, reserved                           */
-/* ------------------------------------------------------------------ */
+/* ---- SCRATCH, IRQ_RAISE, RESET_COUNT, reserved ---- */
 
 /* DEV-REG-005: SCRATCH is 0 after reset and keeps any 32-bit value. */
 static void dev_reg_005_scratch_rw(void **state)
@@ -310,14 +292,14 @@ static void dev_reg_005_scratch_rw(void **state)
 		0xffffffffu, 0x80000001u, 0x12345678u, 0xa5a5a5a5u, 1, 0,
 	};
 
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(patterns); i++) {
 		wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 4, patterns[i]);
-		assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), patterns[i]);
+		assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), patterns[i]);
 	}
 	for (unsigned int bit = 0; bit < 32; bit++) {
 		wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 4, 1u << bit);
-		assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 1u << bit);
+		assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 1u << bit);
 	}
 }
 
@@ -327,7 +309,7 @@ static void dev_reg_005_scratch_value_truncated(void **state)
 	struct fixture *fx = *state;
 
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 4, 0xffffffff00c0ffeeull);
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0x00c0ffeeu);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0x00c0ffeeu);
 }
 
 /* DEV-REG-005, DEV-REG-008: byte and word writes to SCRATCH are dropped, but served. */
@@ -338,11 +320,11 @@ static void dev_reg_008_scratch_subdword_writes_dropped(void **state)
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 4, 0x11223344u);
 	for (unsigned int b = 0; b < 4; b++) {
 		wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH + b, 1, 0xff);
-		assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0x11223344u);
+		assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0x11223344u);
 	}
 	for (unsigned int w = 0; w < 4; w += 2) {
 		wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH + w, 2, 0xffff);
-		assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0x11223344u);
+		assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0x11223344u);
 	}
 }
 
@@ -389,11 +371,11 @@ static void dev_reg_008_qword_write_scratch_irq(void **state)
 
 	expect_raise(fx, 3);
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 8, 0x00000003deadbeefull);
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0xdeadbeefu);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0xdeadbeefu);
 
 	/* Out-of-range vector in the upper half: SCRATCH written, no MSI-X. */
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 8, 0xffffffff12345678ull);
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0x12345678u);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0x12345678u);
 }
 
 /* DEV-REG-008: 8-byte writes over RO register pairs change nothing. */
@@ -410,9 +392,9 @@ static void dev_reg_008_qword_write_ro_pairs(void **state)
 		wr(fx->f, REFDEV_BAR_REGS, off, 8, 0);
 	}
 	for (uint64_t off = 0; off < 0x20; off += 4)
-		assert_int_equal(reg(fx->f, off), expected_reg(fx, off));
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0x55aa55aau);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), 9);
+		assert_int_equal(rd32(fx->f, off), expected_reg(fx, off));
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0x55aa55aau);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), 9);
 }
 
 /* DEV-REG-006: writing N < vectors raises vector N, with this function's opaque. */
@@ -484,11 +466,11 @@ static void dev_reg_006_irq_raise_without_ops(void **state)
 	for (unsigned int v = 0; v < 8; v++)
 		wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_IRQ_RAISE, 4, v);
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 8, 0x0000000100000007ull);
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 7);
-	assert_int_equal(reg(fx->f, REFDEV_REG_ID), REFDEV_ID_MAGIC);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 7);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_ID), REFDEV_ID_MAGIC);
 	func_reset(fx);
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), 1);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), 1);
 }
 
 /*
@@ -499,16 +481,16 @@ static void dev_reg_007_reset_count_counts(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), 0);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), 0);
 	for (uint32_t n = 1; n <= 5; n++) {
 		func_reset(fx);
-		assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), n);
+		assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), n);
 	}
 	/* Re-creation (power-on, VF Enable) starts again; QEMU then resets once. */
 	power_on(fx);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), 0);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), 0);
 	func_reset(fx);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), 1);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), 1);
 }
 
 /* DEV-REG-007: RESET_COUNT is read-only. */
@@ -519,7 +501,7 @@ static void dev_reg_007_reset_count_ro(void **state)
 	func_reset(fx);
 	func_reset(fx);
 	assert_ro(fx, REFDEV_REG_RESET_COUNT);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), 2);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), 2);
 }
 
 /* DEV-REG-007: RESET_COUNT saturates at 0xffffffff instead of wrapping. */
@@ -529,18 +511,18 @@ static void dev_reg_007_reset_count_saturates(void **state)
 
 	fx->f->reset_count = UINT32_MAX - 2;
 	func_reset(fx);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), UINT32_MAX - 1);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), UINT32_MAX - 1);
 	func_reset(fx);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), UINT32_MAX);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), UINT32_MAX);
 	func_reset(fx);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), UINT32_MAX);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), UINT32_MAX);
 	func_reset(fx);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), UINT32_MAX);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), UINT32_MAX);
 	/* The other reset effects still happen at saturation (DEV-RST-001). */
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 4, 1);
 	wr(fx->f, REFDEV_BAR_SRAM, 0, 1, 1);
 	func_reset(fx);
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0);
 	assert_true(sram_is_zero(fx->f));
 }
 
@@ -565,14 +547,12 @@ static void dev_reg_reserved_offsets(void **state)
 	}
 	/* Nothing leaked into the defined registers or the SRAM. */
 	for (uint64_t off = 0; off <= REFDEV_REG_RESET_COUNT; off += 4)
-		assert_int_equal(reg(fx->f, off), expected_reg(fx, off));
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0x600dcafeu);
+		assert_int_equal(rd32(fx->f, off), expected_reg(fx, off));
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0x600dcafeu);
 	assert_true(sram_is_zero(fx->f));
 }
 
-/* ------------------------------------------------------------------ */
-/* Access rules (DEV-BAR-005)                                          */
-/* ------------------------------------------------------------------ */
+/* ---- Access rules (DEV-BAR-005) ---- */
 
 /* DEV-BAR-005: aligned 1/2/4/8-byte accesses anywhere inside a window are served. */
 static void check_window_served(struct fixture *fx, int bar, uint64_t limit)
@@ -688,12 +668,10 @@ static void dev_bar_005_invalid_bars_rejected(void **state)
 			assert_rejected(fx->f, bad[b], REFDEV_REG_SCRATCH, valid_sizes[i]);
 			assert_rejected(fx->f, bad[b], REFDEV_REG_IRQ_RAISE, valid_sizes[i]);
 		}
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0x0badf00du);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0x0badf00du);
 }
 
-/* ------------------------------------------------------------------ */
-/* SRAM (DEV-BAR-002)                                                  */
-/* ------------------------------------------------------------------ */
+/* ---- SRAM (DEV-BAR-002) ---- */
 
 /* DEV-BAR-002: the SRAM is 4 KiB and reads 0 after power-on. */
 static void dev_bar_002_sram_zero_at_power_on(void **state)
@@ -767,8 +745,8 @@ static void dev_bar_002_sram_full_pattern(void **state)
 		assert_int_equal(rd(fx->f, REFDEV_BAR_SRAM, off, 4),
 				 (uint32_t)(off * 2654435761u));
 	/* The SRAM is not the register file. */
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0);
-	assert_int_equal(reg(fx->f, REFDEV_REG_ID), REFDEV_ID_MAGIC);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_ID), REFDEV_ID_MAGIC);
 }
 
 /* DEV-BAR-002, DEV-REG-005: PF and VF state are independent. */
@@ -781,24 +759,22 @@ static void dev_bar_002_functions_independent(void **state)
 	wr(pf, REFDEV_BAR_SRAM, 0x40, 8, 0x1111111111111111ull);
 	wr(pf, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 4, 0x22222222u);
 	assert_int_equal(rd(vf, REFDEV_BAR_SRAM, 0x40, 8), 0);
-	assert_int_equal(reg(vf, REFDEV_REG_SCRATCH), 0);
+	assert_int_equal(rd32(vf, REFDEV_REG_SCRATCH), 0);
 	refdev_dev_vf_flr(h->d, 3);
 	assert_int_equal(rd(pf, REFDEV_BAR_SRAM, 0x40, 8), 0x1111111111111111ull);
-	assert_int_equal(reg(pf, REFDEV_REG_SCRATCH), 0x22222222u);
-	assert_int_equal(reg(pf, REFDEV_REG_RESET_COUNT), 0);
-	assert_int_equal(reg(vf, REFDEV_REG_RESET_COUNT), 1);
+	assert_int_equal(rd32(pf, REFDEV_REG_SCRATCH), 0x22222222u);
+	assert_int_equal(rd32(pf, REFDEV_REG_RESET_COUNT), 0);
+	assert_int_equal(rd32(vf, REFDEV_REG_RESET_COUNT), 1);
 	fake_free(h);
 }
 
-/* ------------------------------------------------------------------ */
-/* Resets (DEV-RST-001) and power-on                                   */
-/* ------------------------------------------------------------------ */
+/* ---- Resets (DEV-RST-001) and power-on ---- */
 
 /* DEV-RST-001: reset clears SCRATCH and SRAM, counts, keeps identity, raises nothing. */
 static void dev_rst_001_reset(void **state)
 {
 	struct fixture *fx = *state;
-	uint32_t func = reg(fx->f, REFDEV_REG_FUNC);
+	uint32_t func = rd32(fx->f, REFDEV_REG_FUNC);
 
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 4, 0xffffffffu);
 	memset(fx->f->sram, 0x5a, sizeof(fx->f->sram));
@@ -806,20 +782,20 @@ static void dev_rst_001_reset(void **state)
 
 	func_reset(fx);
 
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0);
 	assert_true(sram_is_zero(fx->f));
 	for (uint64_t off = 0; off < REFDEV_BAR_SRAM_SIZE; off += 8)
 		assert_int_equal(rd(fx->f, REFDEV_BAR_SRAM, off, 8), 0);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), 1);
-	assert_int_equal(reg(fx->f, REFDEV_REG_ID), REFDEV_ID_MAGIC);
-	assert_int_equal(reg(fx->f, REFDEV_REG_VERSION), REFDEV_VERSION);
-	assert_int_equal(reg(fx->f, REFDEV_REG_FUNC), func);
-	assert_int_equal(reg(fx->f, REFDEV_REG_CAPS), 0x3);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), 1);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_ID), REFDEV_ID_MAGIC);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_VERSION), REFDEV_VERSION);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_FUNC), func);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_CAPS), 0x3);
 	/* The function still works after the reset. */
 	expect_raise(fx, 0);
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_IRQ_RAISE, 4, 0);
 	wr(fx->f, REFDEV_BAR_REGS, REFDEV_REG_SCRATCH, 4, 42);
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 42);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 42);
 }
 
 /* DEV-RST-001, DEV-REG-007: power-on (init) state, whatever the memory held before. */
@@ -830,9 +806,9 @@ static void dev_rst_001_power_on_state(void **state)
 	assert_ptr_equal(fx->f->ops, &fake_dev_ops);
 	assert_ptr_equal(fx->f->opaque, &fx->fake->fn[fx->id]);
 	for (uint64_t off = 0; off < 0x20; off += 4)
-		assert_int_equal(reg(fx->f, off), expected_reg(fx, off));
-	assert_int_equal(reg(fx->f, REFDEV_REG_SCRATCH), 0);
-	assert_int_equal(reg(fx->f, REFDEV_REG_RESET_COUNT), 0);
+		assert_int_equal(rd32(fx->f, off), expected_reg(fx, off));
+	assert_int_equal(rd32(fx->f, REFDEV_REG_SCRATCH), 0);
+	assert_int_equal(rd32(fx->f, REFDEV_REG_RESET_COUNT), 0);
 	assert_true(sram_is_zero(fx->f));
 }
 

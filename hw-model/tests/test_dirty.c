@@ -3,13 +3,7 @@
  * Unit tests of dirty tracking (SPEC 1.10, DRT-*) through the admin queue:
  * the reported bits are exactly the VF DMA engine's writes (DEV-DMA-007).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include "refdev_fake.h"
+#include "refdev_unit.h"
 
 #define KB	4096ull
 #define MB2	0x200000ull

@@ -3,13 +3,7 @@
  * Unit tests of the VF DMA engine (SPEC 1.7, DEV-DMA-*), VF FLR
  * (DEV-RST-001) and suspend semantics on the engine (ADM-002/003).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include "refdev_fake.h"
+#include "refdev_unit.h"
 
 #define OP_NOP	REFDEV_DMA_OP_NOP
 #define OP_COPY	REFDEV_DMA_OP_COPY

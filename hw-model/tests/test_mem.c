@@ -3,13 +3,7 @@
  * Unit tests of VF device memory (SPEC DEV-MEM-*), its stream sections
  * (STR-007/008, STR-013) and the chunked save and load (ADM-014/015).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include "refdev_fake.h"
+#include "refdev_unit.h"
 
 #define MEM	(32u * 1024)		/* 8 pages */
 #define PG	REFDEV_MEM_PAGE

@@ -4,13 +4,7 @@
  * through the admin queue (ADM-004..006): round trips that compare all VF
  * state, pre-copy, and every STR-010 rejection (in its order).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include "refdev_fake.h"
+#include "refdev_unit.h"
 
 AFX_FIXTURE(3)
 
