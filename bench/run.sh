@@ -129,6 +129,28 @@ report_row() {
 		"$rk" "$rn" "$cn" "$(ratio "$rn" "$cn")" >&2
 }
 
+# verdict_row LOAD0: only the time-to-verdict row (BENCH_ROWS=verdict): the
+# boot and certify guests, one after the other, and their bench.json.
+verdict_row() {
+	local boot certify suite per_test
+	log bench "kernel $k, load average $1; time-to-verdict only (boot, certify)"
+	boot=$(guest boot) && certify=$(guest certify) || return 1
+	suite=$(sed -n 's/.*<testsuites [^>]*time="\([0-9.]*\)".*/\1/p' "$out/certify/certify.junit.xml")
+	per_test=$(bash "$REPO_ROOT/bench/junit-times.sh" "$out/certify/certify.junit.xml" |
+		sed -n 's/.* median \([0-9.]*\) .*/\1/p')
+	printf 'bench: time-to-verdict  certify guest %ss / bare boot %ss = %sx (issue 12 target <= 2x); suite %ss, %ss per test (median)\n' \
+		"$certify" "$boot" "$(ratio "$certify" "$boot")" "${suite:-?}" "${per_test:-?}"
+	cat >"$out/bench.json" <<-EOF
+	{
+	  "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "kernel": "$k",
+	  "commit": "$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null)",
+	  "loadavg_start": "$1", "loadavg_end": "$(cut -d' ' -f1-3 /proc/loadavg)",
+	  "time_to_verdict": {"certify_s": $certify, "boot_s": $boot, "ratio": $(ratio "$certify" "$boot"), "suite_s": ${suite:-null}, "per_test_median_s": ${per_test:-null}}
+	}
+	EOF
+	log bench "results in $out/bench.json"
+}
+
 main() {
 	local load0 boot certify suite per_test aq mmio sys admin kmmio knop rc=0
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -139,6 +161,10 @@ main() {
 		  sed '$ s/,$//' "$out/migration.json.part"; echo "}"; } >"$out/bench.json"
 		log bench "results in $out/bench.json"
 		return $rc
+	fi
+	if [ "${BENCH_ROWS:-all}" = verdict ]; then
+		verdict_row "$load0"
+		return
 	fi
 	log bench "kernel $k, load average $load0; 7 guests one after another"
 	boot=$(guest boot) || rc=1
