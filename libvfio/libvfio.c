@@ -55,17 +55,9 @@ void vfio_region_info_fixed(int fd, uint32_t index, struct vfio_region_info *out
 	OR_FAIL(__vfio_region_info_fixed(fd, index, out), "REGION_INFO(%u)", index);
 }
 
-uint32_t vfio_cfg_read(const struct vfio_dev *d, uint32_t off, unsigned int size)
+void vfio_dev_enable_dma(const struct vfio_dev *d)
 {
-	uint32_t v = 0;
-
-	OR_FAIL(__vfio_cfg_read(d, off, size, &v), "%s: config read at 0x%x", d->bdf, off);
-	return v;
-}
-
-void vfio_cfg_write(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t val)
-{
-	OR_FAIL(__vfio_cfg_write(d, off, size, val), "%s: config write at 0x%x", d->bdf, off);
+	OR_FAIL(__vfio_dev_enable_dma(d), "%s: PCI_COMMAND memory + bus master", d->bdf);
 }
 
 void vfio_set_irqs(int fd, uint32_t index, uint32_t start, uint32_t count,

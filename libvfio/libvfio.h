@@ -26,8 +26,7 @@ uint32_t vfio_region_read32(int fd, const struct vfio_region_info *ri, uint64_t 
 void vfio_region_write32(int fd, const struct vfio_region_info *ri, uint64_t off,
 			 uint32_t val);
 void vfio_region_info_fixed(int fd, uint32_t index, struct vfio_region_info *out);
-uint32_t vfio_cfg_read(const struct vfio_dev *d, uint32_t off, unsigned int size);
-void vfio_cfg_write(const struct vfio_dev *d, uint32_t off, unsigned int size, uint32_t val);
+void vfio_dev_enable_dma(const struct vfio_dev *d);
 void vfio_set_irqs(int fd, uint32_t index, uint32_t start, uint32_t count,
 		   uint32_t flags, const void *data);
 int vfio_mig_set_state(int fd, uint32_t state);	/* the arc's data fd or -1 */

@@ -420,15 +420,26 @@ ssize_t __vfio_cfg_read_all(const struct vfio_dev *d, uint8_t *buf, size_t len)
 	return rc ? rc : (ssize_t)n;
 }
 
-int __vfio_dev_enable_memory(const struct vfio_dev *d)
+/* Set @bits in the (virtual) PCI_COMMAND register where one is clear. */
+static int command_set(const struct vfio_dev *d, uint32_t bits)
 {
 	uint32_t cmd;
 	int rc;
 
-	rc = __vfio_cfg_read(d, 0x04, 2, &cmd);	/* PCI_COMMAND */
-	if (rc || (cmd & 0x2))
+	rc = __vfio_cfg_read(d, 0x04, 2, &cmd);
+	if (rc || (cmd & bits) == bits)
 		return rc;
-	return __vfio_cfg_write(d, 0x04, 2, cmd | 0x2);
+	return __vfio_cfg_write(d, 0x04, 2, cmd | bits);
+}
+
+int __vfio_dev_enable_memory(const struct vfio_dev *d)
+{
+	return command_set(d, 0x2);
+}
+
+int __vfio_dev_enable_dma(const struct vfio_dev *d)
+{
+	return command_set(d, 0x6);
 }
 
 /* ------------------------------------------------------------------ */

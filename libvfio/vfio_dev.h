@@ -91,6 +91,8 @@ int __vfio_cfg_write(const struct vfio_dev *d, uint32_t off, unsigned int size, 
 ssize_t __vfio_cfg_read_all(const struct vfio_dev *d, uint8_t *buf, size_t len);
 /* Set Memory Space Enable in the (virtual) command register if clear. */
 int __vfio_dev_enable_memory(const struct vfio_dev *d);
+/* ...and Bus Master Enable: what a device's DMA and MSI/MSI-X need. */
+int __vfio_dev_enable_dma(const struct vfio_dev *d);
 
 /*
  * Capability chain of an INFO ioctl buffer: offsets relative to the buffer

@@ -97,7 +97,7 @@ static void open_vf(struct vf *vf, const char *bdf)
 	vfio_region_info_fixed(vf->dev.fd, VFIO_PCI_BAR0_REGION_INDEX, &vf->bar0);
 	dma_buf_map(&ring, vf->dev.ctr->fd, IOVA_RING, RING * sizeof(*vf->ring));
 	vf->ring = ring.va;
-	vfio_cfg_write(&vf->dev, 0x04, 2, vfio_cfg_read(&vf->dev, 0x04, 2) | 0x6);
+	vfio_dev_enable_dma(&vf->dev);
 }
 
 static uint32_t reg_read(struct vf *vf, uint32_t reg)
@@ -260,18 +260,6 @@ static uint64_t drain(int fd, uint8_t *buf, uint64_t at, uint64_t cap, bool prec
 	}
 }
 
-static void feed(int fd, const uint8_t *buf, uint64_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n <= 0)
-			die("write the data fd");
-		buf += n;
-		len -= (uint64_t)n;
-	}
-}
-
 /* VF1 takes @len bytes of stream and runs. */
 static void resume_into(struct vf *vf, const uint8_t *buf, uint64_t len)
 {
@@ -279,7 +267,9 @@ static void resume_into(struct vf *vf, const uint8_t *buf, uint64_t len)
 
 	mig_set(vf, VFIO_DEVICE_STATE_STOP);
 	fd = mig_set(vf, VFIO_DEVICE_STATE_RESUMING);
-	feed(fd, buf, len);
+	errno = -__mig_write_all(fd, buf, len, 0);
+	if (errno)
+		die("write the data fd");
 	mig_set(vf, VFIO_DEVICE_STATE_STOP);
 	close(fd);
 	mig_set(vf, VFIO_DEVICE_STATE_RUNNING);
@@ -337,10 +327,10 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static uint64_t median3(uint64_t *v)
+static uint64_t median(uint64_t *v, size_t n)
 {
-	qsort(v, REPS, sizeof(*v), cmp_u64);
-	return v[REPS / 2];
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return v[n / 2];
 }
 
 static uint64_t memcpy_ns(uint8_t *dst, const uint8_t *src, uint64_t n)
@@ -354,7 +344,7 @@ static uint64_t memcpy_ns(uint8_t *dst, const uint8_t *src, uint64_t n)
 		__asm__ volatile("" ::: "memory");
 		t[i] = now_ns() - t0;
 	}
-	return median3(t);
+	return median(t, REPS);
 }
 
 /*
@@ -377,7 +367,7 @@ static uint64_t kcopy_ns(uint8_t *dst, const uint8_t *src, uint64_t n)
 	}
 	close(fd);
 	unlink("/tmp/migbench.kcopy");
-	return median3(t);
+	return median(t, REPS);
 }
 
 /* ---- rows -------------------------------------------------------------- */
@@ -399,7 +389,7 @@ static void row_stopcopy(struct vf *v0, struct vf *v1, uint8_t *buf,
 	mig_set(v0, VFIO_DEVICE_STATE_STOP);
 	for (int i = 0; i < REPS; i++)
 		t[i] = stop_copy(v0, buf, cap, &r->state);
-	r->read_ns = median3(t);
+	r->read_ns = median(t, REPS);
 	r->arc_ns = arc_ns;
 	r->pull_ns = pull_ns;
 	r->copy_ns = copy_ns;
@@ -473,7 +463,7 @@ static void row_blackout(struct vf *v0, struct vf *v1, uint8_t *buf,
 	mig_set(v0, VFIO_DEVICE_STATE_STOP);
 	for (int i = 0; i < REPS; i++)
 		t[i] = stop_copy(v0, buf, cap, &len);
-	r->blackout_read_ns = median3(t);
+	r->blackout_read_ns = median(t, REPS);
 	mig_set(v0, VFIO_DEVICE_STATE_RUNNING);
 	engine_start(v0);
 	for (unsigned int i = 0; i < RING - 1; i++)
@@ -505,17 +495,6 @@ static void row_blackout(struct vf *v0, struct vf *v1, uint8_t *buf,
 #define REPORT_BITMAP	(REPORT_SPAN / 4096 / 8)
 #define REPORT_REPS	9
 
-/* 0 or -1 with errno, as the ioctl */
-static int dma_logging(struct vf *vf, uint32_t feature, void *arg, size_t n)
-{
-	uint32_t op = feature == VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT ?
-		      VFIO_DEVICE_FEATURE_GET : VFIO_DEVICE_FEATURE_SET;
-	int rc = __vfio_feature(vf->dev.fd, op | feature, arg, n);
-
-	errno = -rc;
-	return rc ? -1 : 0;
-}
-
 /* REPORT of 4 GiB at 4 KiB pages vs a plain copy of its bitmap; 0 = ok. */
 static int row_report(struct vf *vf, uint64_t *report_ns, uint64_t *copy_ns)
 {
@@ -532,14 +511,18 @@ static int row_report(struct vf *vf, uint64_t *report_ns, uint64_t *copy_ns)
 	if (!bm || !cp)
 		die("calloc");
 	rep.bitmap = (uintptr_t)bm;
-	if (dma_logging(vf, VFIO_DEVICE_FEATURE_DMA_LOGGING_START, &ctl, sizeof(ctl))) {
+	errno = -__vfio_feature(vf->dev.fd, VFIO_DEVICE_FEATURE_SET |
+				VFIO_DEVICE_FEATURE_DMA_LOGGING_START, &ctl, sizeof(ctl));
+	if (errno) {
 		tap(false, "migbench/report-4g", "DMA_LOGGING_START: %s", strerror(errno));
 		return -1;
 	}
 	for (int i = 0; i < REPORT_REPS; i++) {
 		uint64_t t0 = now_ns();
 
-		if (dma_logging(vf, VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, &rep, sizeof(rep)))
+		errno = -__vfio_feature(vf->dev.fd, VFIO_DEVICE_FEATURE_GET |
+					VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, &rep, sizeof(rep));
+		if (errno)
 			die("DMA_LOGGING_REPORT");
 		tr[i] = now_ns() - t0;
 		t0 = now_ns();
@@ -547,11 +530,10 @@ static int row_report(struct vf *vf, uint64_t *report_ns, uint64_t *copy_ns)
 		__asm__ volatile("" ::: "memory");
 		tc[i] = now_ns() - t0;
 	}
-	dma_logging(vf, VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, NULL, 0);
-	qsort(tr, REPORT_REPS, sizeof(*tr), cmp_u64);
-	qsort(tc, REPORT_REPS, sizeof(*tc), cmp_u64);
-	*report_ns = tr[REPORT_REPS / 2];
-	*copy_ns = tc[REPORT_REPS / 2];
+	__vfio_feature(vf->dev.fd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
+		       NULL, 0);
+	*report_ns = median(tr, REPORT_REPS);
+	*copy_ns = median(tc, REPORT_REPS);
 	tap(true, "migbench/report-4g", "REPORT %llu ns, bitmap copy %llu ns",
 	    (unsigned long long)*report_ns, (unsigned long long)*copy_ns);
 	free(bm);

@@ -61,6 +61,7 @@
 #define SCRATCH_MAGIC	0x5eed1234u
 #define MIG_MAX		(4u << 20)
 #define RUN_BITS	(REFDEV_DMA_STATUS_BUSY | REFDEV_DMA_STATUS_PAUSED)
+#define NO_PRE_COPY	"no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)"
 
 /* ---- TAP ------------------------------------------------------------------ */
 
@@ -117,16 +118,7 @@ static void flush_in_order(void)
 	fflush(stdout);
 }
 
-static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	tap_diag(stdout, buf);
-}
+#define diag(...)	tap_diagf(stdout, __VA_ARGS__)
 
 /* Report @name once; TAP numbers follow the table order. */
 static void tap(const char *name, enum tap_status result, const char *fmt, ...)
@@ -194,11 +186,8 @@ static uint8_t *dma_mem;
 /* The engine's DMA needs Memory Space and Bus Master in PCI_COMMAND. */
 static int enable_bus_master(struct vdev *d)
 {
-	uint32_t cmd = 0;
-	int rc = __vfio_cfg_read(&d->dev, 0x04, 2, &cmd);
+	int rc = __vfio_dev_enable_dma(&d->dev);
 
-	if (!rc)
-		rc = __vfio_cfg_write(&d->dev, 0x04, 2, cmd | 0x6);
 	if (rc)
 		diag("%s: PCI_COMMAND: %s", d->bdf, strerror(-rc));
 	return rc;
@@ -256,12 +245,6 @@ static int sram_io(struct vdev *d, void *buf, size_t len, size_t off, bool wr)
 		    __vfio_region_read(d->dev.fd, &d->bar2, off, buf, len);
 }
 
-/* VFIO_DEVICE_FEATURE with a payload of @len bytes at @data. */
-static int feature(struct vdev *d, uint32_t flags, void *data, size_t len)
-{
-	return __vfio_feature(d->dev.fd, flags, data, len);
-}
-
 static int set_state(struct vdev *d, uint32_t state, int *data_fd)
 {
 	int ret = __vfio_mig_set_state(d->dev.fd, state, data_fd);
@@ -269,12 +252,6 @@ static int set_state(struct vdev *d, uint32_t state, int *data_fd)
 	if (ret)
 		diag("%s: -> state %u: %s", d->bdf, state, strerror(-ret));
 	return ret;
-}
-
-static int get_state(struct vdev *d, uint32_t *state)
-{
-	*state = 0;
-	return __vfio_mig_get_state(d->dev.fd, state);
 }
 
 static uint64_t iova_of(unsigned int page)
@@ -299,8 +276,8 @@ static int log_start(struct vdev *d, unsigned int n)
 		range[i].iova = iova_of(i);
 		range[i].length = PAGE;
 	}
-	int ret = feature(d, VFIO_DEVICE_FEATURE_SET |
-			     VFIO_DEVICE_FEATURE_DMA_LOGGING_START, &ctl, sizeof(ctl));
+	int ret = __vfio_feature(d->dev.fd, VFIO_DEVICE_FEATURE_SET |
+				 VFIO_DEVICE_FEATURE_DMA_LOGGING_START, &ctl, sizeof(ctl));
 
 	if (!ret && ctl.page_size != PAGE) {
 		diag("%s: driver tracks at %llu bytes, not 4 KiB", d->bdf,
@@ -312,8 +289,8 @@ static int log_start(struct vdev *d, unsigned int n)
 
 static int log_stop(struct vdev *d)
 {
-	return feature(d, VFIO_DEVICE_FEATURE_SET |
-			  VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, NULL, 0);
+	return __vfio_feature(d->dev.fd, VFIO_DEVICE_FEATURE_SET |
+			      VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, NULL, 0);
 }
 
 /* Report-and-clear the whole DMA area; @bits gets one byte per page. */
@@ -324,8 +301,8 @@ static int log_report(struct vdev *d, uint8_t *bits)
 		.iova = DMA_IOVA, .length = DMA_SIZE, .page_size = PAGE,
 		.bitmap = (uintptr_t)bitmap,
 	};
-	int ret = feature(d, VFIO_DEVICE_FEATURE_GET |
-			     VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, &rep, sizeof(rep));
+	int ret = __vfio_feature(d->dev.fd, VFIO_DEVICE_FEATURE_GET |
+				 VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, &rep, sizeof(rep));
 
 	for (unsigned int p = 0; p < DMA_SIZE / PAGE; p++)
 		bits[p] = (bitmap[p / 64] >> (p % 64)) & 1;
@@ -365,13 +342,8 @@ static struct refdev_dma_desc *ring(void)
 static void post(unsigned int slot, uint8_t op, uint32_t len, uint64_t src,
 		 uint64_t dst)
 {
-	struct refdev_dma_desc *desc = &ring()[slot % RING_ENTRIES];
-
-	memset(desc, 0, sizeof(*desc));
-	desc->opcode = op;
-	desc->len = len;
-	desc->src = src;
-	desc->dst = dst;
+	ring()[slot % RING_ENTRIES] = (struct refdev_dma_desc){
+		.opcode = op, .len = len, .src = src, .dst = dst };
 }
 
 static void ring_setup(struct vdev *d)
@@ -473,10 +445,7 @@ static ssize_t drain(int fd, struct blob *b, bool precopy, bool *enomsg)
 }
 
 /* Write @b in odd-sized pieces: the driver must reassemble its streams. */
-static int feed(int fd, const struct blob *b)
-{
-	return __mig_write_all(fd, b->buf, b->len, 1000);
-}
+#define feed(fd, b)	__mig_write_all(fd, (b)->buf, (b)->len, 1000)
 
 /* ---- the scenario ------------------------------------------------------------------- */
 
@@ -491,9 +460,8 @@ struct ctx {
 
 static bool check_flags(struct ctx *c)
 {
-	struct vfio_device_feature_migration mig = { 0 };
-	int ret = feature(&c->a, VFIO_DEVICE_FEATURE_GET |
-				 VFIO_DEVICE_FEATURE_MIGRATION, &mig, sizeof(mig));
+	uint64_t flags = 0;
+	int ret = __vfio_mig_flags(c->a.dev.fd, &flags);
 
 	if (ret) {
 		tap_check("migration-data/feature-flags", false, "REQ: DEV-AQ-*",
@@ -501,14 +469,12 @@ static bool check_flags(struct ctx *c)
 			  strerror(-ret));
 		return false;
 	}
-	c->p2p = mig.flags & VFIO_MIGRATION_P2P;
-	c->precopy = mig.flags & VFIO_MIGRATION_PRE_COPY;
-	tap_check("migration-data/feature-flags",
-		  (mig.flags & VFIO_MIGRATION_STOP_COPY) && c->p2p,
-		  "REQ: ADM-002, ADM-005", "flags %#llx%s",
-		  (unsigned long long)mig.flags,
+	c->p2p = flags & VFIO_MIGRATION_P2P;
+	c->precopy = flags & VFIO_MIGRATION_PRE_COPY;
+	tap_check("migration-data/feature-flags", (flags & VFIO_MIGRATION_STOP_COPY) && c->p2p,
+		  "REQ: ADM-002, ADM-005", "flags %#llx%s", (unsigned long long)flags,
 		  c->precopy ? "" : " (no PRE_COPY in this kernel)");
-	return mig.flags & VFIO_MIGRATION_STOP_COPY;
+	return flags & VFIO_MIGRATION_STOP_COPY;
 }
 
 static void start_logging(struct ctx *c)
@@ -621,7 +587,7 @@ static void precopy_abort(struct ctx *c)
 	}
 	if (!set_state(&c->a, VFIO_DEVICE_STATE_RUNNING, NULL))
 		n = read(fd, &byte, 1);
-	get_state(&c->a, &state);
+	__vfio_mig_get_state(c->a.dev.fd, &state);
 	tap_check("migration-data/precopy-abort-ends-session",
 		  n < 0 && state == VFIO_DEVICE_STATE_RUNNING, "REQ: ADM-003",
 		  "state %u, read on the old fd %zd (%s)", state, n,
@@ -642,7 +608,7 @@ static void precopy_reinit(struct ctx *c)
 	ssize_t n;
 	int ret;
 
-	v2 = !feature(&c->a, VFIO_DEVICE_FEATURE_SET |
+	v2 = !__vfio_feature(c->a.dev.fd, VFIO_DEVICE_FEATURE_SET |
 			     VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, NULL, 0);
 	wr32(&c->a, REFDEV_REG_VF_REINIT, 1);
 	ret = __vfio_precopy_info_get(c->saving_fd, &info);
@@ -671,14 +637,9 @@ static void precopy_phase(struct ctx *c)
 	int ret;
 
 	if (!c->precopy) {
-		tap("migration-data/precopy-abort-ends-session", TAP_SKIP,
-		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
-		tap("migration-data/precopy-initial", TAP_SKIP,
-		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
-		tap("migration-data/precopy-dirty-bytes", TAP_SKIP,
-		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
-		tap("migration-data/precopy-reinit", TAP_SKIP,
-		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
+		for (int i = test_index("migration-data/precopy-abort-ends-session");
+		     i <= test_index("migration-data/precopy-reinit"); i++)
+			tap(tests[i], TAP_SKIP, NO_PRE_COPY);
 		return;
 	}
 	precopy_abort(c);
@@ -753,15 +714,13 @@ static bool quiesce_source(struct ctx *c)
 
 static void stop_copy(struct ctx *c)
 {
-	struct vfio_device_feature_mig_data_size sz = { 0 };
 	struct timespec t0, t1;
+	uint64_t estimate = 0;
 	int fd = -1, ret_sz;
 	bool enomsg;
 	ssize_t n;
 
-	ret_sz = feature(&c->a, VFIO_DEVICE_FEATURE_GET |
-				VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, &sz, sizeof(sz));
-
+	ret_sz = __vfio_mig_data_size(c->a.dev.fd, &estimate);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (set_state(&c->a, VFIO_DEVICE_STATE_STOP_COPY, &fd)) {
 		tap_check("migration-data/stop-copy-read", false, "REQ: ADM-005",
@@ -787,22 +746,17 @@ static void stop_copy(struct ctx *c)
 		    strerror(-ret_sz));
 	else
 		tap_check("migration-data/data-size",
-			  !ret_sz && n > 0 && sz.stop_copy_length >= (uint64_t)n,
+			  !ret_sz && n > 0 && estimate >= (uint64_t)n,
 			  "REQ: ADM-004", "estimate %llu, STOP_COPY read %zd",
-			  (unsigned long long)sz.stop_copy_length, n);
+			  (unsigned long long)estimate, n);
 
 	if (!c->precopy) {
-		tap("migration-data/stop-copy-to-pre-copy-rejected", TAP_SKIP,
-		    "no VFIO_MIGRATION_PRE_COPY (kernel uAPI without PRE_COPY)");
+		tap("migration-data/stop-copy-to-pre-copy-rejected", TAP_SKIP, NO_PRE_COPY);
 	} else {
 		uint32_t state = 0;
-		int ret = feature(&c->a, VFIO_DEVICE_FEATURE_SET |
-				  VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
-				  &(struct vfio_device_feature_mig_state){
-					.device_state = VFIO_DEVICE_STATE_PRE_COPY },
-				  sizeof(struct vfio_device_feature_mig_state));
+		int ret = __vfio_mig_set_state(c->a.dev.fd, VFIO_DEVICE_STATE_PRE_COPY, NULL);
 
-		get_state(&c->a, &state);
+		__vfio_mig_get_state(c->a.dev.fd, &state);
 		tap_check("migration-data/stop-copy-to-pre-copy-rejected",
 			  ret && state == VFIO_DEVICE_STATE_STOP_COPY,
 			  "REQ: ADM-005", "SET PRE_COPY: %s, state %u",
@@ -820,7 +774,7 @@ static void reset_source(struct ctx *c)
 	int ret;
 
 	ret = __vfio_dev_reset(c->a.dev.fd);
-	get_state(&c->a, &state);
+	__vfio_mig_get_state(c->a.dev.fd, &state);
 	n = read(c->saving_fd, &byte, 1);
 	tap_check("migration-data/source-reset-ends-session",
 		  !ret && state == VFIO_DEVICE_STATE_RUNNING && n < 0,
@@ -861,7 +815,7 @@ static void resume_corrupt(struct ctx *c)
 	free(bad.buf);
 	/* abort the session: a reset is the only way out of RESUMING */
 	__vfio_dev_reset(c->b.dev.fd);
-	get_state(&c->b, &state);
+	__vfio_mig_get_state(c->b.dev.fd, &state);
 	if (state != VFIO_DEVICE_STATE_RUNNING)
 		diag("B in state %u after reset", state);
 	enable_bus_master(&c->b);

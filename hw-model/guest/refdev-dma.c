@@ -20,7 +20,6 @@
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -118,35 +117,12 @@ static void reg_write(struct vf *vf, uint32_t reg, uint32_t val)
 	vfio_region_write32(vf->dev.fd, &vf->bar0, reg, val);
 }
 
-/* The engine's reads and writes need Bus Master Enable. */
-static void enable_bus_master(struct vf *vf)
-{
-	uint32_t cmd = vfio_cfg_read(&vf->dev, 0x04, 2);
-
-	vfio_cfg_write(&vf->dev, 0x04, 2, cmd | 0x6);	/* memory space + bus master */
-}
-
 /* ---- the checks ---------------------------------------------------- */
 
 /* Wait for one interrupt on @fd; returns the count read (0 on timeout). */
 static uint64_t wait_irq(int fd)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	uint64_t count = 0;
-
-	if (poll(&pfd, 1, IRQ_TIMEOUT_MS) == 1 &&
-	    read(fd, &count, sizeof(count)) != sizeof(count))
-		count = 0;
-	return count;
-}
-
-static uint64_t pending_irqs(int fd)
-{
-	uint64_t count = 0;
-
-	if (read(fd, &count, sizeof(count)) != sizeof(count))
-		count = 0;
-	return count;
+	return efd_wait_any(&fd, 1, IRQ_TIMEOUT_MS) == 0 ? efd_take(fd) : 0;
 }
 
 static void start_engine(struct vf *vf)
@@ -201,7 +177,7 @@ static void copy_and_checksum(struct vf *vf)
 	tap(reg_read(vf, REFDEV_REG_DMA_HEAD) == 2 && reg_read(vf, REFDEV_REG_DMA_DONE) == 2,
 	    "device/dma-head-and-done-advance", "HEAD %u DONE %u, expected 2 and 2",
 	    reg_read(vf, REFDEV_REG_DMA_HEAD), reg_read(vf, REFDEV_REG_DMA_DONE));
-	tap(pending_irqs(vf->irq_error) == 0, "device/dma-no-spurious-error-irq",
+	tap(efd_take(vf->irq_error) == 0, "device/dma-no-spurious-error-irq",
 	    "error vector fired on a good run");
 }
 
@@ -291,7 +267,7 @@ int main(int argc, char **argv)
 	if (until == 1)
 		return 0;
 	wire_msix(&vf);
-	enable_bus_master(&vf);
+	vfio_dev_enable_dma(&vf.dev);	/* the engine's reads and writes */
 	if (until == 2)
 		return 0;
 	if (narrate) {

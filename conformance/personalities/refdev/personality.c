@@ -78,7 +78,7 @@ static int refdev_restore_timeout(struct pers_dev *p);
 
 static int refdev_init(struct pers_dev *p)
 {
-	uint32_t cmd = 0, id = 0;
+	uint32_t id = 0;
 	unsigned int i;
 	int rc;
 
@@ -95,9 +95,7 @@ static int refdev_init(struct pers_dev *p)
 		return -ENODEV;
 	}
 	/* memory decode and bus master (DMA, MSI-X delivery) */
-	rc = __vfio_cfg_read(p->d, 0x04, 2, &cmd);
-	if (!rc && (cmd & 0x6) != 0x6)
-		rc = __vfio_cfg_write(p->d, 0x04, 2, cmd | 0x6);
+	rc = __vfio_dev_enable_dma(p->d);
 	if (rc) {
 		snprintf(p->why, sizeof(p->why), "enabling memory/bus master: %s", strerror(-rc));
 		return rc;
