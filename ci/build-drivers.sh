@@ -6,13 +6,10 @@
 # check $BUILD_DIR/drivers/refdev-migrate.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
-. "$BUILD_DIR/kernels.env"
 
 mkdir -p "$BUILD_DIR/drivers/logs"
 for series in "$@"; do
-	v=KVER_${series/./_} && kver=${!v:-}
-	v=KDIR_${series/./_} && kdir=${!v:-}
+	kver=$(kenv KVER "$series") kdir=$(kenv KDIR "$series")
 	[ -n "$kver" ] || die "kernel $series not available (make kernels)"
 	log drivers "$series: building refdev_core.ko and refdev_vfio_pci.ko for $kver"
 	run_logged "$BUILD_DIR/drivers/logs/$kver.log" \

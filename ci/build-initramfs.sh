@@ -23,11 +23,7 @@ out=$2
 shift 2
 
 [ -f "$BUILD_DIR/kernels.env" ] || die "no $BUILD_DIR/kernels.env: run ci/fetch-kernels.sh"
-# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
-. "$BUILD_DIR/kernels.env"
-var=${series/./_}
-v=KVER_$var && kver=${!v:-}
-v=KDIR_$var && kdir=${!v:-}
+kver=$(kenv KVER "$series") kdir=$(kenv KDIR "$series")
 [ -n "$kver" ] || die "kernel series $series not fetched"
 kroot=$kdir/root
 

@@ -6,8 +6,6 @@
 #   ci/check-ids.sh SERIES...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
-. "$BUILD_DIR/kernels.env"
 
 regs=$REPO_ROOT/hw-model/include/refdev_regs.h
 val() { awk -v n="$1" '$1 == "#define" && $2 == n { print $3 }' "$regs"; }
@@ -17,8 +15,8 @@ class=$(printf '%06X' "$(val REFDEV_PCI_CLASS)")
 bc=${class:0:2} sc=${class:2:2} pi=${class:4:2}
 rc=0
 for series in "$@"; do
-	v=KVER_${series/./_} && kver=${!v}
-	v=KDIR_${series/./_} && kdir=${!v}
+	kver=$(kenv KVER "$series") kdir=$(kenv KDIR "$series")
+	[ -n "$kver" ] || die "kernel $series not fetched (ci/fetch-kernels.sh)"
 	for name in REFDEV_PCI_PF_DEVICE_ID REFDEV_PCI_VF_DEVICE_ID; do
 		dev=$(printf '%08X' "$(val $name)")
 		alias="pci:v${vendor}d${dev}sv${vendor}sd${dev}bc${bc}sc${sc}i${pi}"

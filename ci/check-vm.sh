@@ -126,7 +126,7 @@ mutant_groups=()
 # written for the uAPI of the newest linux-source; src may be any tree)
 has_kselftests() {
 	local kver
-	kver=$(sed -n "s/^KVER_${1//./_}=//p" "$BUILD_DIR/kernels.env" 2>/dev/null)
+	kver=$(kenv KVER "$1")
 	kver=${kver%%[+-]*}
 	[ -n "$kver" ] && [ "$(printf '6.18\n%s\n' "$kver" | sort -V | head -n 1)" = 6.18 ]
 }
@@ -169,25 +169,19 @@ run_one() {
 	expect_judge "$1" "$2"
 }
 
-# launch KERNEL SCENARIO [ARGS...]: the guest run itself
+# launch KERNEL SCENARIO [ARGS...]: the guest run itself (SCENARIO-qemu10.0
+# on QEMU 10.0, soak-SCENARIO on the ASan QEMU)
 launch() {
-	local k=$1 s=$2 dir=$out/$1-$2
+	local k=$1 s=$2 dir=$out/$1-$2 qemu=${REFDEV_QEMU:-}
 	shift 2
-	if [ "$s" = runner-selftest ]; then
-		bash "$REPO_ROOT/ci/runner-selftest.sh" "$dir"
-	elif [[ $s == mutants-* || $s == hw-* ]]; then
-		bash "$REPO_ROOT/ci/mutant-runs.sh" run "$k" "$s" "$dir"
-	elif [[ "$s" == *-qemu10.0 ]]; then
-		bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
-			--scenario "${s%-qemu10.0}" --qemu-version 10.0 --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
-	elif [[ $s == soak-* ]]; then
-		REFDEV_QEMU=asan bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" \
-			--initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
-			--scenario "${s#soak-}" --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
-	else
-		bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
-			--scenario "$s" --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
-	fi
+	case $s in
+	runner-selftest) bash "$REPO_ROOT/ci/runner-selftest.sh" "$dir"; return ;;
+	mutants-* | hw-*) bash "$REPO_ROOT/ci/mutant-runs.sh" run "$k" "$s" "$dir"; return ;;
+	*-qemu10.0) s=${s%-qemu10.0} && set -- --qemu-version 10.0 "$@" ;;
+	soak-*) s=${s#soak-} qemu=asan ;;
+	esac
+	REFDEV_QEMU=$qemu bash "$REPO_ROOT/ci/run-vm.sh" --kernel "$k" --initramfs "$BUILD_DIR/guest/initramfs-$k.cpio.gz" \
+		--scenario "$s" --out "$dir" --timeout "${VM_TIMEOUT:-900}" "$@"
 }
 
 # A run of an implementation we did not write is judged against its
@@ -197,8 +191,7 @@ launch() {
 # instead of the raw run.
 expect_file() {
 	local kver f
-	# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
-	kver=$(. "$BUILD_DIR/kernels.env" 2>/dev/null && v=KVER_${1/./_} && echo "${!v:-}")
+	kver=$(kenv KVER "$1")
 	[ -n "$kver" ] || return 1
 	f=$REPO_ROOT/fixtures/expected/$2-$(echo "$kver" | cut -d. -f1-2).txt
 	[ -f "$f" ] && echo "$f"

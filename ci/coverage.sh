@@ -12,10 +12,9 @@ set -euo pipefail
 out=$1
 rm -rf "$out"
 mkdir -p "$out/runs"
-# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
-. "$BUILD_DIR/kernels.env"
-[ -n "${KVER_src:-}" ] || die "coverage needs the source-built kernel (make kernel)"
-drvdir=$BUILD_DIR/drivers/$KVER_src
+kver=$(kenv KVER src)
+[ -n "$kver" ] || die "coverage needs the source-built kernel (make kernel)"
+drvdir=$BUILD_DIR/drivers/$kver
 
 log coverage "device core: host unit tests with gcov"
 run_logged "$out/hw-model.log" make -C "$REPO_ROOT/hw-model" coverage O="$BUILD_DIR/hw-model"

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# The made-up QEMU of ci/run-vm-selftest.sh and ci/freeze-selftest.sh: it
-# creates its -serial files as QEMU does (console, TAP, framed files) and
-# plays the guest that FAKE names:
+# The made-up QEMU of ci/run-vm-selftest.sh: it creates its -serial files
+# as QEMU does (console, TAP, framed files) and plays the guest FAKE names:
 #   panic-after-init, panic-before-init: a panic (after the /init line or
 #     before it) whose dump never ends;
 #   crash: far more sanitizer report than a pipe holds (grep is still

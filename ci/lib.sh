@@ -72,6 +72,12 @@ freeze_in_dut() {
 		grep -Eo -m 1 "$DUT_FRAME_RE" | head -n 1
 }
 
+# kenv KVER|KDIR SERIES: the series' kernel release or directory from
+# $BUILD_DIR/kernels.env (ci/fetch-kernels.sh, ci/build-kernel.sh), or "".
+kenv() {
+	sed -n "s/^$1_${2//./_}=//p" "$BUILD_DIR/kernels.env" 2>/dev/null | tail -n 1 || true
+}
+
 # qemu_bin: the qemu-system-x86_64 with refdev for $QEMU_VERSION (7.2 if
 # unset; ci/build-qemu.sh builds it). 7.2 keeps its historical path.
 qemu_bin() {

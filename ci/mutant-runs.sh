@@ -48,21 +48,6 @@ header() {
 	awk -v f="$2:" '/^(---|diff) / { exit } $1 == f { sub(/^[^:]*: */, ""); print; exit }' "$1"
 }
 
-kernels_env() {
-	# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
-	. "$BUILD_DIR/kernels.env"
-}
-
-kver_of() {
-	local v=KVER_${1/./_}
-	echo "${!v:-}"
-}
-
-kdir_of() {
-	local v=KDIR_${1/./_}
-	echo "${!v:-}"
-}
-
 # default_kernel KERNEL...: the newest Debian series of the list
 default_kernel() {
 	printf '%s\n' "$@" | grep -v '^src$' | sort -V | tail -n 1
@@ -72,7 +57,7 @@ default_kernel() {
 build_driver() {
 	local m=$1 k=$2 patch kver kdir key dest srcs
 	patch=$REPO_ROOT/driver-under-test/mutants/$m.patch
-	kver=$(kver_of "$k") kdir=$(kdir_of "$k")
+	kver=$(kenv KVER "$k") kdir=$(kenv KDIR "$k")
 	mapfile -t srcs < <(cd "$REPO_ROOT" && find driver-under-test/Kbuild driver-under-test/Makefile \
 		driver-under-test/refdev_core.h driver-under-test/core driver-under-test/vfio \
 		driver-under-test/compat hw-model/include -type f | LC_ALL=C sort)
@@ -111,7 +96,6 @@ build_hw() {
 
 prepare() {
 	local kernels=("$@") k m p dk pids=() rc=0
-	kernels_env
 	dk=$(default_kernel "${kernels[@]}")
 	rm -rf "$MDIR/stage" "$MDIR/hw" "$BUILD_DIR"/guest/initramfs-*-mutants.cpio.gz
 	mkdir -p "$MDIR/stage"
@@ -270,7 +254,6 @@ run() {
 	read -r kind k _ q items <<<"$line"
 	img=$BUILD_DIR/guest/initramfs-$k-mutants.cpio.gz
 	rm -rf "$dir" && mkdir -p "$dir"
-	kernels_env
 	local todo=${items//,/ } boot_n=0 retried="" rows=$dir/kill-rows.txt
 	: >"$rows"
 	while [ -n "${todo// /}" ] && [ "$boot_n" -lt 8 ]; do

@@ -17,9 +17,7 @@ fi
 mkdir -p "$REFDEV_CACHE"
 answer=tcg
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
-	. "$BUILD_DIR/kernels.env"
-	v=KDIR_${series/./_} && kdir=${!v}
+	kdir=$(kenv KDIR "$series")
 	log probe "probing KVM with a real boot (30 s limit)"
 	tmp=$(mktemp -d)
 	timeout --kill-after=5 30 "$BUILD_DIR/qemu-system-x86_64" \

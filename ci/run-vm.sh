@@ -56,9 +56,7 @@ done
 { [ -n "$series" ] && [ -n "$initramfs" ] && [ -n "$scenario" ] && [ -n "$out" ]; } ||
 	die "usage: $0 --kernel SERIES --initramfs FILE --scenario NAME --out DIR [--timeout SEC]"
 
-# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
-. "$BUILD_DIR/kernels.env"
-v=KDIR_${series/./_} && kdir=${!v:-}
+kdir=$(kenv KDIR "$series")
 [ -n "$kdir" ] || die "kernel $series not fetched (ci/fetch-kernels.sh)"
 vmlinux=$kdir/vmlinux
 case "${REFDEV_QEMU:-}" in

@@ -12,15 +12,14 @@ set -euo pipefail
 out=$1
 rm -rf "$out"
 mkdir -p "$out"
-# shellcheck source=/dev/null # written by ci/fetch-kernels.sh
-. "$BUILD_DIR/kernels.env"
-[ -n "${KDIR_src:-}" ] || die "no source-built kernel (make kernel)"
+kdir=$(kenv KDIR src)
+[ -n "$kdir" ] || die "no source-built kernel (make kernel)"
 
 mods=$BUILD_DIR/selftest-modules
 rm -rf "$mods"
 mkdir -p "$mods"
 cp "$REPO_ROOT"/ci/selftest/{Kbuild,leak.c,lockorder.c,lockup.c} "$mods/"
-run_logged "$out/modules-build.log" make -C "$KDIR_src/headers" M="$mods" modules
+run_logged "$out/modules-build.log" make -C "$kdir/headers" M="$mods" modules
 img=$BUILD_DIR/guest/initramfs-src-selftest.cpio.gz
 bash "$REPO_ROOT/ci/build-initramfs.sh" src "$img" \
 	"$mods/refdev_selftest_leak.ko" "$mods/refdev_selftest_lockorder.ko" \

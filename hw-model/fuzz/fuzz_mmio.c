@@ -91,15 +91,6 @@ static bool take_u8(struct input *in, uint8_t *v)
 	return take(in, v, 1);
 }
 
-static uint64_t le(const uint8_t *b, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)b[i] << (8 * i);
-	return v;
-}
-
 static int decode_bar(uint8_t sel)
 {
 	static const int invalid[] = { 1, 3, 4, 5, 6, -1, 0x7fffffff, -0x7fffffff - 1 };
@@ -131,17 +122,12 @@ static bool decode_offset(struct input *in, bool wide, uint64_t *off)
 {
 	uint8_t b[8];
 
-	if (wide) {
-		if (!take(in, b, 8))
-			return false;
-		*off = le(b, 8);
-		return true;
-	}
-	if (!take(in, b, 2))
+	if (!take(in, b, wide ? 8 : 2))
 		return false;
-	*off = le(b, 2);
+	*off = refdev_le_get(b, wide ? 8 : 2);
 	/* Mostly inside the 4 KiB windows, sometimes up to 32 KiB. */
-	*off &= (*off & 0x8000) ? 0x7fff : 0x0fff;
+	if (!wide)
+		*off &= (*off & 0x8000) ? 0x7fff : 0x0fff;
 	return true;
 }
 
@@ -373,7 +359,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		d->name = i ? "VF" : "PF";
 		d->m.is_vf = i;
-		d->m.vf_index = i ? (uint16_t)(le(idx, 2) % REFDEV_MAX_VFS) : 0;
+		d->m.vf_index = i ? (uint16_t)(refdev_le_get(idx, 2) % REFDEV_MAX_VFS) : 0;
 		d->id = i ? 1 + d->m.vf_index : 0;
 		d->m.vectors = i ? REFDEV_VF_MSIX_VECTORS : REFDEV_PF_MSIX_VECTORS;
 		d->m.ops_kind = (enum ops_kind)((hdr >> (2 * i)) & 3);
@@ -407,7 +393,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			} else {
 				if (!take(&in, vb, 8))
 					break;
-				do_write(d, bar, off, sz, le(vb, 8));
+				do_write(d, bar, off, sz, refdev_le_get(vb, 8));
 			}
 		} else if (kind == 6) {
 			reset(d);	/* FLR / PF reset: DEV-RST-001 */
