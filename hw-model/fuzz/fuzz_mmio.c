@@ -86,11 +86,6 @@ static bool take(struct input *in, void *dst, size_t n)
 	return true;
 }
 
-static bool take_u8(struct input *in, uint8_t *v)
-{
-	return take(in, v, 1);
-}
-
 static int decode_bar(uint8_t sel)
 {
 	static const int invalid[] = { 1, 3, 4, 5, 6, -1, 0x7fffffff, -0x7fffffff - 1 };
@@ -350,7 +345,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = { data, size };
 	uint8_t hdr = 0, idx[2] = { 0, 0 }, op;
 
-	take_u8(&in, &hdr);
+	take(&in, &hdr, 1);
 	take(&in, idx, 2);
 	if (!fx)
 		fx = fake_new_sized(REFDEV_MAX_VFS, 0, 4096, 4096);
@@ -369,14 +364,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_invariants(&duts[0]);
 	check_invariants(&duts[1]);
 
-	while (take_u8(&in, &op)) {
+	while (take(&in, &op, 1)) {
 		struct dut *d = &duts[op & 1];
 		unsigned int kind = (op >> 1) & 7;
 		uint8_t bar_sel, size_sel, vb[8];
 		uint64_t off;
 
 		if (kind <= 5) {
-			if (!take_u8(&in, &bar_sel) || !take_u8(&in, &size_sel) ||
+			if (!take(&in, &bar_sel, 1) || !take(&in, &size_sel, 1) ||
 			    !decode_offset(&in, op & 0x10, &off))
 				break;
 			int bar = decode_bar(bar_sel);
@@ -400,7 +395,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			uint8_t arg;
 
-			if (!take_u8(&in, &arg))
+			if (!take(&in, &arg, 1))
 				break;
 			if (arg & 1) {
 				power_on(d);

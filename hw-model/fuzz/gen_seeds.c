@@ -15,34 +15,6 @@
 
 static const char *root;
 
-static void put(const char *target, const char *name, const void *b, size_t n);
-
-/* Stream seeds must load (except the one meant to fail with ORDER). */
-static void put_stream(const char *name, const uint8_t *b, uint32_t n,
-		       uint32_t want)
-{
-	static struct refdev_vf v;
-
-	v.base_loaded = b[0] & 1;
-	if (refdev_stream_check(&v, b + 1, n) != want) {
-		fprintf(stderr, "%s: check %u\n", name, refdev_stream_check(&v, b + 1, n));
-		exit(1);
-	}
-	put("fuzz_stream", name, b, n + 1);
-}
-
-/* A seed for a device with memory: checked on that device's VF. */
-static void put_stream_dev(const char *name, const uint8_t *b, uint32_t n,
-			   struct refdev_vf *v)
-{
-	v->base_loaded = b[0] & 1;
-	if (refdev_stream_check(v, b + 1, n)) {
-		fprintf(stderr, "%s: check %u\n", name, refdev_stream_check(v, b + 1, n));
-		exit(1);
-	}
-	put("fuzz_stream", name, b, n + 1);
-}
-
 static void put(const char *target, const char *name, const void *b, size_t n)
 {
 	char path[512];
@@ -55,6 +27,23 @@ static void put(const char *target, const char *name, const void *b, size_t n)
 		exit(1);
 	}
 	fclose(f);
+}
+
+/* Stream seeds must load on @v (NULL: a VF of a device without memory),
+ * except the one meant to fail with ORDER. */
+static void put_stream(const char *name, const uint8_t *b, uint32_t n,
+		       uint32_t want, struct refdev_vf *v)
+{
+	static struct refdev_vf plain;
+
+	if (!v)
+		v = &plain;
+	v->base_loaded = b[0] & 1;
+	if (refdev_stream_check(v, b + 1, n) != want) {
+		fprintf(stderr, "%s: check %u\n", name, refdev_stream_check(v, b + 1, n));
+		exit(1);
+	}
+	put("fuzz_stream", name, b, n + 1);
 }
 
 static struct refdev_dev dev;
@@ -73,15 +62,15 @@ static void mem_stream_seeds(uint8_t *b)
 	refdev_mem_write(&dev, v, 100, "device memory", 13);
 	n = refdev_stream_save(v, REFDEV_SAVE_FULL, b + 1);
 	b[0] = 8 | 2;
-	put_stream_dev("seed-mem-full-aq", b, n, v);
+	put_stream("seed-mem-full-aq", b, n, 0, v);
 	n = refdev_stream_save(v, REFDEV_SAVE_INITIAL, b + 1);
 	b[0] = 8;
-	put_stream_dev("seed-mem-initial", b, n, v);
+	put_stream("seed-mem-initial", b, n, 0, v);
 	refdev_mem_saved(&dev, v);
 	refdev_mem_write(&dev, v, REFDEV_MEM_PAGE + 8, "page 1", 6);
 	n = refdev_stream_save(v, REFDEV_SAVE_DELTA, b + 1);
 	b[0] = 8 | 1;
-	put_stream_dev("seed-mem-delta", b, n, v);
+	put_stream("seed-mem-delta", b, n, 0, v);
 	refdev_dev_fini(&dev);
 }
 
@@ -103,25 +92,25 @@ static void stream_seeds(void)
 
 	n = refdev_stream_save(v, REFDEV_SAVE_FULL, b + 1);
 	b[0] = 4;
-	put_stream("seed-full", b, n, 0);
+	put_stream("seed-full", b, n, 0, NULL);
 	b[0] = 6;
-	put_stream("seed-full-aq", b, n, 0);
+	put_stream("seed-full-aq", b, n, 0, NULL);
 	n = refdev_stream_save(v, REFDEV_SAVE_INITIAL, b + 1);
 	b[0] = 0;
-	put_stream("seed-initial", b, n, 0);
+	put_stream("seed-initial", b, n, 0, NULL);
 	v->func.sram_changed = 1ull << 3 | 1ull << 40;
 	n = refdev_stream_save(v, REFDEV_SAVE_DELTA, b + 1);
 	b[0] = 1;
-	put_stream("seed-delta", b, n, 0);
+	put_stream("seed-delta", b, n, 0, NULL);
 	n = refdev_stream_save(v, REFDEV_SAVE_FINAL, b + 1);
 	b[0] = 5;
-	put_stream("seed-final", b, n, 0);
+	put_stream("seed-final", b, n, 0, NULL);
 	b[0] = 0;
-	put_stream("seed-final-nobase", b, n, REFDEV_STREAM_E_ORDER);
+	put_stream("seed-final-nobase", b, n, REFDEV_STREAM_E_ORDER, NULL);
 	v->func.sram_changed = 0;
 	n = refdev_stream_save(v, REFDEV_SAVE_DELTA, b + 1);
 	b[0] = 3;
-	put_stream("seed-delta-empty-aq", b, n, 0);
+	put_stream("seed-delta-empty-aq", b, n, 0, NULL);
 	refdev_dev_fini(&dev);
 	mem_stream_seeds(b);
 }

@@ -23,23 +23,19 @@ def hdr(ops=0, vf_index=0):
     return bytes([ops]) + struct.pack('<H', vf_index)
 
 
+def acc(f, bar, off, szsel, val=None, wide=False):
+    """A read, or a write of val; wide: the offset is 8 raw bytes."""
+    b = bytes([f | (0 if val is None else 3 << 1) | (0x10 if wide else 0), bar, szsel])
+    b += struct.pack('<Q' if wide else '<H', off)
+    return b if val is None else b + struct.pack('<Q', val)
+
+
 def rd(f, bar, off, n=4, szsel=None):
-    return (bytes([f | 0 << 1, bar, sz(n) if szsel is None else szsel]) +
-            struct.pack('<H', off))
+    return acc(f, bar, off, sz(n) if szsel is None else szsel)
 
 
 def wr(f, bar, off, n, val, szsel=None):
-    return (bytes([f | 3 << 1, bar, sz(n) if szsel is None else szsel]) +
-            struct.pack('<H', off) + struct.pack('<Q', val))
-
-
-def rd_wide(f, bar, off, szsel):
-    return bytes([f | 0 << 1 | 0x10, bar, szsel]) + struct.pack('<Q', off)
-
-
-def wr_wide(f, bar, off, szsel, val):
-    return (bytes([f | 3 << 1 | 0x10, bar, szsel]) + struct.pack('<Q', off) +
-            struct.pack('<Q', val))
+    return acc(f, bar, off, sz(n) if szsel is None else szsel, val)
 
 
 def reset(f):
@@ -80,9 +76,9 @@ def seeds():
     s += rd(PF, REGS, 0x9000, 8) + wr(VF, SRAM, 0xfffc, 8, 0)                 # beyond windows
     s += rd(PF, REGS, 0, szsel=0x80) + wr(VF, SRAM, 0, 0, 0, szsel=0x87)      # size 0, UINT_MAX
     s += rd(PF, SRAM, 0, szsel=0xc3) + wr(PF, REGS, 0x10, 0, 5, szsel=0xc5)   # size 3, 5
-    s += rd_wide(PF, REGS, 0xfffffffffffffff8, sz(8))
-    s += wr_wide(VF, SRAM, 0x8000000000000000, sz(4), 7)
-    s += rd_wide(VF, SRAM, 0x0000000100000000, sz(1))
+    s += acc(PF, REGS, 0xfffffffffffffff8, sz(8), wide=True)
+    s += acc(VF, SRAM, 0x8000000000000000, sz(4), 7, wide=True)
+    s += acc(VF, SRAM, 0x0000000100000000, sz(1), wide=True)
     yield 'invalid', s
 
     s = hdr(0, 1)

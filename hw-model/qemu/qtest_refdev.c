@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "refdev_regs.h"
+#include "refdev_dev.h"	/* refdev_le_put(), refdev_le_get() */
 #include "tap.h"
 
 #define PF_BAR0 0xE0000000u
@@ -236,21 +236,6 @@ static uint32_t aq_enable(struct aq *q)
 	return rd(q->s, PF_BAR0 + REFDEV_REG_AQ_STATUS);
 }
 
-static void put_le(uint8_t *p, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = v >> (8 * i);
-}
-
-static uint64_t get_le(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 struct cmd {
 	uint8_t op;
 	uint16_t vf;
@@ -264,13 +249,13 @@ static void aq_post(struct aq *q, struct cmd c)
 	uint8_t b[64] = { 0 };
 
 	b[0] = c.op;
-	put_le(b + 2, q->tail + 1, 2);
-	put_le(b + 4, c.vf, 2);
-	put_le(b + 8, c.addr, 8);
-	put_le(b + 16, c.len, 4);
-	put_le(b + 20, c.p0, 4);
-	put_le(b + 24, c.p1, 8);
-	put_le(b + 32, c.p2, 8);
+	refdev_le_put(b + 2, q->tail + 1, 2);
+	refdev_le_put(b + 4, c.vf, 2);
+	refdev_le_put(b + 8, c.addr, 8);
+	refdev_le_put(b + 16, c.len, 4);
+	refdev_le_put(b + 20, c.p0, 4);
+	refdev_le_put(b + 24, c.p1, 8);
+	refdev_le_put(b + 32, c.p2, 8);
 	memwrite(q->s, SQ + 64 * (q->tail % 8), b, sizeof(b));
 	q->tail = (q->tail + 1) % 8;
 	wr(q->s, PF_BAR0 + REFDEV_REG_AQ_SQ_TAIL, q->tail);
@@ -282,9 +267,10 @@ static struct cpl aq_poll(struct aq *q)
 	struct cpl c = { 0 };
 
 	memread(q->s, CQ + 16 * (q->head % 8), b, sizeof(b));
-	if ((get_le(b + 14, 2) & 1) != q->phase)
+	if ((refdev_le_get(b + 14, 2) & 1) != q->phase)
 		return c;
-	c = (struct cpl){ get_le(b, 2), get_le(b + 2, 2), get_le(b + 4, 4), true };
+	c = (struct cpl){ refdev_le_get(b, 2), refdev_le_get(b + 2, 2),
+			  refdev_le_get(b + 4, 4), true };
 	q->head = (q->head + 1) % 8;
 	if (!q->head)
 		q->phase ^= 1;
@@ -354,16 +340,16 @@ static void check_sriov_dma_migration(struct qts *s, struct aq *d)
 	   "VF 0/1 FUNC via their BARs");
 	aq_do(d, (struct cmd){ .op = 0x01, .addr = BUF, .len = 64 });
 	memread(s, BUF + 6, data, 2);
-	ok(get_le(data, 2) == 2, "IDENTIFY num_vfs = 2");
+	ok(refdev_le_get(data, 2) == 2, "IDENTIFY num_vfs = 2");
 
 	/* VF 0 DMA: FILL then CHECKSUM, in guest RAM */
 	ring[0] = 2;
-	put_le(ring + 4, 64, 4);
-	put_le(ring + 8, 0x0807060504030201ull, 8);
-	put_le(ring + 16, DATA, 8);
+	refdev_le_put(ring + 4, 64, 4);
+	refdev_le_put(ring + 8, 0x0807060504030201ull, 8);
+	refdev_le_put(ring + 16, DATA, 8);
 	ring[32] = 3;
-	put_le(ring + 36, 64, 4);
-	put_le(ring + 40, DATA, 8);
+	refdev_le_put(ring + 36, 64, 4);
+	refdev_le_put(ring + 40, DATA, 8);
 	memwrite(s, RING, ring, sizeof(ring));
 	wr(s, VF_BAR0 + REFDEV_REG_DMA_RING_LO, RING);
 	wr(s, VF_BAR0 + REFDEV_REG_DMA_RING_SIZE, 4);
@@ -376,15 +362,15 @@ static void check_sriov_dma_migration(struct qts *s, struct aq *d)
 	ok(!memcmp(data, want, 64) && rd(s, VF_BAR0 + REFDEV_REG_DMA_DONE) == 2,
 	   "VF DMA FILL ran in a bottom half (DEV-DMA-003)");
 	memread(s, RING + 32, desc, sizeof(desc));
-	ok(get_le(desc + 2, 2) == 1 && get_le(desc + 24, 8) != 0, "CHECKSUM write-back");
+	ok(refdev_le_get(desc + 2, 2) == 1 && refdev_le_get(desc + 24, 8) != 0, "CHECKSUM write-back");
 
 	/* DEV-DMA-006: FILL aimed at the VF's own SCRATCH is a write fault */
 	wr(s, VF_BAR0 + 0x10, 0x1234);
 	memset(ring, 0, 32);
 	ring[0] = 2;
-	put_le(ring + 4, 8, 4);
-	put_le(ring + 8, 0xFFFF, 8);
-	put_le(ring + 16, VF_BAR0 + 0x10, 8);
+	refdev_le_put(ring + 4, 8, 4);
+	refdev_le_put(ring + 8, 0xFFFF, 8);
+	refdev_le_put(ring + 16, VF_BAR0 + 0x10, 8);
 	memwrite(s, RING + 64, ring, 32);
 	wr(s, VF_BAR0 + REFDEV_REG_DMA_TAIL, 3);
 	step(s, 1000);
@@ -460,7 +446,7 @@ static void check_properties(void)
 	pf_bars(&s, false);
 	aq_enable(&d);
 	ok(aq_do(&d, (struct cmd){ .op = 0x01, .addr = BUF, .len = 64 }).status == 0 &&
-	   (memread(&s, BUF + 24, idn, 4), get_le(idn, 4) == REFDEV_FEATURES) &&
+	   (memread(&s, BUF + 24, idn, 4), refdev_le_get(idn, 4) == REFDEV_FEATURES) &&
 	   aq_do(&d, (struct cmd){ .op = REFDEV_AQ_NOP }).status == 0,
 	   "aq-sync=off: no AQ_SYNC, commands still complete (DEV-AQ-018)");
 	qtest_quit(&s);
@@ -501,9 +487,10 @@ int main(int argc, char **argv)
 	ok(aq_enable(&d) == 1, "AQ READY (DEV-AQ-001)");
 	c = aq_do(&d, (struct cmd){ .op = 0x01, .addr = BUF, .len = 64 });
 	memread(&s, BUF, idn, sizeof(idn));
-	ok(c.status == 0 && c.result0 == 64 && get_le(idn + 4, 2) == 4 && get_le(idn + 6, 2) == 0 &&
-	   get_le(idn + 8, 4) == 4216, "IDENTIFY through pci_dma_write (ADM-001)");
-	ok(get_le(idn + 24, 4) == (REFDEV_FEATURES | REFDEV_FEAT_AQ_SYNC),
+	ok(c.status == 0 && c.result0 == 64 && refdev_le_get(idn + 4, 2) == 4 &&
+	   refdev_le_get(idn + 6, 2) == 0 && refdev_le_get(idn + 8, 4) == 4216,
+	   "IDENTIFY through pci_dma_write (ADM-001)");
+	ok(refdev_le_get(idn + 24, 4) == (REFDEV_FEATURES | REFDEV_FEAT_AQ_SYNC),
 	   "IDENTIFY features: AQ_SYNC by default (DEV-AQ-018)");
 	aq_post(&d, (struct cmd){ .op = REFDEV_AQ_NOP, .vf = 0xffff });
 	c = aq_poll(&d);	/* no clock step: done in the doorbell write */

@@ -127,33 +127,26 @@ static inline bool aq_poll(struct fake *fx, struct aq_drv *drv,
 	return true;
 }
 
-/* Submits one command, runs the device, returns its completion. */
-static inline struct aq_res aq_exec(struct fake *fx, struct aq_drv *drv,
-				    struct refdev_aq_cmd c)
-{
-	struct aq_res r;
-
-	aq_post(fx, &c);
-	fake_run(fx);
-	assert_true(aq_poll(fx, drv, &r));
-	assert_int_equal(r.cid, c.cid);
-	return r;
-}
-
-/* Shorthand: status of a command with the given fields. */
+/* Submits a command with the given fields, runs the device, returns its
+ * completion. */
 static inline struct aq_res aq_do(struct fake *fx, struct aq_drv *drv,
 				  uint8_t op, uint16_t vf, uint32_t p0,
 				  uint64_t p1, uint64_t p2, uint64_t addr,
 				  uint32_t len)
 {
 	struct refdev_aq_cmd c = aq_cmd(op, vf);
+	struct aq_res r;
 
 	c.param0 = p0;
 	c.param1 = p1;
 	c.param2 = p2;
 	c.addr = addr;
 	c.len = len;
-	return aq_exec(fx, drv, c);
+	aq_post(fx, &c);
+	fake_run(fx);
+	assert_true(aq_poll(fx, drv, &r));
+	assert_int_equal(r.cid, c.cid);
+	return r;
 }
 
 /* A fixture with the AQ enabled (size 8, no IRQ) and @nvfs VFs. */

@@ -892,8 +892,5 @@ int main(void)
 		BOTH(adm_016_nop),
 		BOTH(aq_006_pf_reset),
 	};
-#undef BOTH
-#undef S
-#undef T
 	return cmocka_run_group_tests_name("refdev_aq", tests, NULL, NULL);
 }

@@ -875,9 +875,6 @@ int main(void)
 		PF(dev_rst_001_power_on_state),
 		VF(dev_rst_001_power_on_state),
 	};
-#undef T
-#undef PF
-#undef VF
 
 	return cmocka_run_group_tests_name("refdev_core", tests, NULL, NULL);
 }

@@ -278,6 +278,5 @@ int main(void)
 		T(drt_005_flr_stops),
 		T(drt_004_wrapped_range),
 	};
-#undef T
 	return cmocka_run_group_tests_name("refdev_dirty", tests, NULL, NULL);
 }

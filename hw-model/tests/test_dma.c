@@ -399,6 +399,5 @@ int main(void)
 		T(dma_detached),
 		T(rst_001_vf_flr),
 	};
-#undef T
 	return cmocka_run_group_tests_name("refdev_dma", tests, NULL, NULL);
 }

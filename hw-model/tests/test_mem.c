@@ -371,6 +371,5 @@ int main(void)
 		T(str_008_mem_delta),
 		T(str_012_mem_config),
 	};
-#undef T
 	return cmocka_run_group_tests_name("refdev_mem", tests, NULL, NULL);
 }

@@ -505,6 +505,5 @@ int main(void)
 		T(str_010_config_order),
 		T(str_001_layout),
 	};
-#undef T
 	return cmocka_run_group_tests_name("refdev_stream", tests, NULL, NULL);
 }
