@@ -9,6 +9,8 @@
 # its man page rendered by man -l.
 #   ci/build-deb.sh [OUTDIR]     (default out/deb: the .deb, lintian.txt)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+AS_USER_LC=C.UTF-8
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 outdir=${1:-$repo/out/deb}
@@ -28,24 +30,14 @@ git -C "$repo" ls-files -z -- conformance libvfio SPEC.md hw-model/include packa
 mv "$src/packaging/debian" "$src/debian"
 rmdir "$src/packaging"
 
-as_user() {
-	if [ "$(id -u)" -eq 0 ]; then
-		chown -R nobody:nogroup "$tmp"
-		setpriv --reuid=nobody --regid=nogroup --clear-groups \
-			env -i PATH=/usr/bin:/bin HOME=/nonexistent LC_ALL=C.UTF-8 "$@"
-	else
-		env -i PATH=/usr/bin:/bin HOME=/nonexistent LC_ALL=C.UTF-8 "$@"
-	fi
-}
-
-(cd "$src" && as_user dpkg-buildpackage -b -us -uc) >"$tmp/build.log" 2>&1 ||
+(cd "$src" && as_user "$tmp" dpkg-buildpackage -b -us -uc) >"$tmp/build.log" 2>&1 ||
 	{ tail -n 40 "$tmp/build.log" >&2; fail "dpkg-buildpackage -b -us -uc"; }
 deb=$(echo "$tmp"/vfio-conform_"$version"_*.deb)
 [ -f "$deb" ] || fail "no .deb built"
 
 mkdir -p "$outdir"
 cp "$deb" "$outdir/"
-as_user lintian --fail-on error,warning --info "$tmp"/vfio-conform_"$version"_*.changes \
+as_user "$tmp" lintian --fail-on error,warning --info "$tmp"/vfio-conform_"$version"_*.changes \
 	>"$outdir/lintian.txt" 2>&1 || { cat "$outdir/lintian.txt" >&2; fail "lintian"; }
 
 mkdir "$tmp/x"

@@ -11,6 +11,7 @@
 # and renders without groff warnings.
 #   ci/check-suite-build.sh [REPO]      (default: the checkout it lives in)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 repo=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 # Documented in conformance/README.md ("Build and unit tests").
@@ -25,19 +26,9 @@ mkdir "$tmp/src"
 git -C "$repo" ls-files -z -- conformance libvfio SPEC.md hw-model/include |
 	(cd "$repo" && tar --null -T - -cf -) | tar -xf - -C "$tmp/src"
 
-as_user() {
-	if [ "$(id -u)" -eq 0 ]; then
-		chown -R nobody:nogroup "$tmp"
-		setpriv --reuid=nobody --regid=nogroup --clear-groups \
-			env -i PATH=/usr/bin:/bin HOME=/nonexistent LC_ALL=C "$@"
-	else
-		env -i PATH=/usr/bin:/bin HOME=/nonexistent LC_ALL=C "$@"
-	fi
-}
-
-as_user make -s -C "$tmp/src/conformance" O="$tmp/build" >"$tmp/build.log" 2>&1 ||
-	{ cat "$tmp/build.log" >&2; fail "make -C conformance as $(as_user id -un)"; }
-as_user make -s -C "$tmp/src/conformance" O="$tmp/build" install \
+as_user "$tmp" make -s -C "$tmp/src/conformance" O="$tmp/build" >"$tmp/build.log" 2>&1 ||
+	{ cat "$tmp/build.log" >&2; fail "make -C conformance as $(as_user "$tmp" id -un)"; }
+as_user "$tmp" make -s -C "$tmp/src/conformance" O="$tmp/build" install \
 	PREFIX=/usr/local DESTDIR="$tmp/root" >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log" >&2; fail "make install"; }
 
@@ -55,19 +46,19 @@ needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr 
 [ "$needed" = "$NEEDED_LIBS " ] ||
 	fail "vfio-conform links '$needed', conformance/README.md documents '$NEEDED_LIBS'"
 
-ver=$(as_user "$bin" --version)
+ver=$(as_user "$tmp" "$bin" --version)
 [[ $ver =~ ^vfio-conform\ [0-9]+\.[0-9]+\.[0-9]+\ \(unknown\)$ ]] ||
 	fail "--version outside a git tree: '$ver'"
-ntests=$(as_user "$bin" --list | wc -l)
+ntests=$(as_user "$tmp" "$bin" --list | wc -l)
 [ "$ntests" -gt 0 ] || fail "--list printed no test"
 
 # The man page documents every option --help has, and no other.
 man=$tmp/root/usr/local/share/man/man1/vfio-conform.1
-opts_help=$(as_user "$bin" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+opts_help=$(as_user "$tmp" "$bin" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u)
 opts_man=$(grep -oE -- '\\-\\-[a-z][a-z-]*' "$man" | sed 's/\\//g' | sort -u)
 [ "$opts_help" = "$opts_man" ] || fail "options of --help and vfio-conform.1 differ:
 $(diff <(echo "$opts_help") <(echo "$opts_man") || true)"
 warn=$(groff -man -Tutf8 -ww -z "$man" 2>&1)
 [ -z "$warn" ] || fail "groff warnings in vfio-conform.1: $warn"
 
-echo "check-suite-build: built, installed and ran as $(as_user id -un) ($ntests tests, links ${needed% })"
+echo "check-suite-build: built, installed and ran as $(as_user "$tmp" id -un) ($ntests tests, links ${needed% })"

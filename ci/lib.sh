@@ -78,6 +78,18 @@ kenv() {
 	sed -n "s/^$1_${2//./_}=//p" "$BUILD_DIR/kernels.env" 2>/dev/null | tail -n 1 || true
 }
 
+# as_user DIR CMD...: CMD in an empty environment (LC_ALL=$AS_USER_LC, C
+# unless set), as nobody when run as root, DIR (its scratch tree) nobody's
+as_user() {
+	local dir=$1
+	shift
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R nobody:nogroup "$dir"
+		set -- setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+	fi
+	env -i PATH=/usr/bin:/bin HOME=/nonexistent LC_ALL="${AS_USER_LC:-C}" "$@"
+}
+
 # qemu_bin: the qemu-system-x86_64 with refdev for $QEMU_VERSION (7.2 if
 # unset; ci/build-qemu.sh builds it). 7.2 keeps its historical path.
 qemu_bin() {

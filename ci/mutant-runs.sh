@@ -11,13 +11,8 @@
 #
 # The mutants are the patches: driver-under-test/mutants/*.patch and
 # hw-model/mutants/*.patch; a new patch is picked up with no list to edit.
-# Optional lines in a patch's header (before its first "---"/"diff" line):
-#   Kernel: SERIES     where its feature exists (default: the newest Debian
-#                      kernel of KERNELS; "src" for lockdep/KASAN)
-#   Suite: ARGS        the vfio-conform selection that can kill it (shell
-#                      words, e.g. --filter 'dirty/*'; default: every test)
-#   Survives: REASON   not killed by the suite yet (say why): its survival
-#                      does not fail make check
+# Its header's optional Kernel:, Suite: and Survives: lines (before its first
+# "---"/"diff" line; driver-under-test/MUTANTS.md) steer its boot.
 #
 # Driver mutants: the modules of each (cached in REFDEV_CACHE by a hash of
 # the sources, the patch and the kernel: a warm run builds nothing) go into

@@ -21,17 +21,12 @@
 # (or lockdep/KASAN report) in its logs; 1 otherwise. The TAP verdicts are
 # judged by ci/tap-harness.sh, not here.
 #
-# Infrastructure failures (SPEC.md 2.6) are told apart from verdicts on the
-# code under test: a guest that froze (soft lockup, hung task, RCU stall:
-# each panics the guest with every CPU's and task's stack on the console,
-# so the backtrace is kept in DIR/freeze.txt; or no end before the timeout)
-# and a QEMU that crashed (a signal, or an ASan/UBSan report) write
-# DIR/infra-failure.txt (first line: the kind, then the evidence) besides
-# DIR/status, and the harness reports them as INFRA, not FAIL. A freeze
-# whose own stack (the hung task's, the locked CPU's) is in a frame of the
-# code under test (refdev_core, refdev_vfio_pci: lib.sh freeze_in_dut) is
-# the product's bug: no infra-failure.txt, the status names the frame and
-# the harness fails the test that was running.
+# Infrastructure failures (SPEC.md 2.6: a guest that froze, a QEMU that
+# crashed) write DIR/infra-failure.txt (the kind, then the evidence; a
+# freeze's backtrace also in DIR/freeze.txt), which the harness reports as
+# INFRA, not FAIL; a freeze in a frame of the code under test (lib.sh
+# freeze_in_dut) is the product's bug: no infra-failure.txt, the status
+# names the frame.
 # REFDEV_QEMU=asan runs the ASan/UBSan build (ci/build-qemu.sh --asan),
 # REFDEV_QEMU=PATH any other binary (e.g. a hw-model mutant's).
 set -euo pipefail

@@ -26,12 +26,9 @@
 # its missing plan or results become not-run lines. The closing line then
 # adds ", N infrastructure failures".
 # A guest that froze in the code under test (ci/run-vm.sh's status "guest
-# froze in the code under test: ...": the hung task's or locked CPU's stack
-# is in a frame of our drivers) is the product's bug: the test that was
-# running (DIR/tests.txt names it) is a FAIL, the rest not-run, and the run
-# itself one more FAIL with the frame; when the hung task is an earlier
-# test's process that could not be reaped after SIGKILL (the runner's
-# diagnostic names its pid), that test's own FAIL stands for it instead.
+# froze in the code under test: ...", SPEC.md 2.6) fails the test that was
+# running (DIR/tests.txt; none when the hung task is an earlier test's
+# unreaped process: that test's FAIL stands), the rest not-run, and the run.
 # Exit status: 0 when nothing failed, 1 when a test or check failed, 3 when
 # only infrastructure failed.
 set -uo pipefail

@@ -81,15 +81,24 @@ static inline struct refdev_aq_cmd aq_cmd(uint8_t op, uint16_t vf)
 	return c;
 }
 
-/* Writes @c into the SQ slot at the current tail (the host is LE). */
-static inline void aq_post(struct fake *fx, const struct refdev_aq_cmd *c)
+/* Writes @n commands into the SQ slots from the current tail (the host is
+ * LE), with one doorbell write for all. */
+static inline void aq_post_many(struct fake *fx, const struct refdev_aq_cmd *c,
+				unsigned int n)
 {
 	struct refdev_func *pf = &fx->d->pf;
 	uint32_t tail = rd32(pf, REFDEV_REG_AQ_SQ_TAIL);
 	uint32_t size = rd32(pf, REFDEV_REG_AQ_SIZE);
 
-	memcpy(fake_mem(fx, 0) + PF_SQ + tail * 64, c, 64);
-	wr32(pf, REFDEV_REG_AQ_SQ_TAIL, (tail + 1) & (size - 1));
+	for (unsigned int i = 0; i < n; i++)
+		memcpy(fake_mem(fx, 0) + PF_SQ + ((tail + i) & (size - 1)) * 64,
+		       &c[i], 64);
+	wr32(pf, REFDEV_REG_AQ_SQ_TAIL, (tail + n) & (size - 1));
+}
+
+static inline void aq_post(struct fake *fx, const struct refdev_aq_cmd *c)
+{
+	aq_post_many(fx, c, 1);
 }
 
 static inline struct aq_res aq_read_cpl(struct fake *fx, uint32_t idx)

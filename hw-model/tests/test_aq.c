@@ -701,18 +701,6 @@ static void aq_bounded_step(void **state)
 	assert_int_equal(rd32(PF, REFDEV_REG_AQ_SQ_HEAD), 20);
 }
 
-/* Posts @n commands into the SQ with one doorbell write for all. */
-static void aq_post_many(struct fake *fx, struct refdev_aq_cmd *c, unsigned int n)
-{
-	uint32_t tail = rd32(PF, REFDEV_REG_AQ_SQ_TAIL);
-	uint32_t size = rd32(PF, REFDEV_REG_AQ_SIZE);
-
-	for (unsigned int i = 0; i < n; i++)
-		memcpy(fake_mem(fx, 0) + PF_SQ + ((tail + i) & (size - 1)) * 64,
-		       &c[i], 64);
-	wr32(PF, REFDEV_REG_AQ_SQ_TAIL, (tail + n) & (size - 1));
-}
-
 /* DEV-AQ-018: a short command completes in its doorbell write, nothing is
  * deferred; POLL suppresses that completion's interrupt only; off, the
  * doorbell only schedules. */
