@@ -131,10 +131,7 @@ unit: deps
 	@$(MAKE) --no-print-directory -C hw-model unit mutants O=$(BUILD_DIR)/hw-model
 	@$(MAKE) --no-print-directory -C libvfio unit O=$(BUILD_DIR)/libvfio
 	@$(MAKE) --no-print-directory -C conformance unit O=$(BUILD_DIR)/conformance
-	@bash ci/expect-selftest.sh
-	@bash ci/run-vm-selftest.sh
-	@bash ci/soak-selftest.sh
-	@bash ci/check-vm-selftest.sh
+	@for t in expect run-vm soak check-vm; do bash ci/$$t-selftest.sh || exit 1; done
 
 fuzz-smoke: deps
 	@$(MAKE) --no-print-directory -C hw-model fuzz-smoke O=$(BUILD_DIR)/hw-model

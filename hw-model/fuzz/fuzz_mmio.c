@@ -64,8 +64,6 @@ struct dut {
 	const char *name;
 };
 
-static const struct refdev_ops no_raise_ops = { .raise_msix = NULL };
-
 static struct fake *fx;
 static struct dut duts[2];
 
@@ -192,7 +190,7 @@ static const struct refdev_ops *ops_of(enum ops_kind k)
 {
 	switch (k) {
 	case OPS_NULL: return NULL;
-	case OPS_NO_RAISE: return &no_raise_ops;
+	case OPS_NO_RAISE: return &fake_no_raise_ops;
 	default: return &fake_dev_ops;
 	}
 }

@@ -182,6 +182,9 @@ static inline void fake_fn_reset(void *opaque)
 	((struct fake_fn *)opaque)->fx->fn_resets++;
 }
 
+/* A host that takes no MSI-X (DEV-REG-006 without a raise_msix op). */
+static const struct refdev_ops fake_no_raise_ops = { .raise_msix = NULL };
+
 static const struct refdev_ops fake_dev_ops = {
 	.raise_msix = fake_raise,
 	.dma_read = fake_dma_read,

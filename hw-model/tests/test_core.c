@@ -31,11 +31,6 @@ struct fixture {
 	unsigned int want[64], nwant;	/* vectors announced by expect_raise */
 };
 
-/* A host whose function has no raise_msix (DEV-REG-006 without ops). */
-static const struct refdev_ops null_raise_ops = {
-	.raise_msix = NULL,
-};
-
 static void expect_raise(struct fixture *fx, unsigned int vector)
 {
 	assert_true(fx->nwant < ARRAY_SIZE(fx->want));
@@ -70,7 +65,7 @@ SETUP(vf, &fake_dev_ops, true, 5)
 SETUP(vf0, &fake_dev_ops, true, 0)
 SETUP(vf_max, &fake_dev_ops, true, REFDEV_MAX_VFS - 1)
 SETUP(pf_null_ops, NULL, false, 0)
-SETUP(vf_null_raise, &null_raise_ops, true, 1)
+SETUP(vf_null_raise, &fake_no_raise_ops, true, 1)
 
 /* Every raise announced, in order, and no other. */
 static int teardown(void **state)
