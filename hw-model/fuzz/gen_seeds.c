@@ -48,37 +48,40 @@ static void put_stream(const char *name, const uint8_t *b, uint32_t n,
 
 static struct refdev_dev dev;
 static const struct refdev_ops no_ops;
+static uint8_t sb[1 + REFDEV_STREAM_MAX_SIZE];	/* flags byte, stream */
+static uint32_t sn;
+
+/* A seed: @kind saved from @v after the flags byte @flags, checked on
+ * @chk (put_stream()). */
+static void save_seed(const char *name, uint8_t flags, struct refdev_vf *v,
+		      uint32_t kind, struct refdev_vf *chk)
+{
+	sn = refdev_stream_save(v, kind, sb + 1);
+	sb[0] = flags;
+	put_stream(name, sb, sn, 0, chk);
+}
 
 /* fuzz_stream flag bit 3: 2 pages of device memory (STR-007/008). */
-static void mem_stream_seeds(uint8_t *b)
+static void mem_stream_seeds(void)
 {
 	struct refdev_vf *v;
-	uint32_t n;
 
 	refdev_dev_init(&dev, &no_ops, NULL, 4);
 	refdev_dev_set_mem_size(&dev, 2 * REFDEV_MEM_PAGE);
 	v = &dev.vf[0];
 	refdev_dev_vf_attach(&dev, 0, NULL);
 	refdev_mem_write(&dev, v, 100, "device memory", 13);
-	n = refdev_stream_save(v, REFDEV_SAVE_FULL, b + 1);
-	b[0] = 8 | 2;
-	put_stream("seed-mem-full-aq", b, n, 0, v);
-	n = refdev_stream_save(v, REFDEV_SAVE_INITIAL, b + 1);
-	b[0] = 8;
-	put_stream("seed-mem-initial", b, n, 0, v);
+	save_seed("seed-mem-full-aq", 8 | 2, v, REFDEV_SAVE_FULL, v);
+	save_seed("seed-mem-initial", 8, v, REFDEV_SAVE_INITIAL, v);
 	refdev_mem_saved(&dev, v);
 	refdev_mem_write(&dev, v, REFDEV_MEM_PAGE + 8, "page 1", 6);
-	n = refdev_stream_save(v, REFDEV_SAVE_DELTA, b + 1);
-	b[0] = 8 | 1;
-	put_stream("seed-mem-delta", b, n, 0, v);
+	save_seed("seed-mem-delta", 8 | 1, v, REFDEV_SAVE_DELTA, v);
 	refdev_dev_fini(&dev);
 }
 
 static void stream_seeds(void)
 {
-	static uint8_t b[1 + REFDEV_STREAM_MAX_SIZE];
 	struct refdev_vf *v;
-	uint32_t n;
 
 	refdev_dev_init(&dev, &no_ops, NULL, 4);
 	v = &dev.vf[0];
@@ -90,29 +93,19 @@ static void stream_seeds(void)
 	v->dma = (struct refdev_dma){ .ring_lo = 0x1000, .size = 8,
 		.ctrl = 3, .head = 2, .tail = 5, .done = 2, .doorbell = true };
 
-	n = refdev_stream_save(v, REFDEV_SAVE_FULL, b + 1);
-	b[0] = 4;
-	put_stream("seed-full", b, n, 0, NULL);
-	b[0] = 6;
-	put_stream("seed-full-aq", b, n, 0, NULL);
-	n = refdev_stream_save(v, REFDEV_SAVE_INITIAL, b + 1);
-	b[0] = 0;
-	put_stream("seed-initial", b, n, 0, NULL);
+	save_seed("seed-full", 4, v, REFDEV_SAVE_FULL, NULL);
+	sb[0] = 6;
+	put_stream("seed-full-aq", sb, sn, 0, NULL);
+	save_seed("seed-initial", 0, v, REFDEV_SAVE_INITIAL, NULL);
 	v->func.sram_changed = 1ull << 3 | 1ull << 40;
-	n = refdev_stream_save(v, REFDEV_SAVE_DELTA, b + 1);
-	b[0] = 1;
-	put_stream("seed-delta", b, n, 0, NULL);
-	n = refdev_stream_save(v, REFDEV_SAVE_FINAL, b + 1);
-	b[0] = 5;
-	put_stream("seed-final", b, n, 0, NULL);
-	b[0] = 0;
-	put_stream("seed-final-nobase", b, n, REFDEV_STREAM_E_ORDER, NULL);
+	save_seed("seed-delta", 1, v, REFDEV_SAVE_DELTA, NULL);
+	save_seed("seed-final", 5, v, REFDEV_SAVE_FINAL, NULL);
+	sb[0] = 0;
+	put_stream("seed-final-nobase", sb, sn, REFDEV_STREAM_E_ORDER, NULL);
 	v->func.sram_changed = 0;
-	n = refdev_stream_save(v, REFDEV_SAVE_DELTA, b + 1);
-	b[0] = 3;
-	put_stream("seed-delta-empty-aq", b, n, 0, NULL);
+	save_seed("seed-delta-empty-aq", 3, v, REFDEV_SAVE_DELTA, NULL);
 	refdev_dev_fini(&dev);
-	mem_stream_seeds(b);
+	mem_stream_seeds();
 }
 
 /* ---- fuzz_aq: see its header for the operation format ---- */
