@@ -6,6 +6,8 @@
 #   crash: far more sanitizer report than a pipe holds (grep is still
 #     writing when head ends), exit 134;
 #   freeze: boots, then says nothing; answers the monitor, panics at "nmi";
+#   files: result files framed on ttyS2, one gzipped (send_file_gz), one
+#     of those cut short;
 #   hung-task: ran 2 of its 3 tests, then a hung task whose stack holds
 #     $FAKE_STACK, then the panic, as hung_task_panic=1 and -no-reboot end
 #     a real one ($FAKE_T2: test 2's TAP lines, default "ok 2 ").
@@ -46,6 +48,21 @@ crash)
 	done
 	echo "the last line of the log"
 	exit 134 ;;
+files)
+	# framed files as the guest's send_file and send_file_gz send them; the
+	# last one cut short, as a guest that froze while sending would leave it
+	echo "[init] booted fake at 1.00 s" >>"$console"
+	{
+		printf '=== BEGIN FILE plain.txt ===\nplain\n=== END FILE plain.txt ===\n'
+		echo "=== BEGIN FILE packed.json.gz.base64 ==="
+		printf '{"packed": true}\n' | gzip -c | base64
+		echo "=== END FILE packed.json.gz.base64 ==="
+		echo "=== BEGIN FILE cut.json.gz.base64 ==="
+		printf '{"cut": true}\n' | gzip -c | base64 | head -c 12
+		printf '\n=== END FILE cut.json.gz.base64 ===\n'
+	} >"${ser[2]}"
+	echo "[    2.00] reboot: Power down" >>"$console"
+	exit 0 ;;
 hung-task)
 	printf 'TAP version 13\n1..3\nok 1 reset/flr\n%bmigration/arc-running-to-stop\n' "${FAKE_T2:-ok 2 }" >"${ser[1]}"
 	printf '=== BEGIN FILE tests.txt ===\nreset/flr REQ-RESET-001\nmigration/arc-running-to-stop REQ-MIG-001\nmigration/arc-stop-to-resuming REQ-MIG-001\n=== END FILE tests.txt ===\n' >"${ser[2]}"

@@ -24,6 +24,8 @@
 #   earlier-test: as in-driver, but the hung task is the process of test 2,
 #     which timed out and could not be reaped (the runner's diagnostic names
 #     its pid): test 2's FAIL stands, test 3 is not-run, not a FAIL.
+# Files: a gzipped result file (the guest's send_file_gz) comes back under
+# its own name; one cut short stays as it came.
 #   ci/run-vm-selftest.sh        (make unit)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -115,5 +117,11 @@ FAKE_T2='# test process 321 did not exit within 5 s after SIGKILL (stuck in the 
 	hung earlier-test "refdev_vfio_reset_done+0x2c/0x90 [refdev_vfio_pci]" 1 1 \
 	'^not-run earlier-test rest of the stream: .*in the task of migration/arc-running-to-stop, which did not exit after SIGKILL' \
 	'^FAIL earlier-test migration/arc-stop-to-resuming'
+run files
+ok=1
+[ "$(cat "$out/plain.txt" 2>/dev/null)" = plain ] &&
+	[ "$(cat "$out/packed.json" 2>/dev/null)" = '{"packed": true}' ] &&
+	[ ! -e "$out/packed.json.gz.base64" ] && [ -s "$out/cut.json.gz.base64" ] && ok=0
+verdict files "$ok" "files: $(find "$out" -maxdepth 1 -type f -printf '%f ')"
 [ "$bad" = 0 ] && echo "run-vm-selftest: all passed"
 exit "$bad"

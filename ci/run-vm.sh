@@ -118,6 +118,17 @@ split_files() {
 	/^=== BEGIN FILE [^ ]+ ===\r?$/ { name = $4; file = dir "/" name; printf "" > file; next }
 	/^=== END FILE [^ ]+ ===\r?$/ { close(file); file = ""; next }
 	file != "" { sub(/\r$/, ""); print >> file }' "$out/files.log"
+	# NAME.gz.base64 (the guest's send_file_gz) back into NAME; one cut
+	# short by a frozen guest stays as it came
+	local f
+	for f in "$out"/*.gz.base64; do
+		[ -f "$f" ] || continue
+		if base64 -d "$f" 2>/dev/null | gzip -dc >"${f%.gz.base64}" 2>/dev/null; then
+			rm -f "$f"
+		else
+			log vm "$series/$scenario: ${f##*/} did not unpack (cut short?)"
+		fi
+	done
 }
 
 # Scenario needs that only the command line can meet: a built-in vfio-pci
@@ -338,7 +349,7 @@ classify_infra() {
 boot_once() {
 	local accel=$1 rc=0
 	status=ok
-	rm -f "$out"/*.log "$out"/*.txt "$out"/*.xml "$out"/*.json "$out"/*.b64 "$out"/monitor.*
+	rm -f "$out"/*.log "$out"/*.txt "$out"/*.xml "$out"/*.json "$out"/*.b64 "$out"/*.base64 "$out"/monitor.*
 	mkfifo "$out/monitor.in" "$out/monitor.out"
 	mapfile -t args < <(qemu_args "$accel")
 	local t0=$SECONDS
