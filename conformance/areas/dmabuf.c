@@ -29,11 +29,6 @@ struct dmabuf_req {
 	struct vfio_region_dma_range r[MAX_RANGES];
 };
 
-static uint64_t pg(void)
-{
-	return (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
 /* GET DMA_BUF: the dma-buf fd, or -errno. */
 static int dmabuf_get(struct vfio_dev *d, uint32_t index, uint32_t flags,
 		      const struct vfio_region_dma_range *r, uint32_t n)
@@ -83,10 +78,10 @@ static void pick_bar(struct vfio_dev *d, struct vfio_region_info *out)
 	uint32_t i;
 
 	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++) {
-		if (__vfio_region_info_fixed(d->fd, i, &ri) || ri.size < pg() ||
+		if (__vfio_region_info_fixed(d->fd, i, &ri) || ri.size < page_size() ||
 		    !(ri.flags & VFIO_REGION_INFO_FLAG_MMAP))
 			continue;
-		if (!found || (out->size < 2 * pg() && ri.size >= 2 * pg()))
+		if (!found || (out->size < 2 * page_size() && ri.size >= 2 * page_size()))
 			*out = ri;
 		found = true;
 	}
@@ -130,23 +125,23 @@ static void test_export(void **state)
 
 	need_dmabuf(d);
 	pick_bar(d, &bar);
-	r[0].length = pg();
+	r[0].length = page_size();
 	fd = dmabuf_get(d, bar.index, 0, r, 1);
 	conform_check(fd >= 0, "DMA_BUF of BAR %u [0x0+0x%llx]: %s" VFIO_H("Upon "
 		      "VFIO_DEVICE_FEATURE_GET create a dma_buf fd for the regions selected."),
 		      bar.index,
-		      (unsigned long long)pg(), errname(fd));
-	conform_check(dmabuf_size(fd) == pg(), "dma-buf of one page has size 0x%llx",
+		      (unsigned long long)page_size(), errname(fd));
+	conform_check(dmabuf_size(fd) == page_size(), "dma-buf of one page has size 0x%llx",
 		      (unsigned long long)dmabuf_size(fd));
 	close(fd);
-	if (bar.size < 2 * pg())
+	if (bar.size < 2 * page_size())
 		return;
-	r[0] = (struct vfio_region_dma_range){ bar.size - pg(), pg() };
-	r[1] = (struct vfio_region_dma_range){ 0, pg() };
+	r[0] = (struct vfio_region_dma_range){ bar.size - page_size(), page_size() };
+	r[1] = (struct vfio_region_dma_range){ 0, page_size() };
 	fd = dmabuf_get(d, bar.index, 0, r, 2);
 	conform_check(fd >= 0, "DMA_BUF of BAR %u, two ranges (last and first page): %s",
 		      bar.index, errname(fd));
-	conform_check(dmabuf_size(fd) == 2 * pg(), "dma-buf of two pages has size 0x%llx",
+	conform_check(dmabuf_size(fd) == 2 * page_size(), "dma-buf of two pages has size 0x%llx",
 		      (unsigned long long)dmabuf_size(fd));
 	close(fd);
 	fd = dmabuf_get(d, bar.index, 0, (struct vfio_region_dma_range[]){ { 0, bar.size } }, 1);
@@ -179,11 +174,11 @@ static void test_bad_ranges(void **state)
 	pick_bar(d, &bar);
 	{
 		const struct bad_range bad[] = {
-			{ "a range past the end of the BAR", bar.size, pg() },
-			{ "a range crossing the end of the BAR", bar.size - pg(), 2 * pg() },
+			{ "a range past the end of the BAR", bar.size, page_size() },
+			{ "a range crossing the end of the BAR", bar.size - page_size(), 2 * page_size() },
 			{ "a range larger than the BAR", 0, 2 * bar.size },
 			{ "length 0", 0, 0 },
-			{ "an offset that wraps", ~0ull & ~(pg() - 1), 2 * pg() },
+			{ "an offset that wraps", ~0ull & ~(page_size() - 1), 2 * page_size() },
 		};
 
 		for (i = 0; i < NELEM(bad); i++) {
@@ -206,7 +201,7 @@ static void test_bad_index(void **state)
 	unsigned int i;
 
 	need_dmabuf(d);
-	r.length = pg();
+	r.length = page_size();
 	for (i = 0; i < NELEM(idx); i++) {
 		snprintf(what, sizeof(what), "region index %u", idx[i]);
 		expect_refused(what, dmabuf_get(d, idx[i], 0, &r, 1));
@@ -227,7 +222,7 @@ static void test_bad_flags(void **state)
 
 	need_dmabuf(d);
 	pick_bar(d, &bar);
-	r.length = pg();
+	r.length = page_size();
 	expect_refused("flags 1", dmabuf_get(d, bar.index, 1, &r, 1));
 	expect_refused("flags 0x80000000", dmabuf_get(d, bar.index, 0x80000000u, &r, 1));
 }
@@ -240,7 +235,7 @@ static void test_unaligned(void **state)
 
 	need_dmabuf(d);
 	pick_bar(d, &bar);
-	r = (struct vfio_region_dma_range){ 0x10, pg() - 0x10 };
+	r = (struct vfio_region_dma_range){ 0x10, page_size() - 0x10 };
 	expect_refused("an unaligned offset", dmabuf_get(d, bar.index, 0, &r, 1));
 	r = (struct vfio_region_dma_range){ 0, 0x100 };
 	expect_refused("a length of 256 bytes", dmabuf_get(d, bar.index, 0, &r, 1));
@@ -288,10 +283,10 @@ static int exported_imported(struct vfio_dev *d, struct importer *im)
 	pick_bar(d, &bar);
 	importer_open(im);
 	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode");
-	r.length = pg();
+	r.length = page_size();
 	fd = dmabuf_get(d, bar.index, 0, &r, 1);
 	conform_check(fd >= 0, "DMA_BUF of BAR %u: %s", bar.index, errname(fd));
-	rc = import(im, fd, DMABUF_IOVA, pg());
+	rc = import(im, fd, DMABUF_IOVA, page_size());
 	if (rc)
 		conform_skip("IOMMU_IOAS_MAP_FILE of the dma-buf: %s (this iommufd imports no "
 			     "VFIO dma-buf, nothing observes a revoke)", errname(rc));
@@ -307,21 +302,12 @@ static void test_revoked_on_close(void **state)
 	fd = exported_imported(d, &im);
 	close(d->fd);
 	d->fd = -1;	/* the fixture must not close it again */
-	rc = import(&im, fd, DMABUF_IOVA + 0x100000, pg());
+	rc = import(&im, fd, DMABUF_IOVA + 0x100000, page_size());
 	conform_check(rc != 0, "IOMMU_IOAS_MAP_FILE of the dma-buf after the device fd was "
 		      "closed succeeded: the buffer was not revoked");
 	print_message("import after close: %s\n", errname(rc));
 	close(fd);
 	close(im.iommufd);
-}
-
-static void set_memory(struct vfio_dev *d, bool on)
-{
-	uint32_t cmd = 0;
-
-	conform_check_rc(__vfio_cfg_read(d, 0x04, 2, &cmd), "Command read");
-	cmd = on ? cmd | 0x2 : cmd & ~0x2u;
-	conform_check_rc(__vfio_cfg_write(d, 0x04, 2, cmd), "Command write 0x%04x", cmd);
 }
 
 static void test_revoked_without_memory(void **state)
@@ -337,9 +323,9 @@ static void test_revoked_without_memory(void **state)
 			     "does), so vfio-pci revokes a VF's dma-bufs only during a reset");
 	fd = exported_imported(d, &im);
 	set_memory(d, false);
-	rc = import(&im, fd, DMABUF_IOVA + 0x100000, pg());
+	rc = import(&im, fd, DMABUF_IOVA + 0x100000, page_size());
 	set_memory(d, true);
-	rc2 = import(&im, fd, DMABUF_IOVA + 0x200000, pg());
+	rc2 = import(&im, fd, DMABUF_IOVA + 0x200000, page_size());
 	conform_check(rc != 0, "IOMMU_IOAS_MAP_FILE of the dma-buf with Command.MEM clear "
 		      "succeeded: the buffer was not revoked");
 	conform_check(!rc2, "IOMMU_IOAS_MAP_FILE of the dma-buf with Command.MEM set again: %s",
@@ -367,7 +353,7 @@ static void test_usable_after_reset(void **state)
 	rc = ioctl(d->fd, VFIO_DEVICE_RESET) ? -errno : 0;
 	conform_check(!rc, "VFIO_DEVICE_RESET with an imported dma-buf: %s", errname(rc));
 	conform_check_rc(__vfio_dev_enable_memory(d), "enabling memory decode after reset");
-	rc = import(&im, fd, DMABUF_IOVA + 0x100000, pg());
+	rc = import(&im, fd, DMABUF_IOVA + 0x100000, page_size());
 	conform_check(!rc, "IOMMU_IOAS_MAP_FILE of a dma-buf exported before VFIO_DEVICE_RESET, "
 		      "after it (memory decode on): %s: the buffer stayed revoked"
 		      VFIO_H("Upon VFIO_DEVICE_FEATURE_GET create a dma_buf fd for the regions "

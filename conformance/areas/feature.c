@@ -11,19 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 
 #include "area_util.h"
 
 /* No kernel defines feature 0xffff (the last 16-bit index). */
 #define FEATURE_UNKNOWN	0xffffu
-
-static int feature(struct vfio_dev *d, uint32_t flags)
-{
-	struct vfio_device_feature f = { .argsz = sizeof(f), .flags = flags };
-
-	return ioctl(d->fd, VFIO_DEVICE_FEATURE, &f) ? -errno : 0;
-}
 
 static const uint32_t unknown_ops[] = {
 	VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET,
@@ -39,7 +31,7 @@ static void test_unknown_fails(void **state)
 	int rc;
 
 	for (i = 0; i < NELEM(unknown_ops); i++) {
-		rc = feature(d, unknown_ops[i] | FEATURE_UNKNOWN);
+		rc = __vfio_feature(d->fd, unknown_ops[i] | FEATURE_UNKNOWN, NULL, 0);
 		conform_check(rc != 0, "VFIO_DEVICE_FEATURE flags 0x%x (feature 0x%x, which no "
 			      "kernel defines) succeeded" VFIO_H("Probing a feature will return "
 			      "success if the feature is supported"), unknown_ops[i] | FEATURE_UNKNOWN,
@@ -55,7 +47,7 @@ static void test_unknown_enotty(void **state)
 	int rc;
 
 	for (i = 0; i < NELEM(unknown_ops); i++) {
-		rc = feature(d, unknown_ops[i] | FEATURE_UNKNOWN);
+		rc = __vfio_feature(d->fd, unknown_ops[i] | FEATURE_UNKNOWN, NULL, 0);
 		conform_check(rc == -ENOTTY, "VFIO_DEVICE_FEATURE flags 0x%x (unknown feature): "
 			      "%s, expected ENOTTY", unknown_ops[i] | FEATURE_UNKNOWN,
 			      errname(rc));

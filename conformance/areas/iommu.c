@@ -25,11 +25,6 @@ struct anon {
 	size_t len;
 };
 
-static uint64_t pg(void)
-{
-	return (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
 static int ctr_fd(struct vfio_dev *d)
 {
 	if (!d->ctr || !d->ctr->iommu_set)
@@ -99,10 +94,10 @@ static void test_map_unmap(void **state)
 	struct anon a;
 
 	anon_get(&a, big);
-	map_ok(d, a.va, IOVA_BASE, pg());
-	unmap_expect(d, IOVA_BASE, pg(), pg());
+	map_ok(d, a.va, IOVA_BASE, page_size());
+	unmap_expect(d, IOVA_BASE, page_size(), page_size());
 	/* unmapping it again unmaps nothing */
-	unmap_expect(d, IOVA_BASE, pg(), 0);
+	unmap_expect(d, IOVA_BASE, page_size(), 0);
 	map_ok(d, a.va, IOVA_BASE, big);
 	unmap_expect(d, IOVA_BASE, big, big);
 	/* the same IOVA maps again once free */
@@ -120,26 +115,26 @@ static void test_unmap_all(void **state)
 
 	if (ioctl(ctr_fd(d), VFIO_CHECK_EXTENSION, VFIO_UNMAP_ALL) <= 0)
 		conform_skip("the container lacks VFIO_UNMAP_ALL (VFIO_CHECK_EXTENSION)");
-	anon_get(&a, 4 * pg());
+	anon_get(&a, 4 * page_size());
 	for (i = 0; i < 3; i++)
-		map_ok(d, (uint8_t *)a.va + i * pg(), IOVA_BASE + i * 0x100000ull, pg());
+		map_ok(d, (uint8_t *)a.va + i * page_size(), IOVA_BASE + i * 0x100000ull, page_size());
 	rc = dma_unmap(d, IOVA_BASE, 0, VFIO_DMA_UNMAP_FLAG_ALL, NULL);
 	conform_check(rc == -EINVAL, "UNMAP_DMA FLAG_ALL with iova 0x%llx: %s, expected EINVAL"
 		      VFIO_H("iova and size must be 0."),
 		      IOVA_BASE, errname(rc));
-	rc = dma_unmap(d, 0, pg(), VFIO_DMA_UNMAP_FLAG_ALL, NULL);
+	rc = dma_unmap(d, 0, page_size(), VFIO_DMA_UNMAP_FLAG_ALL, NULL);
 	conform_check(rc == -EINVAL, "UNMAP_DMA FLAG_ALL with size 0x%llx: %s, expected EINVAL"
 		      VFIO_H("iova and size must be 0."),
-		      (unsigned long long)pg(), errname(rc));
+		      (unsigned long long)page_size(), errname(rc));
 	rc = dma_unmap(d, 0, 0, VFIO_DMA_UNMAP_FLAG_ALL, &got);
 	conform_check(!rc, "UNMAP_DMA FLAG_ALL: %s", errname(rc));
-	conform_check(got == 3 * pg(), "UNMAP_DMA FLAG_ALL reports 0x%llx bytes, expected 0x%llx "
+	conform_check(got == 3 * page_size(), "UNMAP_DMA FLAG_ALL reports 0x%llx bytes, expected 0x%llx "
 		      "(three pages mapped)" VFIO_H("If flags & VFIO_DMA_UNMAP_FLAG_ALL, unmap all "
 		      "addresses."), (unsigned long long)got,
-		      (unsigned long long)(3 * pg()));
+		      (unsigned long long)(3 * page_size()));
 	/* everything is gone: each IOVA maps again */
 	for (i = 0; i < 3; i++)
-		map_ok(d, (uint8_t *)a.va + i * pg(), IOVA_BASE + i * 0x100000ull, pg());
+		map_ok(d, (uint8_t *)a.va + i * page_size(), IOVA_BASE + i * 0x100000ull, page_size());
 	munmap(a.va, a.len);
 }
 
@@ -151,7 +146,7 @@ struct bad_map {
 static void test_bad_args(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
-	const uint64_t p = pg();
+	const uint64_t p = page_size();
 	const uint64_t top = ~0ull & ~(p - 1);
 	const struct bad_map bad[] = {
 		{ "an unaligned IOVA", 0, IOVA_BASE + 0x10, p },
@@ -195,7 +190,7 @@ static void bar_mapping(struct vfio_dev *d, struct vfio_region_info *out)
 
 	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++) {
 		conform_check_rc(__vfio_region_info_get(d->fd, i, &ri), "REGION_INFO(%u)", i);
-		if ((ri->flags & VFIO_REGION_INFO_FLAG_MMAP) && ri->size >= pg() &&
+		if ((ri->flags & VFIO_REGION_INFO_FLAG_MMAP) && ri->size >= page_size() &&
 		    !vfio_cap_find(ri, ri->argsz, ri->cap_offset,
 				   VFIO_REGION_INFO_CAP_SPARSE_MMAP)) {
 			*out = *ri;
@@ -223,9 +218,9 @@ static void test_bar_map(void **state)
 	conform_check(!rc, "MAP_DMA of the mmap of BAR region %u (0x%llx bytes, peer-to-peer "
 		      "DMA): %s", ri.index, (unsigned long long)ri.size, errname(rc));
 	unmap_expect(d, IOVA_BASE, ri.size, ri.size);
-	if (ri.size >= 2 * pg()) {
-		map_ok(d, va, IOVA_BASE, pg());
-		unmap_expect(d, IOVA_BASE, pg(), pg());
+	if (ri.size >= 2 * page_size()) {
+		map_ok(d, va, IOVA_BASE, page_size());
+		unmap_expect(d, IOVA_BASE, page_size(), page_size());
 	}
 	munmap(va, ri.size);
 }

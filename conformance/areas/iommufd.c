@@ -227,18 +227,14 @@ static void test_before_bind(void **state)
 	(void)state;
 	ifd_open(&f);
 	rc = ioctl(f.dev, VFIO_DEVICE_GET_INFO, &info) ? -errno : 0;
-	conform_check(rc == -EINVAL, "GET_INFO before BIND_IOMMUFD: %s, expected EINVAL",
-		      errname(rc));
+	conform_check_err(rc, -EINVAL, "GET_INFO before BIND_IOMMUFD");
 	rc = ioctl(f.dev, VFIO_DEVICE_GET_REGION_INFO, &ri) ? -errno : 0;
-	conform_check(rc == -EINVAL, "GET_REGION_INFO before BIND_IOMMUFD: %s, expected EINVAL",
-		      errname(rc));
+	conform_check_err(rc, -EINVAL, "GET_REGION_INFO before BIND_IOMMUFD");
 	rc = ioctl(f.dev, VFIO_DEVICE_RESET) ? -errno : 0;
-	conform_check(rc == -EINVAL, "VFIO_DEVICE_RESET before BIND_IOMMUFD: %s, expected EINVAL",
-		      errname(rc));
+	conform_check_err(rc, -EINVAL, "VFIO_DEVICE_RESET before BIND_IOMMUFD");
 	conform_check(pread(f.dev, b, sizeof(b), 0) < 0, "read() before BIND_IOMMUFD succeeded");
 	rc = attach(&f, 1);
-	conform_check(rc == -EINVAL, "ATTACH_IOMMUFD_PT before BIND_IOMMUFD: %s, expected EINVAL",
-		      errname(rc));
+	conform_check_err(rc, -EINVAL, "ATTACH_IOMMUFD_PT before BIND_IOMMUFD");
 	ifd_close(&f);
 }
 
@@ -251,8 +247,7 @@ static void test_double_bind(void **state)
 	ifd_open(&f);
 	bind_ok(&f);
 	rc = bind(&f, f.iommufd, 0, sizeof(struct vfio_device_bind_iommufd));
-	conform_check(rc == -EINVAL, "second BIND_IOMMUFD of the same fd: %s, expected EINVAL",
-		      errname(rc));
+	conform_check_err(rc, -EINVAL, "second BIND_IOMMUFD of the same fd");
 	ifd_close(&f);
 }
 
@@ -269,10 +264,9 @@ static void test_bind_bad_args(void **state)
 		      "EINVAL" VFIO_H("Must be 0 or a bit flags of VFIO_DEVICE_BIND_*"),
 		      BIND_FLAG_UNDEFINED, errname(rc));
 	rc = bind(&f, f.iommufd, 0, 8);
-	conform_check(rc == -EINVAL, "BIND_IOMMUFD with argsz 8: %s, expected EINVAL", errname(rc));
+	conform_check_err(rc, -EINVAL, "BIND_IOMMUFD with argsz 8");
 	rc = bind(&f, -1, 0, sizeof(struct vfio_device_bind_iommufd));
-	conform_check(rc == -EINVAL, "BIND_IOMMUFD with iommufd -1: %s, expected EINVAL",
-		      errname(rc));
+	conform_check_err(rc, -EINVAL, "BIND_IOMMUFD with iommufd -1");
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	rc = bind(&f, null_fd, 0, sizeof(struct vfio_device_bind_iommufd));
 	close(null_fd);
@@ -437,16 +431,6 @@ static void need_no_pasid(void)
 	}
 }
 
-static int attach_pasid(struct ifd *f, uint32_t pasid, uint32_t pt)
-{
-	return __vfio_cdev_attach(f->dev, VFIO_DEVICE_ATTACH_PASID, pasid, pt);
-}
-
-static int detach_pasid(struct ifd *f, uint32_t pasid)
-{
-	return __vfio_cdev_detach(f->dev, VFIO_DEVICE_DETACH_PASID, pasid);
-}
-
 static void test_pasid_attach(void **state)
 {
 	struct ifd f;
@@ -455,7 +439,7 @@ static void test_pasid_attach(void **state)
 	(void)state;
 	need_no_pasid();
 	ready(&f);
-	rc = attach_pasid(&f, 1, f.ioas);
+	rc = __vfio_cdev_attach(f.dev, VFIO_DEVICE_ATTACH_PASID, 1, f.ioas);
 	conform_check(rc != 0, "ATTACH_IOMMUFD_PT with VFIO_DEVICE_ATTACH_PASID (PASID 1) "
 		      "succeeded on a device without a PASID capability");
 	print_message("ATTACH_PASID: %s\n", errname(rc));
@@ -477,7 +461,7 @@ static void test_pasid_detach(void **state)
 	need_no_pasid();
 	ready(&f);
 	as_vfio_dev(&f, &d);
-	rc = detach_pasid(&f, 1);
+	rc = __vfio_cdev_detach(f.dev, VFIO_DEVICE_DETACH_PASID, 1);
 	print_message("DETACH_PASID of PASID 1 (never attached): %s\n", errname(rc));
 	need_dma(&d, &p);
 	snprintf(how, sizeof(how), "through the IOAS after DETACH_PASID (%s)", errname(rc));

@@ -21,6 +21,13 @@
 
 #define irq_names area_irq_names
 
+/* SET_IRQS DATA_NONE | ACTION_TRIGGER (count 0: disable the index). */
+static int irq_trigger(struct vfio_dev *d, uint32_t index, uint32_t start, uint32_t count)
+{
+	return __vfio_set_irqs(d->fd, index, start, count,
+			       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
+}
+
 static bool is_pcie(struct vfio_dev *d)
 {
 	uint8_t cfg[256];
@@ -332,8 +339,7 @@ static void test_set_bad_index(void **state)
 	int rc;
 
 	for (i = 0; i < NELEM(bad); i++) {
-		rc = __vfio_set_irqs(d->fd, bad[i], 0, 0,
-				   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
+		rc = irq_trigger(d, bad[i], 0, 0);
 		conform_check(rc != 0, "SET_IRQS(index %u, num_irqs %u) succeeded"
 			      VFIO_H("Max IRQ index + 1"), bad[i], d->info.num_irqs);
 		print_message("index %u: %s\n", bad[i], errname(rc));
@@ -446,8 +452,7 @@ static void test_set_empty_index(void **state)
 		close(e);
 		conform_check(rc != 0, "SET_IRQS(%s eventfd) succeeded on an index with count 0"
 			      VFIO_H("Unimplemented IRQ types return a count of zero"), irq_names[i]);
-		rc = __vfio_set_irqs(d->fd, i, 0, 1,
-				   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
+		rc = irq_trigger(d, i, 0, 1);
 		conform_check(rc != 0, "SET_IRQS(%s trigger) succeeded on an index with count 0"
 			      VFIO_H("Unimplemented IRQ types return a count of zero"), irq_names[i]);
 	}
@@ -471,8 +476,7 @@ static void test_set_not_eventfd(void **state)
 			   VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, &fd);
 	close(fd);
 	if (!rc)
-		__vfio_set_irqs(d->fd, idx, 0, 0,
-			      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
+		irq_trigger(d, idx, 0, 0);
 	conform_check(rc != 0, "SET_IRQS(%s) accepted /dev/null as an eventfd"
 		      VFIO_H("DATA_EVENTFD binds the specified ACTION to the provided __s32 eventfd"),
 		      irq_names[idx]);
@@ -493,8 +497,7 @@ static void enable_disable(struct vfio_dev *d, uint32_t index)
 
 	for (round = 1; round <= 2; round++) {
 		irq_enable_all(d, index, &e, n, true);
-		rc = __vfio_set_irqs(d->fd, index, 0, 0,
-				   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
+		rc = irq_trigger(d, index, 0, 0);
 		conform_check(!rc, "disabling %s (DATA_NONE, count 0), round %d: %s" DISABLE_Q,
 			      irq_names[index], round, errname(rc));
 		efds_close(&e);
@@ -524,14 +527,11 @@ static void test_msi_loopback(void **state)
 	for (v = 0; v < n; v++) {
 		memset(want, 0, sizeof(want));
 		want[v] = 1;
-		conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSI_IRQ_INDEX, v, 1,
-					       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
-					       NULL), "SET_IRQS(MSI DATA_NONE trigger, vector %u)", v);
+		conform_check_rc(irq_trigger(d, VFIO_PCI_MSI_IRQ_INDEX, v, 1),
+				 "SET_IRQS(MSI DATA_NONE trigger, vector %u)", v);
 		efds_expect(&e, want, 1000, "MSI DATA_NONE loopback");
 	}
-	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSI_IRQ_INDEX, 0, 0,
-				       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL),
-			 "disabling MSI");
+	conform_check_rc(irq_trigger(d, VFIO_PCI_MSI_IRQ_INDEX, 0, 0), "disabling MSI");
 	efds_close(&e);
 }
 
@@ -547,9 +547,8 @@ static void test_msix_loopback_none(void **state)
 	for (v = 0; v < n; v++) {
 		memset(want, 0, sizeof(want));
 		want[v] = 1;
-		conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, v, 1,
-					       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
-					       NULL), "SET_IRQS(MSI-X DATA_NONE trigger, vector %u)", v);
+		conform_check_rc(irq_trigger(d, VFIO_PCI_MSIX_IRQ_INDEX, v, 1),
+				 "SET_IRQS(MSI-X DATA_NONE trigger, vector %u)", v);
 		efds_expect(&e, want, 1000, "DATA_NONE loopback");
 	}
 }
@@ -592,8 +591,7 @@ static void test_msix_teardown_one(void **state)
 	efds_drain(&e);
 	for (v = 0; v < n; v++)
 		want[v] = v != victim;
-	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, n,
-				       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL),
+	conform_check_rc(irq_trigger(d, VFIO_PCI_MSIX_IRQ_INDEX, 0, n),
 			 "SET_IRQS(MSI-X DATA_NONE trigger, all vectors)");
 	efds_expect(&e, want, 1000, "after de-assigning one vector");
 }
@@ -607,12 +605,9 @@ static void test_msix_trigger_disabled(void **state)
 	int rc;
 
 	msix_enable_all(d, &e, n);
-	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0,
-				       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL),
-			 "disabling MSI-X");
+	conform_check_rc(irq_trigger(d, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0), "disabling MSI-X");
 	efds_drain(&e);
-	rc = __vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
-			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
+	rc = irq_trigger(d, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1);
 	print_message("loopback trigger on disabled MSI-X: %s\n", errname(rc));
 	efds_expect(&e, want, 0, "loopback after the index was disabled");
 	conform_check(rc != 0, "DATA_NONE trigger on a disabled MSI-X index succeeded");
@@ -714,8 +709,7 @@ static void test_intx_mask(void **state)
 	rc = __vfio_set_irqs(d->fd, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
 			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, NULL);
 	conform_check(!rc, "INTx ACTION_UNMASK: %s", errname(rc));
-	rc = __vfio_set_irqs(d->fd, VFIO_PCI_INTX_IRQ_INDEX, 0, 0,
-			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
+	rc = irq_trigger(d, VFIO_PCI_INTX_IRQ_INDEX, 0, 0);
 	conform_check(!rc, "disabling INTx: %s", errname(rc));
 	close(e);
 }
@@ -743,8 +737,7 @@ static void single_irq(void **state, uint32_t index)
 	conform_check_rc(__vfio_set_irqs(d->fd, index, 0, 1,
 				       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, &fd),
 			 "SET_IRQS(%s eventfd)", irq_names[index]);
-	conform_check_rc(__vfio_set_irqs(d->fd, index, 0, 1,
-				       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL),
+	conform_check_rc(irq_trigger(d, index, 0, 1),
 			 "SET_IRQS(%s DATA_NONE trigger)", irq_names[index]);
 	efds_expect(&e, one, 1000, "DATA_NONE loopback");
 	b = 0;
@@ -764,8 +757,7 @@ static void single_irq(void **state, uint32_t index)
 	conform_check_rc(__vfio_set_irqs(d->fd, index, 0, 1,
 				       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
 				       &minus1), "SET_IRQS(%s eventfd -1)", irq_names[index]);
-	rc = __vfio_set_irqs(d->fd, index, 0, 1,
-			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
+	rc = irq_trigger(d, index, 0, 1);
 	print_message("loopback after de-assign: %s\n", errname(rc));
 	efds_expect(&e, none, 0, "loopback after eventfd -1");
 	close(fd);

@@ -48,12 +48,14 @@ static void put_state(struct pers_dev *p, uint32_t seed)
 	conform_check(!p->ops->set_state(p, seed), "setting device state: %s", p->why);
 }
 
-static void expect_equal(const struct pers_state *want, const struct pers_state *got,
-			 const char *what)
+/* The device's state (p) now equals want. */
+static void expect_state(struct pers_dev *p, const struct pers_state *want, const char *what)
 {
+	struct pers_state got;
 	char why[256];
 
-	conform_check(pers_state_equal(want, got, why, sizeof(why)), "%s: %s", what, why);
+	snap(p, &got);
+	conform_check(pers_state_equal(want, &got, why, sizeof(why)), "%s: %s", what, why);
 }
 
 static void expect_differ(const struct pers_state *a, const struct pers_state *b)
@@ -104,15 +106,14 @@ static void test_round_trip_self(void **state)
 	snap(&p, &b);
 	expect_differ(&a, &b);
 	load(d, buf, n, "self");
-	snap(&p, &b);
-	expect_equal(&a, &b, "state after loading the saved stream");
+	expect_state(&p, &a, "state after loading the saved stream");
 	free(buf);
 }
 
 static void test_round_trip_peer(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state), *peer;
-	struct pers_state a, b;
+	struct pers_state a;
 	struct pers_dev p, q;
 	uint8_t *buf;
 	size_t n;
@@ -125,8 +126,7 @@ static void test_round_trip_peer(void **state)
 	snap(&p, &a);
 	n = mig_save_stop_copy(d, &buf);
 	load(peer, buf, n, "peer");
-	snap(&q, &b);
-	expect_equal(&a, &b, "peer state after loading the source's stream");
+	expect_state(&q, &a, "peer state after loading the source's stream");
 	mig_go(d, VFIO_DEVICE_STATE_RUNNING);
 	free(buf);
 	vfio_dev_close(peer);
@@ -135,7 +135,7 @@ static void test_round_trip_peer(void **state)
 static void test_ping_pong_peer(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state), *peer;
-	struct pers_state a, b;
+	struct pers_state a;
 	struct pers_dev p, q;
 	uint8_t *buf, *buf2;
 	size_t n, n2;
@@ -151,8 +151,7 @@ static void test_ping_pong_peer(void **state)
 	put_state(&p, 0x5555);
 	n2 = mig_save_stop_copy(peer, &buf2);
 	load(d, buf2, n2, "back to the source");
-	snap(&p, &b);
-	expect_equal(&a, &b, "source state after source -> peer -> source");
+	expect_state(&p, &a, "source state after source -> peer -> source");
 	mig_go(peer, VFIO_DEVICE_STATE_RUNNING);
 	free(buf);
 	free(buf2);
@@ -186,7 +185,7 @@ static void test_repeated(void **state)
 static void test_back_to_back(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
-	struct pers_state a, b;
+	struct pers_state a;
 	struct pers_dev p;
 	uint8_t *b1, *b2;
 	size_t n1, n2;
@@ -199,12 +198,10 @@ static void test_back_to_back(void **state)
 	mig_go(d, VFIO_DEVICE_STATE_RUNNING);
 	put_state(&p, 0xdcba);
 	load(d, b1, n1, "first of two back-to-back saves");
-	snap(&p, &b);
-	expect_equal(&a, &b, "state from the first save");
+	expect_state(&p, &a, "state from the first save");
 	put_state(&p, 0xdcbb);
 	load(d, b2, n2, "second of two back-to-back saves");
-	snap(&p, &b);
-	expect_equal(&a, &b, "state from the second save");
+	expect_state(&p, &a, "state from the second save");
 	free(b1);
 	free(b2);
 }
@@ -249,8 +246,7 @@ static void test_dma_ring_position(void **state)
 	snap(&p, &b);
 	expect_differ(&a, &b);
 	load(d, s, n, "after a reset");
-	snap(&p, &b);
-	expect_equal(&a, &b, "DMA engine state after loading");
+	expect_state(&p, &a, "DMA engine state after loading");
 	dma_copy(&p, &ring, &buf, 0x77);	/* the engine continues where it was */
 	free(s);
 	dma_buf_unmap(&buf);
@@ -293,44 +289,33 @@ static void test_precopy_changes(void **state)
 {
 	struct vfio_dev *d = CONFORM_DEV(state);
 	uint64_t flags = need_migration(d);
-	struct pers_state a, b;
+	struct pers_state a;
 	struct pers_dev p;
-	uint8_t *all = NULL, *rest = NULL, chunk[4096];
+	uint8_t *all = NULL, *rest = NULL;
 	size_t len = 0;
 	ssize_t n;
-	int fd;
+	int fd, rc;
 
 	need_mig_state(flags, VFIO_DEVICE_STATE_PRE_COPY);
 	need_pers(d, &p);
 	put_state(&p, 0x6001);
 	fd = mig_go(d, VFIO_DEVICE_STATE_PRE_COPY);
 	conform_check(fd >= 0, "RUNNING -> PRE_COPY returned no fd");
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n <= 0)
-			break;
-		all = realloc(all, len + (size_t)n);
-		memcpy(all + len, chunk, (size_t)n);
-		len += (size_t)n;
-	}
-	conform_check(n < 0 && errno == ENOMSG, "end of initial PRE_COPY data: %s",
-		      n ? errname(errno) : "EOF");
+	rc = drain_precopy(fd, &all, &len);
+	conform_check(rc == -ENOMSG, "end of initial PRE_COPY data: %s", rc ? errname(rc) : "EOF");
 	put_state(&p, 0x6002);		/* changes while pre-copying */
 	snap(&p, &a);
 	__vfio_precopy_info(fd, NULL, NULL);
 	mig_go(d, VFIO_DEVICE_STATE_STOP_COPY);
 	n = __mig_read_all(fd, &rest, MIG_MAX_DATA);
 	conform_check(n >= 0, "reading STOP_COPY: %s", errname((int)n));
-	all = realloc(all, len + (size_t)n + 1);
-	memcpy(all + len, rest, (size_t)n);
-	len += (size_t)n;
+	mig_append(&all, &len, rest, (size_t)n);
 	close(fd);
 	mig_go(d, VFIO_DEVICE_STATE_STOP);
 	mig_go(d, VFIO_DEVICE_STATE_RUNNING);
 	put_state(&p, 0x6003);
 	load(d, all, len, "PRE_COPY + STOP_COPY session");
-	snap(&p, &b);
-	expect_equal(&a, &b, "state changed during PRE_COPY, after loading the session");
+	expect_state(&p, &a, "state changed during PRE_COPY, after loading the session");
 	free(all);
 	free(rest);
 }

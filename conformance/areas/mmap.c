@@ -22,8 +22,6 @@
 
 #define MAX_AREAS	16
 #define CMP_DWORDS	16	/* dwords compared at the start of an area */
-#define PCI_COMMAND	0x04
-#define CMD_MEMORY	0x2
 
 struct area {
 	uint32_t index;
@@ -37,11 +35,6 @@ struct maps {
 	unsigned int n;
 	struct area a[MAX_AREAS];
 };
-
-static uint64_t page_size(void)
-{
-	return (uint64_t)sysconf(_SC_PAGESIZE);
-}
 
 static uint64_t page_up(uint64_t v)
 {
@@ -331,15 +324,6 @@ static void test_mmap_without_flag(void **state)
 	if (!probed)
 		conform_skip("every region sets VFIO_REGION_INFO_FLAG_MMAP");
 	print_message("%u regions without MMAP refuse mmap\n", probed);
-}
-
-static void set_memory(struct vfio_dev *d, bool on)
-{
-	uint32_t cmd = 0;
-
-	conform_check_rc(__vfio_cfg_read(d, PCI_COMMAND, 2, &cmd), "Command read");
-	cmd = on ? cmd | CMD_MEMORY : cmd & ~CMD_MEMORY;
-	conform_check_rc(__vfio_cfg_write(d, PCI_COMMAND, 2, cmd), "Command write 0x%04x", cmd);
 }
 
 /*

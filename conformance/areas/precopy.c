@@ -34,33 +34,6 @@ static int precopy_enter(struct vfio_dev *d)
 	return fd;
 }
 
-/* read once; returns bytes, 0 at EOF, -errno */
-static ssize_t read_some(int fd, uint8_t *buf, size_t len)
-{
-	ssize_t n = read(fd, buf, len);
-
-	return n < 0 ? -errno : n;
-}
-
-/* Read a PRE_COPY fd until the temporary end (ENOMSG) or EOF; appends to
- * *buf.  Returns the terminating code: -ENOMSG, 0 (EOF) or -errno. */
-static int drain_precopy(int fd, uint8_t **buf, size_t *len)
-{
-	uint8_t chunk[4096];
-	ssize_t n;
-
-	for (;;) {
-		n = read_some(fd, chunk, sizeof(chunk));
-		if (n <= 0)
-			return (int)n;
-		*buf = realloc(*buf, *len + (size_t)n);
-		conform_check(*buf != NULL, "out of memory");
-		memcpy(*buf + *len, chunk, (size_t)n);
-		*len += (size_t)n;
-		conform_check(*len < MIG_MAX_DATA, "PRE_COPY stream exceeds %u bytes", MIG_MAX_DATA);
-	}
-}
-
 #define MANDATORY_Q VFIO_H("Support for this ioctl is mandatory if a driver claims to " \
 			   "support VFIO_MIGRATION_PRE_COPY")
 #define ONLY_PRE_Q VFIO_H("This ioctl is valid only in PRE_COPY states and kernel driver " \
@@ -413,10 +386,7 @@ static void read_n(int fd, uint8_t **buf, size_t *len, uint64_t n)
 		got = read_some(fd, chunk, n < sizeof(chunk) ? (size_t)n : sizeof(chunk));
 		conform_check(got > 0, "read with %llu reported bytes left: %s",
 			      (unsigned long long)n, got ? errname((int)got) : "EOF");
-		*buf = realloc(*buf, *len + (size_t)got);
-		conform_check(*buf != NULL, "out of memory");
-		memcpy(*buf + *len, chunk, (size_t)got);
-		*len += (size_t)got;
+		mig_append(buf, len, chunk, (size_t)got);
 		n -= (uint64_t)got;
 	}
 }
@@ -474,19 +444,25 @@ static void test_v2_opt_in(void **state)
 	mig_restore(d);
 }
 
-static void test_v1_flags(void **state)
+/* PRECOPY_INFO's flags between reads of the stream: 0 without the v2
+ * opt-in, nothing but REINIT with it whatever is passed in. */
+static void flags_while_reading(struct vfio_dev *d, bool v2)
 {
-	struct vfio_dev *d = CONFORM_DEV(state);
 	struct vfio_precopy_info in = { 0 };
 	uint8_t chunk[512];
 	int fd, i;
 
-	need_precopy(d);
 	fd = precopy_enter(d);
 	for (i = 0; i < 64; i++) {
-		conform_check_rc(precopy_info_in(fd, 0, &in), "PRECOPY_INFO");
-		conform_check(in.flags == 0, "PRECOPY_INFO without the v2 opt-in returned flags "
-			      "0x%x (passed 0)" OPT_IN_Q, in.flags);
+		conform_check_rc(precopy_info_in(fd, v2 ? 0xffffffffu : 0, &in), "PRECOPY_INFO");
+		if (v2)
+			conform_check(!(in.flags & ~(uint32_t)VFIO_PRECOPY_INFO_REINIT),
+				      "PRECOPY_INFO after the v2 opt-in returned flags 0x%x for "
+				      "0xffffffff passed in: flags is an output (only REINIT is "
+				      "defined)" V2_SET_Q, in.flags);
+		else
+			conform_check(in.flags == 0, "PRECOPY_INFO without the v2 opt-in returned "
+				      "flags 0x%x (passed 0)" OPT_IN_Q, in.flags);
 		if (read_some(fd, chunk, sizeof(chunk)) <= 0)
 			break;
 	}
@@ -494,27 +470,17 @@ static void test_v1_flags(void **state)
 	mig_restore(d);
 }
 
+static void test_v1_flags(void **state)
+{
+	need_precopy(CONFORM_DEV(state));
+	flags_while_reading(CONFORM_DEV(state), false);
+}
+
 static void test_v2_flags_output(void **state)
 {
-	struct vfio_dev *d = CONFORM_DEV(state);
-	struct vfio_precopy_info in = { 0 };
-	uint8_t chunk[512];
-	int fd, i;
-
-	need_precopy_v2(d);
-	precopy_v2_opt_in(d);
-	fd = precopy_enter(d);
-	for (i = 0; i < 64; i++) {
-		conform_check_rc(precopy_info_in(fd, 0xffffffffu, &in), "PRECOPY_INFO");
-		conform_check(!(in.flags & ~(uint32_t)VFIO_PRECOPY_INFO_REINIT),
-			      "PRECOPY_INFO after the v2 opt-in returned flags 0x%x for 0xffffffff "
-			      "passed in: flags is an output (only REINIT is defined)" V2_SET_Q,
-			      in.flags);
-		if (read_some(fd, chunk, sizeof(chunk)) <= 0)
-			break;
-	}
-	close(fd);
-	mig_restore(d);
+	need_precopy_v2(CONFORM_DEV(state));
+	precopy_v2_opt_in(CONFORM_DEV(state));
+	flags_while_reading(CONFORM_DEV(state), true);
 }
 
 /* PRE_COPY read to idle, then the device re-initialises (@p): the data fd,

@@ -13,15 +13,10 @@
 
 #include "area_util.h"
 
-static int dev_reset(struct vfio_dev *d)
-{
-	return ioctl(d->fd, VFIO_DEVICE_RESET) ? -errno : 0;
-}
-
 /* A test whose subject is what a reset does SKIPs when it cannot reset. */
 static void reset_prereq(struct vfio_dev *d)
 {
-	int rc = dev_reset(d);
+	int rc = __vfio_dev_reset(d->fd);
 
 	if (rc)
 		conform_skip_prereq("REQ-RESET-001", "VFIO_DEVICE_RESET with "
@@ -34,7 +29,7 @@ static void test_reset_ok(void **state)
 	int rc;
 
 	need_reset_flag(d);
-	rc = dev_reset(d);
+	rc = __vfio_dev_reset(d->fd);
 	conform_check(!rc, "VFIO_DEVICE_RESET with VFIO_DEVICE_FLAGS_RESET set: %s"
 		      VFIO_H("Device supports reset"), errname(rc));
 }
@@ -46,7 +41,7 @@ static void test_reset_without_flag(void **state)
 
 	if (d->info.flags & VFIO_DEVICE_FLAGS_RESET)
 		conform_skip("the device supports reset (VFIO_DEVICE_FLAGS_RESET set)");
-	rc = dev_reset(d);
+	rc = __vfio_dev_reset(d->fd);
 	print_message("VFIO_DEVICE_RESET without VFIO_DEVICE_FLAGS_RESET: %s\n", errname(rc));
 	/* INFO (REQ-RESET-009): vfio.h says only "Device supports reset" */
 	conform_check(rc != 0, "VFIO_DEVICE_RESET succeeded without VFIO_DEVICE_FLAGS_RESET "
@@ -61,7 +56,7 @@ static void test_repeated(void **state)
 
 	need_reset_flag(d);
 	for (i = 0; i < 3; i++) {
-		rc = dev_reset(d);
+		rc = __vfio_dev_reset(d->fd);
 		conform_check(!rc, "VFIO_DEVICE_RESET #%d: %s"
 			      VFIO_H("Device supports reset"),
 			      i + 1, errname(rc));
@@ -171,7 +166,7 @@ static void test_reset_with_msix(void **state)
 	conform_check_rc(__vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
 				       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, &fd),
 			 "enabling MSI-X");
-	rc = dev_reset(d);
+	rc = __vfio_dev_reset(d->fd);
 	conform_check(!rc, "VFIO_DEVICE_RESET with MSI-X enabled: %s", errname(rc));
 	rc = __vfio_set_irqs(d->fd, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0,
 			   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, NULL);
@@ -307,8 +302,7 @@ static void test_hot_reset_bad_fd(void **state)
 	print_message("group fd -1: %s\n", errname(rc));
 	x.r.argsz = 4;
 	rc = ioctl(d->fd, VFIO_DEVICE_PCI_HOT_RESET, &x) ? -errno : 0;
-	conform_check(rc == -EINVAL, "VFIO_DEVICE_PCI_HOT_RESET with argsz 4: %s, expected EINVAL",
-		      errname(rc));
+	conform_check_err(rc, -EINVAL, "VFIO_DEVICE_PCI_HOT_RESET with argsz 4");
 }
 
 static const struct conform_test tests[] = {

@@ -151,30 +151,27 @@ static int token_open_vf(struct token_ctx *t)
 	return fd;
 }
 
-static void test_vf_without_token(void **state)
+/* The VF's open without a token or with a wrong one is refused. */
+static void vf_refused_case(bool wrong, const char *what)
 {
 	struct token_ctx t;
-	int fd;
 
-	(void)state;
 	token_prereq(&t);
 	token_set(&t, t.token);
-	fd = token_open(&t, t.vf, NULL);
-	expect_refused(&t, fd, -1, "VF open without a token");
+	expect_refused(&t, token_open(&t, t.vf, wrong ? t.wrong : NULL), -1, what);
 	token_done(&t, -1, -1);
+}
+
+static void test_vf_without_token(void **state)
+{
+	(void)state;
+	vf_refused_case(false, "VF open without a token");
 }
 
 static void test_vf_wrong_token(void **state)
 {
-	struct token_ctx t;
-	int fd;
-
 	(void)state;
-	token_prereq(&t);
-	token_set(&t, t.token);
-	fd = token_open(&t, t.vf, t.wrong);
-	expect_refused(&t, fd, -1, "VF open with a wrong token");
-	token_done(&t, -1, -1);
+	vf_refused_case(true, "VF open with a wrong token");
 }
 
 static void test_vf_malformed_token(void **state)

@@ -31,6 +31,14 @@
 /* The PCI specifications are cited by section with what they say, not quoted. */
 #define PCI_REF(section, what)	" -- " section ": " what
 
+/* rc (0 or -errno) must be the error want: "what: EGOT, expected EWANT". */
+#define conform_check_err(rc, want, what)				\
+	do {								\
+		int conform_err_ = (rc);				\
+		conform_check(conform_err_ == (want), what ": %s, expected %s", \
+			      errname(conform_err_), errname(want));	\
+	} while (0)
+
 /*
  * One deviation, one failure: SKIP a test whose first step is another
  * requirement's check when that step failed; the test of `req` reports it.
@@ -153,6 +161,21 @@ static inline void mig_restore(struct vfio_dev *d)
 	 * that cannot reset refuses the ioctl, and this is no check.
 	 */
 	(void)!ioctl(d->fd, VFIO_DEVICE_RESET);
+}
+
+/* Set or clear Memory Space Enable in the (virtual) Command register. */
+static inline void set_memory(struct vfio_dev *d, bool on)
+{
+	uint32_t cmd = 0;
+
+	conform_check_rc(__vfio_cfg_read(d, 0x04, 2, &cmd), "Command read");
+	cmd = on ? cmd | 0x2 : cmd & ~0x2u;
+	conform_check_rc(__vfio_cfg_write(d, 0x04, 2, cmd), "Command write 0x%04x", cmd);
+}
+
+static inline uint64_t page_size(void)
+{
+	return (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
 static inline void close_fd(int *fd)

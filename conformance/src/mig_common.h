@@ -18,6 +18,39 @@ struct mig_reach {
 	uint32_t session;	/* the state that opened it */
 };
 
+/* read once; returns bytes, 0 at EOF, -errno */
+static inline ssize_t read_some(int fd, uint8_t *buf, size_t len)
+{
+	ssize_t n = read(fd, buf, len);
+
+	return n < 0 ? -errno : n;
+}
+
+/* Append n bytes at data to the growing *buf of *len bytes. */
+static inline void mig_append(uint8_t **buf, size_t *len, const void *data, size_t n)
+{
+	*buf = realloc(*buf, *len + n + 1);
+	conform_check(*buf != NULL, "out of memory");
+	memcpy(*buf + *len, data, n);
+	*len += n;
+}
+
+/* Read a PRE_COPY fd until the temporary end (ENOMSG) or EOF; appends to
+ * *buf.  Returns the terminating code: -ENOMSG, 0 (EOF) or -errno. */
+static inline int drain_precopy(int fd, uint8_t **buf, size_t *len)
+{
+	uint8_t chunk[4096];
+	ssize_t n;
+
+	for (;;) {
+		n = read_some(fd, chunk, sizeof(chunk));
+		if (n <= 0)
+			return (int)n;
+		mig_append(buf, len, chunk, (size_t)n);
+		conform_check(*len < MIG_MAX_DATA, "PRE_COPY stream exceeds %u bytes", MIG_MAX_DATA);
+	}
+}
+
 /* Read the device's own STOP_COPY stream (RUNNING -> ... -> STOP_COPY ->
  * STOP); leaves the device in STOP. */
 static inline size_t mig_save_stop_copy(struct vfio_dev *d, uint8_t **buf)

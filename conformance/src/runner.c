@@ -87,20 +87,21 @@ static void __attribute__((noreturn)) child_finish(const char *verdict, int code
 	_exit(code);
 }
 
-static void vformat(char *buf, size_t len, const char *fmt, va_list ap)
-{
-	vsnprintf(buf, len, fmt, ap);
-	sanitize_reason(buf);
-}
+/* printf-format the caller's arguments into buf, on one line */
+#define VFORMAT(buf, fmt)						\
+	do {								\
+		va_list ap_;						\
+		va_start(ap_, fmt);					\
+		vsnprintf(buf, sizeof(buf), fmt, ap_);			\
+		va_end(ap_);						\
+		sanitize_reason(buf);					\
+	} while (0)
 
 void _conform_fail(const char *file, int line, const char *fmt, ...)
 {
 	char msg[MAX_REASON], rec[MAX_REASON + 64];
-	va_list ap;
 
-	va_start(ap, fmt);
-	vformat(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	VFORMAT(msg, fmt);
 	snprintf(rec, sizeof(rec), "%s (%s:%d)", msg[0] ? msg : "test failed", file, line);
 	status_write("fail", rec);
 	child_finish("fail", CHILD_FAIL);
@@ -109,13 +110,10 @@ void _conform_fail(const char *file, int line, const char *fmt, ...)
 void _conform_skip(const char *file, int line, const char *fmt, ...)
 {
 	char reason[MAX_REASON];
-	va_list ap;
 
 	(void)file;
 	(void)line;
-	va_start(ap, fmt);
-	vformat(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
+	VFORMAT(reason, fmt);
 	/* An empty reason is no reason: the parent will count a FAIL. */
 	if (reason[0])
 		status_write("skip", reason);
@@ -125,11 +123,8 @@ void _conform_skip(const char *file, int line, const char *fmt, ...)
 void conform_wedged(const char *fmt, ...)
 {
 	char reason[MAX_REASON];
-	va_list ap;
 
-	va_start(ap, fmt);
-	vformat(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
+	VFORMAT(reason, fmt);
 	status_write("wedge", reason[0] ? reason : "device did not come back");
 	child_finish("wedge", CHILD_WEDGED);
 }
@@ -137,11 +132,8 @@ void conform_wedged(const char *fmt, ...)
 void conform_setup_failed(const char *fmt, ...)
 {
 	char reason[MAX_REASON], rec[MAX_REASON + 8];
-	va_list ap;
 
-	va_start(ap, fmt);
-	vformat(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
+	VFORMAT(reason, fmt);
 	snprintf(rec, sizeof(rec), "setup: %s", reason);
 	status_write("setupfail", rec);
 	child_finish("fail", CHILD_FAIL);
@@ -160,6 +152,8 @@ static void __attribute__((noreturn))
 child_main(const struct conform_test *t, const struct runner_opts *o,
 	   int out_w, int st_w)
 {
+	static const int dfl[] = { SIGTERM, SIGINT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+
 	setpgid(0, 0);
 	if (dup2(out_w, STDOUT_FILENO) < 0 || dup2(out_w, STDERR_FILENO) < 0)
 		_exit(125);
@@ -168,13 +162,8 @@ child_main(const struct conform_test *t, const struct runner_opts *o,
 	setvbuf(stdout, NULL, _IONBF, 0);
 	setvbuf(stderr, NULL, _IONBF, 0);
 	/* the parent's handlers (a unit test framework's too) are not the test's */
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGSEGV, SIG_DFL);
-	signal(SIGBUS, SIG_DFL);
-	signal(SIGILL, SIG_DFL);
-	signal(SIGFPE, SIG_DFL);
-	signal(SIGABRT, SIG_DFL);
+	for (size_t i = 0; i < sizeof(dfl) / sizeof(dfl[0]); i++)
+		signal(dfl[i], SIG_DFL);
 
 	g_status_fd = st_w;
 	g_state = NULL;
@@ -616,11 +605,6 @@ static bool child_kill_and_reap(struct child *ch, const struct runner_opts *o,
 	return child_wait(ch, now_ms() + grace * 1000ull, NULL, out, st);
 }
 
-static char *dup_line_rest(const char *start)
-{
-	return strndup(start, strcspn(start, "\n"));
-}
-
 /* The last "key ..." record, or NULL. */
 static const char *status_record(const struct status_buf *st, const char *key)
 {
@@ -641,7 +625,7 @@ static char *status_value(const struct status_buf *st, const char *key)
 {
 	const char *v = status_record(st, key);
 
-	return v ? dup_line_rest(v) : NULL;
+	return v ? strndup(v, strcspn(v, "\n")) : NULL;
 }
 
 static void set_reason(struct conform_result *r, enum conform_status s, char *owned)

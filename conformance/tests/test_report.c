@@ -223,6 +223,19 @@ static char *render(int (*fn)(FILE *, const struct report_meta *,
 	return buf;
 }
 
+/* text into a new file named after the mkstemp() template path */
+static void write_tmp(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 static void test_junit(void **state)
 {
 	struct conform_result r[8];
@@ -279,8 +292,6 @@ static void test_junit_schema(void **state)
 	char path[] = "/tmp/test_report-junit.XXXXXX", cmd[512];
 	const char *schema = CONFORM_SCHEMA_DIR "/junit-10.xsd";
 	char *x;
-	FILE *f;
-	int fd;
 
 	(void)state;
 	if (system("command -v xmllint > /dev/null 2>&1") != 0)
@@ -288,12 +299,7 @@ static void test_junit_schema(void **state)
 	for (int bail = 0; bail < 2; bail++) {
 		m.error = bail ? "open /dev/vfio/vfio: <none>" : NULL;
 		x = render(report_write_junit, &m, bail ? NULL : r, bail ? 0 : n);
-		fd = mkstemp(path);
-		assert_true(fd >= 0);
-		f = fdopen(fd, "w");
-		assert_non_null(f);
-		fputs(x, f);
-		fclose(f);
+		write_tmp(path, x);
 		snprintf(cmd, sizeof(cmd), "xmllint --noout --schema '%s' '%s'", schema, path);
 		assert_int_equal(system(cmd), 0);
 		unlink(path);
@@ -459,14 +465,8 @@ static void test_json_empty_and_null_driver(void **state)
 static void validate_certificate(const char *text)
 {
 	char path[] = "/tmp/test_report-cert.XXXXXX", cmd[1024];
-	int fd = mkstemp(path);
-	FILE *f;
 
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	write_tmp(path, text);
 	snprintf(cmd, sizeof(cmd), "python3 -c 'import json, sys, jsonschema; "
 		 "jsonschema.Draft7Validator(json.load(open(sys.argv[1]))).validate("
 		 "json.load(open(sys.argv[2])))' '%s' '%s'",

@@ -64,6 +64,13 @@ static char *mem_close(struct memout *m)
 			fail_msg("did not expect [%s] in:\n%s", (needle), (hay)); \
 	} while (0)
 
+/* Result i of run r has status st and a reason containing why. */
+#define assert_result(r, i, st, why)					\
+	do {								\
+		assert_int_equal((r).res[i].status, (st));		\
+		assert_contains((r).res[i].reason, (why));		\
+	} while (0)
+
 /* ---------------- test-only registry ---------------- */
 
 static void t_pass(void **state)
@@ -220,6 +227,7 @@ static const struct conform_test reg[] = {
 	{ "t/skip-bare", { "REQ-T-004" }, t_skip_bare, 0, 0 },
 	{ "t/skip-empty", { "REQ-T-004" }, t_skip_empty, 0, 0 },
 	{ "t/hang", { "REQ-T-005" }, t_hang, 0, 0 },
+	{ "t/hang-short", { "REQ-T-005" }, t_hang, 0, 1 },	/* its own 1 s timeout */
 	{ "t/flood", { "REQ-T-005" }, t_flood, 0, 0 },
 	{ "t/abort", { "REQ-T-006" }, t_abort, 0, 0 },
 	{ "t/segv", { "REQ-T-006" }, t_segv, 0, 0 },
@@ -263,7 +271,8 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* One run of named tests: results, totals, exit status, TAP text. */
+/* One run of the tests a space-separated list names: results, totals, exit
+ * status, TAP text. */
 struct run {
 	struct conform_result res[REG_N];
 	struct conform_totals tot;
@@ -272,15 +281,18 @@ struct run {
 	char *tap;
 };
 
-static void run_named(struct run *r, const char *const *names, size_t n,
-		      struct runner_opts *o)
+static void run_named(struct run *r, const char *list, struct runner_opts *o)
 {
 	const struct conform_test *sel[REG_N];
+	char names[512], *save, *name;
 	struct memout m;
-	size_t i;
+	size_t n = 0;
 
-	for (i = 0; i < n; i++)
-		sel[i] = find(names[i]);
+	snprintf(names, sizeof(names), "%s", list);
+	for (name = strtok_r(names, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
+		assert_true(n < REG_N);
+		sel[n++] = find(name);
+	}
 	mem_open(&m);
 	o->tap = m.f;
 	r->n = n;
@@ -382,16 +394,12 @@ static void test_selection(void **state)
 
 static void test_run_statuses(void **state)
 {
-	static const char *const names[] = {
-		"t/pass", "t/fail", "t/fail-msg", "t/skip-reason", "t/skip-bare",
-		"t/skip-empty", "t/abort", "t/segv", "t/exit-early", "t/partial-line",
-	};
-	const size_t n = sizeof(names) / sizeof(names[0]);
 	struct runner_opts o = { .timeout_s = 20 };
 	struct run r;
 
 	(void)state;
-	run_named(&r, names, n, &o);
+	run_named(&r, "t/pass t/fail t/fail-msg t/skip-reason t/skip-bare t/skip-empty "
+		  "t/abort t/segv t/exit-early t/partial-line", &o);
 
 	assert_int_equal(r.res[0].status, CONFORM_PASS);
 	assert_null(r.res[0].reason);
@@ -399,26 +407,19 @@ static void test_run_statuses(void **state)
 	assert_contains(r.res[0].output, "and from stderr\n");
 	assert_not_contains(r.res[0].output, "[ RUN      ]");
 
-	assert_int_equal(r.res[1].status, CONFORM_FAIL);
-	assert_contains(r.res[1].reason, "0x1 != 0x2 (tests/test_runner.c:");
-	assert_int_equal(r.res[2].status, CONFORM_FAIL);
-	assert_contains(r.res[2].reason, "custom failure 7 (tests/test_runner.c:");
+	assert_result(r, 1, CONFORM_FAIL, "0x1 != 0x2 (tests/test_runner.c:");
+	assert_result(r, 2, CONFORM_FAIL, "custom failure 7 (tests/test_runner.c:");
 
 	assert_int_equal(r.res[3].status, CONFORM_SKIP);
 	assert_string_equal(r.res[3].reason, "no widget (test)");
 
 	/* skip without a reason: a suite bug, never a pass */
-	assert_int_equal(r.res[4].status, CONFORM_FAIL);
-	assert_contains(r.res[4].reason, "skipped without a reason");
-	assert_int_equal(r.res[5].status, CONFORM_FAIL);
-	assert_contains(r.res[5].reason, "skipped without a reason");
+	assert_result(r, 4, CONFORM_FAIL, "skipped without a reason");
+	assert_result(r, 5, CONFORM_FAIL, "skipped without a reason");
 
-	assert_int_equal(r.res[6].status, CONFORM_FAIL);
-	assert_contains(r.res[6].reason, "killed by signal 6");
-	assert_int_equal(r.res[7].status, CONFORM_FAIL);
-	assert_contains(r.res[7].reason, "killed by signal 11");
-	assert_int_equal(r.res[8].status, CONFORM_FAIL);
-	assert_contains(r.res[8].reason, "exited with status 0 before the test finished");
+	assert_result(r, 6, CONFORM_FAIL, "killed by signal 6");
+	assert_result(r, 7, CONFORM_FAIL, "killed by signal 11");
+	assert_result(r, 8, CONFORM_FAIL, "exited with status 0 before the test finished");
 	assert_int_equal(r.res[9].status, CONFORM_PASS);
 	assert_contains(r.res[9].output, "no newline at the end\n");
 
@@ -453,13 +454,12 @@ static bool can_read_stacks(void)
 
 static void test_run_timeout(void **state)
 {
-	static const char *const names[] = { "t/hang", "t/pass" };
 	struct runner_opts o = { .timeout_s = 1 };
 	struct run r;
 	uint64_t t0 = mono_ms();
 
 	(void)state;
-	run_named(&r, names, 2, &o);
+	run_named(&r, "t/hang t/pass", &o);
 	assert_int_equal(r.res[0].status, CONFORM_FAIL);
 	assert_true(r.res[0].timed_out);
 	assert_string_equal(r.res[0].reason, "timed out after 1 s");
@@ -482,13 +482,12 @@ static void test_run_timeout(void **state)
 
 static void test_run_flood_timeout(void **state)
 {
-	static const char *const names[] = { "t/flood" };
 	struct runner_opts o = { .timeout_s = 3 };	/* 1 MiB of output even on a loaded host */
 	struct run r;
 	uint64_t t0 = mono_ms();
 
 	(void)state;
-	run_named(&r, names, 1, &o);
+	run_named(&r, "t/flood", &o);
 	assert_true(r.res[0].timed_out);
 	assert_true(mono_ms() - t0 < 10000);
 	assert_contains(r.tap, "# [output truncated]\n");
@@ -499,23 +498,14 @@ static void test_run_flood_timeout(void **state)
 
 static void test_run_per_test_timeout(void **state)
 {
-	struct conform_test t = { "t/hang-short", { "REQ-T-005" }, t_hang, 0, 1 };
-	const struct conform_test *sel[] = { &t };
 	struct runner_opts o = { .timeout_s = 60 };	/* the test's own 1 s, unscaled */
-	struct conform_result res[1];
-	struct conform_totals tot;
-	struct memout m;
-	char *tap;
+	struct run r;
 
 	(void)state;
-	mem_open(&m);
-	o.tap = m.f;
-	runner_run(sel, 1, &o, res, &tot);
-	tap = mem_close(&m);
-	assert_true(res[0].timed_out);
-	assert_contains(tap, "# timed out after 1 s\n");
-	runner_results_free(res, 1);
-	free(tap);
+	run_named(&r, "t/hang-short", &o);
+	assert_true(r.res[0].timed_out);
+	assert_contains(r.tap, "# timed out after 1 s\n");
+	run_free(&r);
 }
 
 static pid_t g_unkilled;
@@ -530,13 +520,12 @@ static int fake_kill(pid_t pid, int sig)
 
 static void test_run_unreapable(void **state)
 {
-	static const char *const names[] = { "t/hang", "t/pass" };
 	struct runner_opts o = { .timeout_s = 1, .reap_grace_s = 1, .kill_fn = fake_kill };
 	struct run r;
 
 	(void)state;
 	g_unkilled = 0;
-	run_named(&r, names, 2, &o);
+	run_named(&r, "t/hang t/pass", &o);
 	assert_true(g_unkilled > 0);
 	assert_int_equal(r.res[0].status, CONFORM_FAIL);
 	assert_contains(r.tap, "did not exit within 1 s after SIGKILL");
@@ -550,12 +539,11 @@ static void test_run_unreapable(void **state)
 
 static void test_run_stray_grandchild(void **state)
 {
-	static const char *const names[] = { "t/stray-grandchild" };
 	struct runner_opts o = { .timeout_s = 20 };
 	struct run r;
 
 	(void)state;
-	run_named(&r, names, 1, &o);
+	run_named(&r, "t/stray-grandchild", &o);
 	assert_int_equal(r.res[0].status, CONFORM_PASS);
 	assert_true(r.res[0].duration_ms < 5000);	/* not held up by the pipe */
 	run_free(&r);
@@ -568,14 +556,13 @@ static void test_run_stray_grandchild(void **state)
  */
 static void test_run_exit_wakes_wait(void **state)
 {
-	static const char *const names[] = { "t/close-then-exit" };
 	struct runner_opts o = { .timeout_s = 20 };
 	struct run r;
 	unsigned int fast = 0;
 
 	(void)state;
 	for (int i = 0; i < 8; i++) {
-		run_named(&r, names, 1, &o);
+		run_named(&r, "t/close-then-exit", &o);
 		fast += r.res[0].duration_ms < 45;
 		run_free(&r);
 	}
@@ -584,20 +571,19 @@ static void test_run_exit_wakes_wait(void **state)
 
 static void test_run_fixture(void **state)
 {
-	static const char *const names[] = { "t/uses-fixture", "t/no-fixture" };
 	struct runner_opts o = { .timeout_s = 20, .setup = fx_setup, .teardown = fx_teardown };
 	struct run r;
 
 	(void)state;
 	g_setup_ran = 0;
-	run_named(&r, names, 2, &o);
+	run_named(&r, "t/uses-fixture t/no-fixture", &o);
 	assert_int_equal(r.res[0].status, CONFORM_PASS);
 	assert_int_equal(r.res[1].status, CONFORM_PASS);
 	assert_int_equal(g_setup_ran, 0);	/* it ran in the children only */
 	run_free(&r);
 
 	o.setup = fx_setup_fails;
-	run_named(&r, names, 2, &o);
+	run_named(&r, "t/uses-fixture t/no-fixture", &o);
 	assert_int_equal(r.res[0].status, CONFORM_FAIL);
 	assert_string_equal(r.res[0].reason, "setup: no device here");
 	assert_contains(r.tap, "# setup: no device here\n");
@@ -607,12 +593,11 @@ static void test_run_fixture(void **state)
 
 static void test_run_preamble(void **state)
 {
-	static const char *const names[] = { "t/pass" };
 	struct runner_opts o = { .timeout_s = 20, .preamble = "suite x\ndevice y" };
 	struct run r;
 
 	(void)state;
-	run_named(&r, names, 1, &o);
+	run_named(&r, "t/pass", &o);
 	assert_contains(r.tap, "TAP version 13\n1..1\n# suite x\n# device y\n# REQ-T-001");
 	run_free(&r);
 }
@@ -643,13 +628,12 @@ static int probe_hangs(char *why, size_t len)
 
 static void test_run_levels(void **state)
 {
-	static const char *const names[] = { "t/should-fail", "t/mixed-fail", "t/pass" };
 	struct runner_opts o = { .timeout_s = 20, .reqs = levels,
 				 .nreqs = sizeof(levels) / sizeof(levels[0]) };
 	struct run r;
 
 	(void)state;
-	run_named(&r, names, 3, &o);
+	run_named(&r, "t/should-fail t/mixed-fail t/pass", &o);
 	assert_contains(r.tap, "# REQ-T-010 (SHOULD)\n");
 	assert_contains(r.tap, "# warn: SHOULD REQ-T-010 (a warning: not held against "
 			"conformance)\nnot ok 1 t/should-fail\n");
@@ -661,12 +645,11 @@ static void test_run_levels(void **state)
 
 static void test_run_wedged_by_hang(void **state)
 {
-	static const char *const names[] = { "t/pass", "t/hang", "t/pass", "t/skip-reason" };
 	struct runner_opts o = { .timeout_s = 1, .probe = probe_bad };
 	struct run r;
 
 	(void)state;
-	run_named(&r, names, 4, &o);
+	run_named(&r, "t/pass t/hang t/pass t/skip-reason", &o);
 	assert_int_equal(r.rc, 1);
 	assert_int_equal(r.res[0].status, CONFORM_PASS);
 	assert_int_equal(r.res[1].status, CONFORM_FAIL);
@@ -675,8 +658,7 @@ static void test_run_wedged_by_hang(void **state)
 	assert_string_equal(r.res[1].reason, "timed out after 1 s; device no longer usable: "
 			    "VFIO_GROUP_GET_DEVICE_FD: Device or resource busy");
 	assert_int_equal(r.res[2].status, CONFORM_NOT_RUN);
-	assert_int_equal(r.res[3].status, CONFORM_NOT_RUN);
-	assert_contains(r.res[3].reason, "device wedged by t/hang: device no longer usable");
+	assert_result(r, 3, CONFORM_NOT_RUN, "device wedged by t/hang: device no longer usable");
 	assert_int_equal(r.tot.pass, 1);
 	assert_int_equal(r.tot.fail, 1);
 	assert_int_equal(r.tot.skip, 0);
@@ -693,7 +675,7 @@ static void test_run_wedged_by_hang(void **state)
 
 	/* the same hang on a device that is still usable: the run goes on */
 	o.probe = probe_ok;
-	run_named(&r, names, 4, &o);
+	run_named(&r, "t/pass t/hang t/pass t/skip-reason", &o);
 	assert_int_equal(r.res[1].status, CONFORM_FAIL);
 	assert_false(r.res[1].wedged);
 	assert_int_equal(r.res[2].status, CONFORM_PASS);
@@ -706,14 +688,13 @@ static void test_run_wedged_by_hang(void **state)
 
 static void test_run_wedged_unreapable(void **state)
 {
-	static const char *const names[] = { "t/hang", "t/pass" };
 	struct runner_opts o = { .timeout_s = 1, .reap_grace_s = 1, .kill_fn = fake_kill,
 				 .probe = probe_bad };
 	struct run r;
 
 	(void)state;
 	g_unkilled = 0;
-	run_named(&r, names, 2, &o);
+	run_named(&r, "t/hang t/pass", &o);
 	assert_int_equal(r.res[0].status, CONFORM_FAIL);
 	assert_true(r.res[0].wedged);
 	assert_int_equal(r.res[1].status, CONFORM_NOT_RUN);
@@ -727,13 +708,12 @@ static void test_run_wedged_unreapable(void **state)
 
 static void test_run_probe_hangs(void **state)
 {
-	static const char *const names[] = { "t/hang", "t/pass" };
 	struct runner_opts o = { .timeout_s = 1, .probe = probe_hangs, .probe_timeout_s = 1 };
 	struct run r;
 	uint64_t t0 = mono_ms();
 
 	(void)state;
-	run_named(&r, names, 2, &o);
+	run_named(&r, "t/hang t/pass", &o);
 	assert_true(r.res[0].wedged);
 	assert_contains(r.res[0].reason, "did not return within 1 s");
 	if (can_read_stacks())
@@ -772,9 +752,6 @@ static int fx_setup_wedges(void **state)
 
 static void test_run_fixture_wedge(void **state)
 {
-	static const char *const names[] = {
-		"t/uses-fixture", "t/no-fixture", "t/uses-fixture", "t/pass",
-	};
 	struct runner_opts o = { .timeout_s = 20, .setup = fx_setup_wedges,
 				 .teardown = fx_teardown, .probe = probe_ok };
 	struct run r;
@@ -785,7 +762,7 @@ static void test_run_fixture_wedge(void **state)
 	fd = mkstemp(g_fx_path);
 	assert_true(fd >= 0);
 	close(fd);
-	run_named(&r, names, 4, &o);
+	run_named(&r, "t/uses-fixture t/no-fixture t/uses-fixture t/pass", &o);
 	unlink(g_fx_path);
 	/* the test before the one that found the device stuck is the culprit */
 	assert_int_equal(r.res[0].status, CONFORM_FAIL);
@@ -812,14 +789,13 @@ static void test_run_fixture_wedge(void **state)
 
 static void test_run_setup_fail_probe(void **state)
 {
-	static const char *const names[] = { "t/uses-fixture", "t/pass", "t/uses-fixture" };
 	struct runner_opts o = { .timeout_s = 20, .setup = fx_setup_fails_quietly,
 				 .teardown = fx_teardown, .probe = probe_bad };
 	struct run r;
 
 	(void)state;
 	/* the first fixture use fails, the device is unusable: it is named */
-	run_named(&r, names, 3, &o);
+	run_named(&r, "t/uses-fixture t/pass t/uses-fixture", &o);
 	assert_int_equal(r.res[0].status, CONFORM_FAIL);
 	assert_true(r.res[0].wedged);
 	assert_contains(r.res[0].reason, "fixture setup failed");
@@ -838,7 +814,6 @@ static void on_alarm(int sig)
 
 static void test_run_interrupted(void **state)
 {
-	static const char *const names[] = { "t/pass", "t/hang", "t/pass" };
 	struct runner_opts o = { .timeout_s = 30, .interrupted = &g_stop };
 	struct run r;
 	uint64_t t0 = mono_ms();
@@ -847,7 +822,7 @@ static void test_run_interrupted(void **state)
 	g_stop = 0;
 	signal(SIGALRM, on_alarm);
 	alarm(1);
-	run_named(&r, names, 3, &o);
+	run_named(&r, "t/pass t/hang t/pass", &o);
 	signal(SIGALRM, SIG_DFL);
 	assert_true(mono_ms() - t0 < 10000);
 	assert_int_equal(r.res[0].status, CONFORM_PASS);
