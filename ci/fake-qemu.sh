@@ -5,7 +5,8 @@
 #     before it) whose dump never ends;
 #   crash: far more sanitizer report than a pipe holds (grep is still
 #     writing when head ends), exit 134;
-#   freeze: boots, then says nothing; answers the monitor, panics at "nmi";
+#   freeze: boots, then says nothing; answers the monitor (vCPU 1 idle with
+#     a vector in service), panics at "nmi";
 #   files: result files framed on ttyS2, one gzipped (send_file_gz), one
 #     of those cut short;
 #   hung-task: ran 2 of its 3 tests, then a hung task whose stack holds
@@ -25,12 +26,18 @@ done
 console=${ser[0]}
 case "$FAKE" in
 freeze)
+	lapics=0
 	echo "[init] booted fake at 1.00 s" >>"$console"
 	while read -r cmd; do
 		case "$cmd" in
-		"info registers") printf 'RIP=ffffffff81000003 RFL=00000246\n' >"$monitor.out" ;;
+		"info registers") printf 'RIP=ffffffff81000003 RFL=00000246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=1\n' >"$monitor.out" ;;
 		x/48gx*) printf 'ffff888000001000: 0xffffffff8100000b 0x0000000000000001\n' >"$monitor.out" ;;
-		"info lapic") printf 'Timer\t DCR=0x3 (divide by 16) initial_count = 100 current_count = 0\n' >"$monitor.out" ;;
+		"info lapic")
+			# vCPU 1 idles with the timer's vector in service (a lost EOI)
+			isr="(none)"
+			[ "$((lapics++))" = 0 ] || isr=236
+			printf 'dumping local APIC state for CPU %d\nTimer\t DCR=0x3 (divide by 16) initial_count = 100 current_count = 0\nISR\t %s \nIRR\t 236 \nAPR 0x00 TPR 0x00 DFR 0x0f LDR 0x00 PPR 0xe0\n' \
+				"$((lapics - 1))" "$isr" >"$monitor.out" ;;
 		nmi)
 			{
 				echo "Uhhuh. NMI received for unknown reason 00 on CPU 0."

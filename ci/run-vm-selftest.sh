@@ -11,7 +11,9 @@
 # the fake boots and then says nothing, as a frozen guest; run-vm.sh must
 # ask the monitor for each vCPU's registers and local APIC and send "nmi"
 # at --timeout, and keep them, the symbols of the kernel addresses among
-# them (nm of a made-up vmlinux) and the panic the NMI causes as evidence.
+# them (nm of a made-up vmlinux) and the panic the NMI causes as evidence,
+# and name the one idle vCPU whose local APIC still has a vector in service
+# (a lost EOI).
 # A hung task (SPEC.md 2.6), judged by run-vm.sh and ci/tap-harness.sh,
 # after the guest ran 2 of its 3 tests:
 #   in-driver: the hung task's own stack is in refdev_vfio_pci: the product's
@@ -87,6 +89,8 @@ f=$out/infra-failure.txt ok=1
 	[ "$(head -n 1 "$f" 2>/dev/null)" = "guest froze: no end within 4s and no lockup report (NMI sent)" ] &&
 	grep -q "^RIP=ffffffff81000003" "$f" && grep -q "^Timer.*current_count = 0" "$f" &&
 	grep -q "^  fake_stuck_function+0x3$" "$f" && grep -q "^  fake_caller+0x5$" "$f" &&
+	[ "$(grep -c "^vCPU [0-9] idles with interrupts enabled and vector" "$f")" = 1 ] &&
+	grep -q "^vCPU 1 idles with interrupts enabled and vector 236 in service (pending: 236; PPR 0xe0)" "$f" &&
 	[ ! -e "$out/monitor.in" ] && ok=0
 verdict freeze "$ok" "status: $(cat "$out/status" 2>/dev/null), evidence: $(head -c 300 "$f" 2>/dev/null)"
 

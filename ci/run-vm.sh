@@ -239,6 +239,32 @@ symbolize() {
 	}' - <(printf '%s\n' "$clean")
 }
 
+# lost_eoi: each vCPU of $out/registers.txt that idles (HLT=1, IF set in
+# RFL) while its local APIC still has a vector in service (ISR): the guest
+# returned from that interrupt, so the EOI it wrote never reached the
+# APIC, which from then on holds back every interrupt of that priority
+# class and below, the vCPU's own timer included (its sleepers sleep for
+# good; idle, it trips no lockup detector): src/token's freeze on QEMU 7.2
+# without hw-model/qemu/patches/7.2/0001, whose stale TLB section numbers
+# sent MMIO stores, the EOI's too, to another MemoryRegion.
+lost_eoi() {
+	sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/\r//g' "$out/registers.txt" 2>/dev/null | awk '
+	/^RIP=.* HLT=1/ && match($0, /RFL=[0-9a-f]+/) {
+		rfl = substr($0, RSTART + 4, RLENGTH - 4)
+		idle = index("2367abef", substr(rfl, length(rfl) - 2, 1)) > 0
+		next
+	}
+	/^RIP=/ { idle = 0; next }
+	/^dumping local APIC state for CPU/ { cpu = $NF; isr = ""; irr = ""; next }
+	/^ISR/ && $2 != "(none)" { isr = $0; sub(/^ISR[ \t]+/, "", isr); sub(/ +$/, "", isr); next }
+	/^IRR/ && $2 != "(none)" { irr = $0; sub(/^IRR[ \t]+/, "", irr); sub(/ +$/, "", irr); next }
+	/^APR .* PPR / {
+		if (idle && isr != "")
+			printf "vCPU %s idles with interrupts enabled and vector %s in service (pending: %s; PPR %s): its EOI never reached the local APIC\n", cpu, isr, irr == "" ? "none" : irr, $NF
+		idle = 0; isr = ""
+	}'
+}
+
 # watch_timer PID: wait for PID; stop it early when the console shows a
 # broken guest timer (sets timer_broken), a panic that does not end
 # (sets panic_stuck) or no /init within BOOT_GRACE s (sets boot_stuck); at
@@ -324,7 +350,8 @@ classify_infra() {
 		infra="guest froze: no end within ${timeout_s}s and no lockup report (NMI sent)"
 		{
 			echo "$infra"
-			grep -E '^(dumping local APIC|LVTT|Timer|RIP=)' "$out/registers.txt" 2>/dev/null || true
+			grep -E '^(dumping local APIC|LVTT|Timer|ISR|IRR|APR|RIP=)' "$out/registers.txt" 2>/dev/null || true
+			lost_eoi
 			echo "kernel addresses in each vCPU's registers, then on top of its stack (QEMU's monitor, nm of vmlinux):"
 			symbolize
 			if grep -q "$PANIC_RE" "$out/console.log" 2>/dev/null; then
