@@ -125,7 +125,8 @@ run files
 ok=1
 [ "$(cat "$out/plain.txt" 2>/dev/null)" = plain ] &&
 	[ "$(cat "$out/packed.json" 2>/dev/null)" = '{"packed": true}' ] &&
-	[ ! -e "$out/packed.json.gz.base64" ] && [ -s "$out/cut.json.gz.base64" ] && ok=0
+	[ ! -e "$out/packed.json.gz.base64" ] && [ -s "$out/cut.json.gz.base64" ] &&
+	[ ! -e "$out/cut.json" ] && ok=0
 verdict files "$ok" "files: $(find "$out" -maxdepth 1 -type f -printf '%f ')"
 [ "$bad" = 0 ] && echo "run-vm-selftest: all passed"
 exit "$bad"

@@ -126,6 +126,7 @@ split_files() {
 		if base64 -d "$f" 2>/dev/null | gzip -dc >"${f%.gz.base64}" 2>/dev/null; then
 			rm -f "$f"
 		else
+			rm -f "${f%.gz.base64}"
 			log vm "$series/$scenario: ${f##*/} did not unpack (cut short?)"
 		fi
 	done
