@@ -3,7 +3,8 @@
 # side, then the TAP harness over all of them (its last line is the run's
 # verdict).
 #   ci/check-vm.sh [-j N] OUT_DIR KERNEL...
-# -j N: guests at once (default: nproc; JOBS=N in the environment too).
+# -j N: guests at once (default: twice nproc, guest_jobs in ci/lib.sh;
+# JOBS=N in the environment too).
 # CHECK_RUNS='6.12/variant 6.1/*': only the runs whose KERNEL/SCENARIO label
 # matches one of these shell patterns (default: all). The mutation matrix's
 # boots are KERNEL/mutants-N and KERNEL/hw-NAME (ci/mutant-runs.sh).
@@ -17,7 +18,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-jobs=${JOBS:-$(nproc)}
+jobs=$(guest_jobs)
 if [ "${1:-}" = -j ]; then
 	jobs=$2
 	shift 2
@@ -259,7 +260,8 @@ reap() {
 	finished=$((finished + 1))
 	name=${names[$i]} label=${labels[$i]}
 	took=$((SECONDS - ${began[$i]}))
-	cost[$name]=$took
+	# a run that never got to boot (no status) says nothing of its length
+	[ ! -f "$out/$name/status" ] || cost[$name]=$took
 	status=$(cat "$out/$name/status" 2>/dev/null || echo "no status (see $out/$name.log)")
 	if [ "$status" = ok ]; then
 		log check "done  $label in ${took}s ($finished/${#names[@]})"

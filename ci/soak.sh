@@ -17,7 +17,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-jobs=${JOBS:-$(nproc)} rounds=${SOAK_ROUNDS:-3}
+jobs=$(guest_jobs) rounds=${SOAK_ROUNDS:-3}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-j) jobs=$2; shift 2 ;;
