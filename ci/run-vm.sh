@@ -116,7 +116,9 @@ qemu_args() {
 # only when it has the PM capability (pci_pm_init() returns before it), so
 # there refdev's VFs keep theirs (vf-pm=on, DEV-CAP-006), or every VF FLR
 # waits 100 ms: a test's median 0.25 s instead of 0.04 s on 6.1 and 6.12.
-# Linux 7.3 reads it for every function (probe.c, pci_imm_ready_init()).
+# Linux 7.3 reads it for every function (probe.c, pci_imm_ready_init());
+# which release between moved the read is not pinned down: 6.13 is a guess
+# that costs a slower run if wrong, never a verdict.
 default_endpoint() {
 	local kver
 	kver=$(kenv KVER "$series")
