@@ -26,7 +26,7 @@ DEBIAN_KERNELS = $(filter-out src,$(KERNELS))
 KERNEL_SRC ?=
 VM_TIMEOUT ?= 900
 # Guests that `make check` runs side by side: JOBS=N (ci/check-vm.sh reads
-# it; default twice the cores, guest_jobs in ci/lib.sh).
+# it; default one per core, guest_jobs in ci/lib.sh).
 
 # The QEMU refdev is built into: Debian's 7.2 (default) or 10.0
 # (ci/build-qemu.sh). `make certify QEMU=10.0` is short for QEMU_VERSION=10.0.

@@ -3,8 +3,8 @@
 # side, then the TAP harness over all of them (its last line is the run's
 # verdict).
 #   ci/check-vm.sh [-j N] OUT_DIR KERNEL...
-# -j N: guests at once (default: twice nproc, guest_jobs in ci/lib.sh;
-# JOBS=N in the environment too).
+# -j N: guests at once (default: nproc, guest_jobs in ci/lib.sh; JOBS=N in
+# the environment too).
 # CHECK_RUNS='6.12/variant 6.1/*': only the runs whose KERNEL/SCENARIO label
 # matches one of these shell patterns (default: all). The mutation matrix's
 # boots are KERNEL/mutants-N and KERNEL/hw-NAME (ci/mutant-runs.sh).

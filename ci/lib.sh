@@ -13,13 +13,14 @@ log() {
 	printf '[%s %4ds] %s\n' "$tag" "$SECONDS" "$*" >&2
 }
 
-# guest_jobs: guests to run side by side unless JOBS says: twice the
-# cores. A TCG guest here idles most of its time (FLR, command-timeout and
-# quiet-window sleeps): the 18 Debian 6.1/6.12 guests of make check used
-# 0.73 cores two at a time (414 CPU-s in 570 s) and took 350 s four at a
-# time (2 cores, README "How long it takes").
+# guest_jobs: guests to run side by side unless JOBS says: one per core.
+# Guests that idle (FLR and timeout sleeps) gain from more: the 18 Debian
+# 6.1/6.12 guests took 570 s two at a time, 350 s four at a time. The
+# source-built kernel's guests (KASAN, lockdep) do not: the whole matrix
+# took 1813 s four at a time, ~1650 s two at a time (README "Where a
+# test's time goes").
 guest_jobs() {
-	echo "${JOBS:-$(($(nproc) * 2))}"
+	echo "${JOBS:-$(nproc)}"
 }
 
 die() {
