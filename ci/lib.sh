@@ -17,7 +17,7 @@ log() {
 # Guests that idle (FLR and timeout sleeps) gain from more: the 18 Debian
 # 6.1/6.12 guests took 570 s two at a time, 350 s four at a time. The
 # source-built kernel's guests (KASAN, lockdep) do not: the whole matrix
-# took 1813 s four at a time, ~1650 s two at a time (README "Where a
+# took 1813 s four at a time, 1523 s two at a time (README "Where a
 # test's time goes").
 guest_jobs() {
 	echo "${JOBS:-$(nproc)}"
