@@ -28,16 +28,25 @@ case "$FAKE" in
 freeze)
 	lapics=0
 	echo "[init] booted fake at 1.00 s" >>"$console"
+	# monitor.out stays open from the first answer on, as QEMU keeps it:
+	# reopened per answer, the reader could see EOF between two and leave
+	# the next open blocked, the nmi never read (run-vm-selftest's freeze
+	# case then took 64 s)
+	reply() {
+		[ -n "${out_open:-}" ] || { exec 3>"$monitor.out"; out_open=1; }
+		# shellcheck disable=SC2059 # the format is ours
+		printf "$@" >&3
+	}
 	while read -r cmd; do
 		case "$cmd" in
-		"info registers") printf 'RIP=ffffffff81000003 RFL=00000246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=1\n' >"$monitor.out" ;;
-		x/48gx*) printf 'ffff888000001000: 0xffffffff8100000b 0x0000000000000001\n' >"$monitor.out" ;;
+		"info registers") reply 'RIP=ffffffff81000003 RFL=00000246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=1\n' ;;
+		x/48gx*) reply 'ffff888000001000: 0xffffffff8100000b 0x0000000000000001\n' ;;
 		"info lapic")
 			# vCPU 1 idles with the timer's vector in service (a lost EOI)
 			isr="(none)"
 			[ "$((lapics++))" = 0 ] || isr=236
-			printf 'dumping local APIC state for CPU %d\nTimer\t DCR=0x3 (divide by 16) initial_count = 100 current_count = 0\nISR\t %s \nIRR\t 236 \nAPR 0x00 TPR 0x00 DFR 0x0f LDR 0x00 PPR 0xe0\n' \
-				"$((lapics - 1))" "$isr" >"$monitor.out" ;;
+			reply 'dumping local APIC state for CPU %d\nTimer\t DCR=0x3 (divide by 16) initial_count = 100 current_count = 0\nISR\t %s \nIRR\t 236 \nAPR 0x00 TPR 0x00 DFR 0x0f LDR 0x00 PPR 0xe0\n' \
+				"$((lapics - 1))" "$isr" ;;
 		nmi)
 			{
 				echo "Uhhuh. NMI received for unknown reason 00 on CPU 0."
